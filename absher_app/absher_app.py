@@ -1,0 +1,37 @@
+"""The Reflex app: configuration of the shell and page registration only."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.app import health as reflex_health
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from absher_app import routes
+from absher_app.i18n import AR
+from absher_app.models import ALL_TABLES
+from absher_app.pages import dev_sms, home
+from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
+
+# `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
+# SQLModel and share one MetaData, so registering one of them hands Reflex all of them.
+rx.ModelRegistry.register(ALL_TABLES[0])
+
+app = rx.App(
+    html_lang="ar",
+    html_custom_attrs={"dir": "rtl"},
+    stylesheets=["/fonts/fonts.css", "/styles.css"],
+    head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
+    style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
+    # QA-CONTRACT §4 names `/health`; Reflex serves the same check at `/_health`.
+    api_transformer=Starlette(routes=[Route("/health", reflex_health, methods=["GET"])]),
+)
+
+# (route, page builder, title, on_load)
+PAGES = (
+    (routes.HOME, home.page, AR["portal.name"], None),
+    (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
+)
+
+for route, builder, title, on_load in PAGES:
+    app.add_page(builder, route=route, title=title, on_load=on_load)

@@ -1,0 +1,124 @@
+"""The operator command line, `absher` (QA-CONTRACT §1).
+
+Every command exits non-zero with a one-line reason on bad input, and applies a file in one
+transaction or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from absher_app.db import session_scope
+from absher_app.domain.errors import DomainError
+from absher_app.domain.identity import normalize_mobile
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CliError(Exception):
+    """Bad input for a command: printed as one line, exit status 2."""
+
+
+def _db_upgrade(_args: argparse.Namespace) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+    print("database is at the latest migration")
+
+
+def _seed_demo(_args: argparse.Namespace) -> None:
+    from absher_app.domain.demo import load_demo
+    from absher_app.providers.clock import SystemClock, today_in_riyadh
+
+    with session_scope() as session:
+        counts = load_demo(session, today_in_riyadh(SystemClock()))
+    print(f"demo loaded: {counts.persons_added} persons and {counts.branches_added} branches added")
+
+
+def _registry_import(args: argparse.Namespace) -> None:
+    from absher_app.domain.registry import import_persons
+
+    path = Path(args.file)
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CliError(f"{path}: no such file") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: not valid JSON ({exc})") from exc
+    with session_scope() as session:
+        counts = import_persons(session, records)
+    print(
+        f"imported {counts.total} persons: {counts.added} added, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged"
+    )
+
+
+def _sms_outbox(args: argparse.Namespace) -> None:
+    from absher_app.providers.sms import read_outbox
+
+    if args.last < 1:
+        raise CliError("--last must be at least 1")
+    to = normalize_mobile(args.to) if args.to else None
+    with session_scope() as session:
+        messages = read_outbox(session, to=to, last=args.last)
+    if args.json:
+        print(json.dumps([
+            {"id": m.id, "to": m.to, "body": m.body, "purpose": m.purpose,
+             "created_at": m.created_at.isoformat()} for m in messages
+        ], ensure_ascii=False, indent=2))
+        return
+    if not messages:
+        print("the outbox is empty")
+    for m in messages:
+        print(f"{m.created_at:%Y-%m-%d %H:%M:%S}  {m.to}  [{m.purpose}]  {m.body}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per operator task."""
+    parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    db = groups.add_parser("db", help="database").add_subparsers(dest="cmd", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+
+    seed = groups.add_parser("seed", help="demo data").add_subparsers(dest="cmd", required=True)
+    seed.add_parser("demo", help="load the demo registry, branches and accounts").set_defaults(
+        func=_seed_demo
+    )
+
+    registry = groups.add_parser("registry", help="civil registry").add_subparsers(
+        dest="cmd", required=True
+    )
+    imp = registry.add_parser("import", help="add or update persons from a JSON file")
+    imp.add_argument("file")
+    imp.set_defaults(func=_registry_import)
+
+    sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
+    outbox = sms.add_parser("outbox", help="list sent messages, newest first")
+    outbox.add_argument("--to", help="only messages to this mobile")
+    outbox.add_argument("--last", type=int, default=20, help="how many (default 20)")
+    outbox.add_argument("--json", action="store_true", help="print JSON")
+    outbox.set_defaults(func=_sms_outbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except (CliError, DomainError) as exc:
+        print(f"absher: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

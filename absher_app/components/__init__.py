@@ -1,0 +1,1 @@
+"""Reusable UI pieces, named after GOV.UK design-system components."""

@@ -1,0 +1,79 @@
+"""The page shell: skip link, header with the language switch, main landmark with one h1, footer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from absher_app import routes
+from absher_app.state.language import LanguageState, is_english, t
+
+GREEN = "#0b5e3a"  # Absher green, 7.9:1 on white
+
+
+def language_switch() -> rx.Component:
+    """A button named "English" in Arabic and "العربية" in English (QA-CONTRACT §3)."""
+    return rx.cond(
+        is_english(),
+        rx.el.button(
+            "العربية", lang="ar", type="button", class_name="lang-switch",
+            on_click=LanguageState.set_language("ar"),
+        ),
+        rx.el.button(
+            "English", lang="en", type="button", class_name="lang-switch",
+            on_click=LanguageState.set_language("en"),
+        ),
+    )
+
+
+def site_header() -> rx.Component:
+    """Portal name, main navigation and the language switch."""
+    return rx.el.header(
+        rx.el.div(
+            rx.el.a(
+                rx.el.img(src="/emblem.svg", alt="", width="40", height="40"),
+                rx.el.span(t("portal.name"), class_name="brand-name"),
+                href=routes.HOME, class_name="brand",
+            ),
+            rx.el.nav(
+                rx.el.a(t("nav.home"), href=routes.HOME),
+                rx.el.a(t("nav.inquiries"), href=routes.HOME + "#inquiries"),
+                rx.el.a(t("nav.login"), href=routes.LOGIN, class_name="nav-cta"),
+                language_switch(),
+                aria_label=t("nav.main"),
+                class_name="site-nav",
+            ),
+            class_name="header-inner",
+        ),
+        class_name="site-header",
+    )
+
+
+def site_footer() -> rx.Component:
+    """Ministry line and the demo disclaimer."""
+    return rx.el.footer(
+        rx.el.div(
+            rx.el.p(t("portal.ministry"), class_name="footer-ministry"),
+            rx.el.p(t("footer.rights")),
+            rx.el.p(t("footer.demo")),
+            class_name="footer-inner",
+        ),
+        class_name="site-footer",
+    )
+
+
+def page_layout(title_key: str, *children: rx.Component, lead_key: str | None = None) -> rx.Component:
+    """A full page whose only h1 is the string `title_key`."""
+    return rx.fragment(
+        rx.el.a(t("nav.skip"), href="#main", class_name="skip-link"),
+        site_header(),
+        rx.el.main(
+            rx.el.h1(t(title_key)),
+            rx.el.p(t(lead_key), class_name="lead") if lead_key else rx.fragment(),
+            *children,
+            id="main",
+            tab_index=-1,
+            class_name="page-main",
+        ),
+        site_footer(),
+        on_mount=LanguageState.apply_document_language,
+    )

@@ -1,0 +1,47 @@
+"""One engine per database URL and a transactional session scope.
+
+SQLite gets foreign keys, WAL and a busy timeout so that concurrent requests queue instead of
+failing; PostgreSQL needs nothing special.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator
+
+import sqlalchemy
+from sqlmodel import Session, create_engine
+
+from absher_app.settings import get_settings
+
+
+@functools.cache
+def get_engine(url: str | None = None) -> sqlalchemy.Engine:
+    """The engine for `url` (default: the configured database)."""
+    url = url or get_settings().db_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sqlalchemy.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextlib.contextmanager
+def session_scope(engine: sqlalchemy.Engine | None = None) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back on any error."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

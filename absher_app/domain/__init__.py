@@ -1,0 +1,1 @@
+"""Pure-Python domain rules. Nothing here imports Reflex."""

@@ -1,0 +1,187 @@
+"""Demo civil registry and branches, for trying the portal and for the browser tests.
+
+Every person is fictional. Dates are relative to the day the demo is loaded, so that there are
+always expired documents and documents expiring within 30 days. Loading is idempotent: records
+already present are left as they are (the app may have changed them since), missing ones added.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from absher_app.domain.identity import luhn_check_digit
+from absher_app.domain.registry import parse_person
+from absher_app.models import Branch, Person
+
+
+def demo_id(first_digit: str, serial: int) -> str:
+    """A Luhn-valid 10-digit identity number: first digit, 8-digit serial, check digit."""
+    body = f"{first_digit}{serial:08d}"
+    return body + luhn_check_digit(body)
+
+
+def demo_mobile(serial: int) -> str:
+    """A distinct Saudi mobile per demo person, in the national form 05XXXXXXXX."""
+    return f"05{5 + serial % 5}{1000000 + serial * 1234567 % 9000000:07d}"
+
+
+# (key, category, name_ar, name_en, birth, gender, nationality, extra)
+# `extra` holds document dates as day offsets from today, sponsor keys and flags.
+_PEOPLE: list[tuple[str, str, str, str, str, str, str, dict[str, Any]]] = [
+    ("c1", "citizen", "محمد عبدالله القحطاني", "Mohammed Abdullah Alqahtani", "1990-04-12", "M",
+     "SA", {"passport": 900, "mobile": "0551234567"}),
+    ("c2", "citizen", "سارة محمد القحطاني", "Sara Mohammed Alqahtani", "1993-09-01", "F", "SA",
+     {"passport": 20}),
+    ("c3", "citizen", "عبدالله محمد القحطاني", "Abdullah Mohammed Alqahtani", "2014-02-20", "M",
+     "SA", {"passport": -40}),
+    ("c4", "citizen", "خالد سعد العتيبي", "Khalid Saad Alotaibi", "1985-11-30", "M", "SA",
+     {"passport": 1200, "fines": 1500}),
+    ("c5", "citizen", "نورة فهد الدوسري", "Noura Fahd Aldosari", "1988-06-15", "F", "SA",
+     {"passport": 700, "travel_ban": True}),
+    ("c6", "citizen", "فيصل ناصر الشهري", "Faisal Nasser Alshehri", "1979-01-05", "M", "SA",
+     {"passport": 400}),
+    ("c7", "citizen", "ريم علي الزهراني", "Reem Ali Alzahrani", "1996-03-22", "F", "SA", {}),
+    ("c8", "citizen", "تركي سلمان الحربي", "Turki Salman Alharbi", "1982-08-09", "M", "SA",
+     {"passport": 1500}),
+    ("c9", "citizen", "هند عمر المطيري", "Hind Omar Almutairi", "2000-12-11", "F", "SA",
+     {"passport": 60}),
+    ("c10", "citizen", "سلطان ماجد الغامدي", "Sultan Majed Alghamdi", "1975-05-28", "M", "SA",
+     {"passport": 2000}),
+    ("r1", "resident", "راجيش كومار", "Rajesh Kumar", "1985-02-01", "M", "IN",
+     {"passport": 600, "iqama": 300, "sponsor": "c1", "relationship": "domestic_worker",
+      "mobile": "0561234567"}),
+    ("r2", "resident", "أحمد حسن محمود", "Ahmed Hassan Mahmoud", "1980-07-19", "M", "EG",
+     {"passport": 1000, "iqama": 250}),
+    ("r3", "resident", "ماريا سانتوس", "Maria Santos", "1991-10-03", "F", "PH",
+     {"passport": 800, "iqama": 200, "sponsor": "r2", "relationship": "domestic_worker"}),
+    ("r4", "resident", "عمران خان", "Imran Khan", "1987-04-04", "M", "PK",
+     {"passport": 700, "iqama": 25}),
+    ("r5", "resident", "جون سميث", "John Smith", "1978-12-25", "M", "GB",
+     {"passport": 60, "iqama": 330}),
+    ("r6", "resident", "سوريا براساد", "Surya Prasad", "1990-01-17", "M", "NP",
+     {"passport": 900, "iqama": -15, "sponsor": "c4", "relationship": "domestic_worker"}),
+    ("r7", "resident", "فاطمة الزهراء", "Fatima Alzahraa", "1994-05-09", "F", "SD",
+     {"passport": 500, "iqama": 180, "fines": 300}),
+    ("r8", "resident", "أنيل شارما", "Anil Sharma", "1983-09-29", "M", "IN",
+     {"passport": 650, "iqama": 120, "sponsor": "c6", "relationship": "domestic_worker",
+      "absent": True}),
+    ("r9", "resident", "ليلى حداد", "Layla Haddad", "1989-02-14", "F", "JO",
+     {"passport": 1100, "iqama": 400, "travel_ban": True}),
+    ("r10", "resident", "سيتي نورهاليزا", "Siti Nurhaliza", "1995-08-08", "F", "ID",
+     {"passport": 30, "iqama": 150, "sponsor": "c1", "relationship": "domestic_worker"}),
+    ("d1", "dependent", "منى أحمد حسن", "Mona Ahmed Hassan", "1986-03-03", "F", "EG",
+     {"passport": 900, "iqama": 250, "sponsor": "r2", "relationship": "spouse"}),
+    ("d2", "dependent", "يوسف أحمد حسن", "Youssef Ahmed Hassan", "2012-06-06", "M", "EG",
+     {"passport": 20, "iqama": 250, "sponsor": "r2", "relationship": "child"}),
+    ("d3", "dependent", "مريم أحمد حسن", "Mariam Ahmed Hassan", "2016-11-11", "F", "EG",
+     {"passport": 700, "iqama": 28, "sponsor": "r2", "relationship": "child"}),
+    ("d4", "dependent", "عائشة عمران", "Aisha Imran", "1990-09-09", "F", "PK",
+     {"passport": 600, "iqama": 25, "sponsor": "r4", "relationship": "spouse"}),
+    ("d5", "dependent", "حسن محمود", "Hassan Mahmoud", "1950-01-01", "M", "EG",
+     {"passport": 300, "iqama": -5, "sponsor": "r2", "relationship": "parent"}),
+    ("g1", "gcc", "جاسم يوسف الصباح", "Jassim Yousef Alsabah", "1984-04-21", "M", "KW",
+     {"passport": 1300}),
+    ("g2", "gcc", "مريم سعيد النعيمي", "Maryam Saeed Alnuaimi", "1992-07-07", "F", "AE",
+     {"passport": 500}),
+    ("g3", "gcc", "علي حمد الخليفة", "Ali Hamad Alkhalifa", "1977-10-10", "M", "BH",
+     {"passport": 45}),
+    ("v1", "visitor", "ديفيد براون", "David Brown", "1970-03-30", "M", "US",
+     {"passport": 1000, "visa": 5}),
+    ("v2", "visitor", "إيلينا بتروفا", "Elena Petrova", "1988-12-01", "F", "RU",
+     {"passport": 700, "visa": 30}),
+    ("v3", "visitor", "كينجي تاناكا", "Kenji Tanaka", "1981-06-18", "M", "JP",
+     {"passport": 900, "visa": -2}),
+    ("v4", "visitor", "أمينة ديالو", "Aminata Diallo", "1999-02-02", "F", "SN",
+     {"passport": 400, "visa": 60, "fines": 500}),
+]
+
+_FIRST_DIGIT = {"citizen": "1", "resident": "2", "dependent": "2", "visitor": "3", "gcc": "4"}
+
+# (code, city, name_ar, name_en, slot capacity)
+BRANCHES: list[tuple[str, str, str, str, int]] = [
+    ("RUH-01", "riyadh", "جوازات الرياض - حي الملز", "Riyadh Passports - Al Malaz", 6),
+    ("RUH-02", "riyadh", "جوازات الرياض - حي النسيم", "Riyadh Passports - Al Naseem", 4),
+    ("JED-01", "jeddah", "جوازات جدة - حي الروضة", "Jeddah Passports - Al Rawdah", 5),
+    ("MKK-01", "makkah", "جوازات مكة المكرمة - العزيزية", "Makkah Passports - Al Aziziyah", 4),
+    ("MED-01", "madinah", "جوازات المدينة المنورة - قباء", "Madinah Passports - Quba", 4),
+    ("DMM-01", "dammam", "جوازات الدمام - حي الفيصلية", "Dammam Passports - Al Faisaliyah", 5),
+    ("AHB-01", "abha", "جوازات أبها - حي المنسك", "Abha Passports - Al Mansak", 3),
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoCounts:
+    """What loading the demo added."""
+
+    persons_added: int
+    branches_added: int
+
+
+def demo_ids() -> dict[str, str]:
+    """Demo key (c1, r1, ...) to identity number, for the README and the tests."""
+    ids: dict[str, str] = {}
+    serials: dict[str, int] = {}
+    for key, category, *_ in _PEOPLE:
+        digit = _FIRST_DIGIT[category]
+        serials[digit] = serials.get(digit, -1) + 1
+        ids[key] = demo_id(digit, serials[digit])
+    return ids
+
+
+def demo_records(today: date) -> list[dict[str, Any]]:
+    """The demo persons in the import format of QA-CONTRACT §2."""
+    ids = demo_ids()
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    records = []
+    for serial, (key, category, name_ar, name_en, birth, gender, nationality, extra) in (
+        enumerate(_PEOPLE)
+    ):
+        record: dict[str, Any] = {
+            "id_number": ids[key], "category": category, "name_ar": name_ar,
+            "name_en": name_en, "birth_date": birth, "gender": gender,
+            "nationality": nationality, "mobile": extra.get("mobile", demo_mobile(serial)),
+            "traffic_fines_sar": extra.get("fines", 0),
+            "travel_ban": extra.get("travel_ban", False),
+        }
+        if "passport" in extra:
+            letter = "A" if nationality == "SA" else "N"
+            record["passport"] = {"number": f"{letter}{7000000 + serial * 7919:07d}",
+                                  "expiry": day(extra["passport"])}
+        if "iqama" in extra:
+            record["iqama_expiry"] = day(extra["iqama"])
+            record["absent_report"] = extra.get("absent", False)
+        if "visa" in extra:
+            record["visa"] = {"number": f"V{600000000 + serial * 104729}", "type": "visit",
+                              "expiry": day(extra["visa"])}
+        if "sponsor" in extra:
+            record["sponsor_id"] = ids[extra["sponsor"]]
+            record["relationship"] = extra["relationship"]
+        records.append(record)
+    return records
+
+
+def load_demo(session: Session, today: date) -> DemoCounts:
+    """Add the demo persons and branches that are missing; leave existing ones untouched."""
+    existing = set(session.exec(select(Person.id_number)).all())
+    persons_added = 0
+    for record in demo_records(today):
+        values = parse_person(record)
+        if values["id_number"] not in existing:
+            session.add(Person(**values))
+            persons_added += 1
+    codes = set(session.exec(select(Branch.code)).all())
+    branches_added = 0
+    for code, city, name_ar, name_en, capacity in BRANCHES:
+        if code not in codes:
+            session.add(Branch(code=code, city=city, name_ar=name_ar, name_en=name_en,
+                               slot_capacity=capacity))
+            branches_added += 1
+    session.flush()
+    return DemoCounts(persons_added=persons_added, branches_added=branches_added)

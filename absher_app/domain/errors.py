@@ -1,0 +1,23 @@
+"""Typed domain errors that carry an i18n key, so every layer can say them in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule refused the request.
+
+    Attributes:
+        code: the i18n key of the user-facing message (`errors.<code>` in the catalogues).
+        params: values substituted into that message.
+    """
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+class ValidationError(DomainError):
+    """Input does not have the required form."""

@@ -1,0 +1,1 @@
+"""Outside parties (SMS gateway, bank, clock) behind small interfaces with dev implementations."""

@@ -1,0 +1,48 @@
+"""SMS sending. The dev provider writes an outbox table that operators read with
+`absher sms outbox` or the dev page; a production provider implements `SmsSender`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlmodel import Session, col, select
+
+from absher_app.models import SmsMessage
+from absher_app.settings import get_settings
+
+
+class SmsNotConfigured(RuntimeError):
+    """No SMS provider is configured: refuse loudly instead of dropping messages."""
+
+
+class SmsSender(Protocol):
+    """Sends one text message to a Saudi mobile (E.164)."""
+
+    def send(self, session: Session, to: str, body: str, purpose: str) -> None:
+        """Queue the message; it leaves only if the caller's transaction commits."""
+        ...
+
+
+class OutboxSmsSender:
+    """Dev/test provider: the message is a row in the outbox, in the caller's transaction."""
+
+    def send(self, session: Session, to: str, body: str, purpose: str) -> None:
+        """Write the message to the outbox."""
+        session.add(SmsMessage(to=to, body=body, purpose=purpose))
+
+
+def get_sms_sender() -> SmsSender:
+    """The configured provider."""
+    provider = get_settings().sms_provider
+    if provider == "outbox":
+        return OutboxSmsSender()
+    raise SmsNotConfigured(f"no SMS provider is configured (ABSHER_SMS_PROVIDER={provider!r})")
+
+
+def read_outbox(session: Session, to: str | None = None, last: int = 20) -> list[SmsMessage]:
+    """The newest messages first, optionally only those to one mobile (E.164)."""
+    query = select(SmsMessage).order_by(col(SmsMessage.id).desc()).limit(last)
+    if to:
+        query = query.where(SmsMessage.to == to)
+    return list(session.exec(query).all())

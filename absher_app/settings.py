@@ -1,0 +1,77 @@
+"""Typed settings read from the environment (and a `.env` file).
+
+Reflex's own variables (`REFLEX_DB_URL`, `REFLEX_REDIS_URL`) are read here too, so that the
+app, the CLI and the tests agree on one database without repeating defaults.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+class Settings(BaseSettings):
+    """Deployment settings. `environment=production` refuses unsafe defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("ABSHER_ENV")
+    )
+    db_url: str = Field(
+        default="sqlite:///absher.db", validation_alias=AliasChoices("REFLEX_DB_URL")
+    )
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REFLEX_REDIS_URL"))
+    secret_key: str = Field(
+        default=DEV_SECRET_KEY, validation_alias=AliasChoices("ABSHER_SECRET_KEY")
+    )
+    allowed_origins: str = Field(
+        default="http://localhost:3000,http://127.0.0.1:3000",
+        validation_alias=AliasChoices("ABSHER_ALLOWED_ORIGINS"),
+    )
+    sms_provider: Literal["outbox", "none"] = Field(
+        default="outbox", validation_alias=AliasChoices("ABSHER_SMS_PROVIDER")
+    )
+    public_url: str = Field(
+        default="http://localhost:3000", validation_alias=AliasChoices("ABSHER_PUBLIC_URL")
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("ABSHER_SECRET_KEY must be set to at least 32 random characters")
+        if self.sms_provider == "outbox":
+            problems.append("ABSHER_SMS_PROVIDER must name a real SMS provider, not the dev outbox")
+        if self.db_url.startswith("sqlite"):
+            problems.append("REFLEX_DB_URL must point at a server database, not SQLite")
+        if problems:
+            raise SettingsError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The origins allowed to open the app's websocket."""
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+    @property
+    def dev_tools_enabled(self) -> bool:
+        """Dev-only pages (the SMS outbox) are never served in production."""
+        return self.environment != "production"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Small shared states only (language, session). Page states live beside their pages."""

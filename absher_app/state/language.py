@@ -1,0 +1,52 @@
+"""The interface language: Arabic by default, English one click away, remembered in the browser."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from absher_app.i18n import AR, DEFAULT_LANGUAGE, EN, LANGUAGES
+
+STORAGE_KEY = "absher_lang"
+
+
+def document_language_script(lang: str) -> str:
+    """JavaScript that sets <html lang dir> for `lang` (only 'ar' or 'en' ever reach it)."""
+    direction = "rtl" if lang == "ar" else "ltr"
+    return f"document.documentElement.lang='{lang}';document.documentElement.dir='{direction}';"
+
+
+# Runs in <head> before React renders, so that a reload in English never flashes RTL.
+RESTORE_LANGUAGE_SCRIPT = (
+    "(function(){try{var v=localStorage.getItem('" + STORAGE_KEY + "');"
+    "if(v==='en'||v==='\"en\"'){" + document_language_script("en") + "}}catch(e){}})();"
+)
+
+
+class LanguageState(rx.State):
+    """The chosen language, kept in localStorage (not a secret, not per account)."""
+
+    lang: str = rx.LocalStorage(DEFAULT_LANGUAGE, name=STORAGE_KEY, sync=True)
+
+    @rx.event
+    def set_language(self, lang: str):
+        """Switch the interface language; anything but 'ar' or 'en' is ignored."""
+        if lang not in LANGUAGES:
+            return None
+        self.lang = lang
+        return rx.call_script(document_language_script(lang))
+
+    @rx.event
+    def apply_document_language(self):
+        """Re-apply <html lang dir> after hydration (covers a value synced from another tab)."""
+        lang = self.lang if self.lang in LANGUAGES else DEFAULT_LANGUAGE
+        return rx.call_script(document_language_script(lang))
+
+
+def is_english() -> rx.Var[bool]:
+    """True while the interface is in English."""
+    return LanguageState.lang == "en"
+
+
+def t(key: str) -> rx.Var[str]:
+    """The string for `key` in the current language (a KeyError at compile time if missing)."""
+    return rx.cond(is_english(), EN[key], AR[key])
