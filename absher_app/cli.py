@@ -48,6 +48,8 @@ def _registry_import(args: argparse.Namespace) -> None:
         records = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CliError(f"{path}: no such file") from exc
+    except OSError as exc:  # a directory, no permission, ...
+        raise CliError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CliError(f"{path}: not valid JSON ({exc})") from exc
     with session_scope() as session:
@@ -115,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         func(args)
     except (CliError, DomainError) as exc:
-        print(f"absher: error: {exc}", file=sys.stderr)
+        # One line, whatever the message quotes from the input (a value may hold a newline).
+        reason = " ".join(str(exc).split())
+        print(f"absher: error: {reason}", file=sys.stderr)
         return 2
     return 0
 

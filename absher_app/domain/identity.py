@@ -71,7 +71,7 @@ def validate_id_number(value: str, category: str | None = None) -> str:
         category: when given, the number must be of that category's kind.
     """
     number = normalize_id_number(value)
-    if len(number) != 10 or not number.isdigit():
+    if len(number) != 10 or not (number.isascii() and number.isdigit()):
         raise ValidationError("id_length", "the identity number must be exactly 10 digits")
     if number[0] not in "1234":
         raise ValidationError(
@@ -107,5 +107,5 @@ def normalize_mobile(value: str) -> str:
 
 
 def mask_mobile(e164: str) -> str:
-    """Show only the last digits, e.g. +9665*****4567, for messages to the user."""
+    """Show only the last digits, e.g. +9665****4567, for messages to the user."""
     return e164[:5] + "*" * max(len(e164) - 9, 0) + e164[-4:]

@@ -6,6 +6,7 @@ An import either applies every record or none; re-importing the same file change
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from typing import Any
 
@@ -47,18 +48,22 @@ class ImportCounts:
         return self.added + self.updated + self.unchanged
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value: Any, field: str) -> date:
-    if not isinstance(value, str):
-        raise ValidationError("date_invalid", f"{field} must be a date YYYY-MM-DD", field=field)
+    # date.fromisoformat alone also takes other ISO 8601 forms of the same length, such as the
+    # week date "2024-W01-1"; the format is YYYY-MM-DD only.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValidationError(
+            "date_invalid", f"{field} must be a date YYYY-MM-DD, got {value!r}", field=field
+        )
     try:
-        parsed = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationError(
             "date_invalid", f"{field} must be a date YYYY-MM-DD, got {value!r}", field=field
         ) from exc
-    if len(value) != 10:
-        raise ValidationError("date_invalid", f"{field} must be YYYY-MM-DD, got {value!r}")
-    return parsed
 
 
 def _text(raw: dict, field: str, max_length: int = 200) -> str:
@@ -116,8 +121,8 @@ def parse_person(raw: Any) -> dict[str, Any]:
     if gender not in ("M", "F"):
         raise ValidationError("field_invalid", "gender must be M or F")
     nationality = raw["nationality"]
-    if not (isinstance(nationality, str) and len(nationality) == 2 and nationality.isalpha()
-            and nationality.isupper()):
+    if not (isinstance(nationality, str) and len(nationality) == 2 and nationality.isascii()
+            and nationality.isalpha() and nationality.isupper()):
         raise ValidationError("field_invalid", "nationality must be a 2-letter country code")
     fines = raw.get("traffic_fines_sar", 0)
     if not isinstance(fines, int) or isinstance(fines, bool) or fines < 0:

@@ -1,0 +1,149 @@
+"""Browser journeys against the production build (`reflex run --env prod`) in Debian's Chromium.
+
+The fixture builds and starts the app once per test run, on its own SQLite file with the demo
+data and its own port (ABSHER_E2E_PORT, default 3100), unless ABSHER_E2E_URL names a running one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("ABSHER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+# WCAG 2.x A and AA, up to 2.2.
+WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+STARTUP_TIMEOUT_S = 900
+
+
+def _wait_for(url: str, timeout: float, process: subprocess.Popen | None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the app exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def app_environment(db_path: Path, port: int) -> dict[str, str]:
+    """The environment the app under test runs with."""
+    env = dict(os.environ)
+    env.update({
+        "REFLEX_DB_URL": f"sqlite:///{db_path}",
+        "ABSHER_ENV": "test",
+        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
+        "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PATH": f"{ROOT / '.venv/bin'}:{ROOT / '.tools/node_modules/.bin'}:{env.get('PATH', '')}",
+    })
+    return env
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of the running production build."""
+    if external := os.environ.get("ABSHER_E2E_URL"):
+        _wait_for(f"{external}/ping", 60, None)
+        yield external.rstrip("/")
+        return
+    port = int(os.environ.get("ABSHER_E2E_PORT", "3100"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    db_path = ARTIFACTS / "e2e.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    env = app_environment(db_path, port)
+    absher = str(ROOT / ".venv/bin/absher")
+    subprocess.run([absher, "db", "upgrade"], env=env, cwd=ROOT, check=True)
+    subprocess.run([absher, "seed", "demo"], env=env, cwd=ROOT, check=True)
+    log = open(ARTIFACTS / "e2e-server.log", "w")  # noqa: SIM115 - closed in teardown
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod",
+         "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        _wait_for(f"http://localhost:{port}/ping", STARTUP_TIMEOUT_S, process)
+        yield f"http://localhost:{port}"
+    except Exception:
+        log.flush()
+        tail = (ARTIFACTS / "e2e-server.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the app did not start; server log tail:\n{tail}") from None
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url) -> str:
+    """pytest-playwright resolves relative `page.goto` paths against this."""
+    return app_url
+
+
+_AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail on any WCAG 2.x A/AA violation axe-core finds on the page as it is now."""
+    results = _AXE.run(page)
+    violations = [
+        v for v in results.response["violations"] if WCAG_TAGS & set(v.get("tags", []))
+    ]
+    if violations:
+        lines = [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:3])
+            for v in violations
+        ]
+        pytest.fail("accessibility violations on " + page.url + ":\n" + "\n".join(lines))
+
+
+def wait_until_connected(page: Page) -> None:
+    """Wait until the page hydrated and the backend answered (see document_language_script)."""
+    page.wait_for_function("document.documentElement.dataset.connected === '1'", timeout=30000)
+
+
+def visit(page: Page, path: str) -> None:
+    """Open `path`, wait for the backend, and check accessibility."""
+    page.goto(path)
+    wait_until_connected(page)
+    assert_accessible(page)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
