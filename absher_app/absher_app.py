@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.app import health as reflex_health
-from starlette.applications import Starlette
-from starlette.routing import Route
 
 from absher_app import routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
-from absher_app.pages import dev_sms, home
+from absher_app.http_routes import http_app
+from absher_app.pages import activation, dashboard, dev_sms, home, login, register
+from absher_app.state.session import SessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
@@ -23,14 +22,20 @@ app = rx.App(
     stylesheets=["/fonts/fonts.css", "/styles.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
-    # QA-CONTRACT §4 names `/health`; Reflex serves the same check at `/_health`.
-    api_transformer=Starlette(routes=[Route("/health", reflex_health, methods=["GET"])]),
+    api_transformer=http_app(),
 )
 
 # (route, page builder, title, on_load)
 PAGES = (
     (routes.HOME, home.page, AR["portal.name"], None),
     (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
+    (routes.REGISTER, register.page, AR["register.title"], None),
+    (routes.LOGIN, login.page, AR["login.title"], login.LoginState.reset_form),
+    (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
+     activation.ActivationPartnerState.reset_form),
+    (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
+     activation.ActivationPartnerState.reset_form),
+    (routes.DASHBOARD, dashboard.page, AR["portal.name"], SessionState.require_sign_in),
 )
 
 for route, builder, title, on_load in PAGES:

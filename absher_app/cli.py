@@ -37,7 +37,8 @@ def _seed_demo(_args: argparse.Namespace) -> None:
 
     with session_scope() as session:
         counts = load_demo(session, today_in_riyadh(SystemClock()))
-    print(f"demo loaded: {counts.persons_added} persons and {counts.branches_added} branches added")
+    print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches and "
+          f"{counts.accounts_added} accounts added")
 
 
 def _registry_import(args: argparse.Namespace) -> None:
@@ -80,6 +81,17 @@ def _sms_outbox(args: argparse.Namespace) -> None:
         print(f"{m.created_at:%Y-%m-%d %H:%M:%S}  {m.to}  [{m.purpose}]  {m.body}")
 
 
+def _accounts_activate(args: argparse.Namespace) -> None:
+    from absher_app.domain.accounts import activate_account
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.sms import get_sms_sender
+
+    with session_scope() as session:
+        account = activate_account(session, args.id_number, args.channel,
+                                   now=SystemClock().now(), sms=get_sms_sender())
+        print(f"account {account.username} activated through {args.channel}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -99,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = registry.add_parser("import", help="add or update persons from a JSON file")
     imp.add_argument("file")
     imp.set_defaults(func=_registry_import)
+
+    acc = groups.add_parser("accounts", help="accounts").add_subparsers(dest="cmd", required=True)
+    activate = acc.add_parser("activate", help="activate a registered account")
+    activate.add_argument("id_number")
+    activate.add_argument("--channel", required=True, choices=["bank", "kiosk", "office"])
+    activate.set_defaults(func=_accounts_activate)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.text import t_with
 from absher_app.state.language import LanguageState, is_english, t
+from absher_app.state.session import SessionState
 
 GREEN = "#0b5e3a"  # Absher green, 7.9:1 on white
 
@@ -37,7 +39,15 @@ def site_header() -> rx.Component:
             rx.el.nav(
                 rx.el.a(t("nav.home"), href=routes.HOME),
                 rx.el.a(t("nav.inquiries"), href=routes.HOME + "#inquiries"),
-                rx.el.a(t("nav.login"), href=routes.LOGIN, class_name="nav-cta"),
+                rx.cond(
+                    SessionState.signed_in,
+                    rx.fragment(
+                        rx.el.a(t("nav.dashboard"), href=routes.DASHBOARD),
+                        rx.el.button(t("nav.logout"), type="button", class_name="nav-cta",
+                                     on_click=SessionState.sign_out),
+                    ),
+                    rx.el.a(t("nav.login"), href=routes.LOGIN, class_name="nav-cta"),
+                ),
                 language_switch(),
                 aria_label=t("nav.main"),
                 class_name="site-nav",
@@ -61,13 +71,14 @@ def site_footer() -> rx.Component:
     )
 
 
-def page_layout(title_key: str, *children: rx.Component, lead_key: str | None = None) -> rx.Component:
-    """A full page whose only h1 is the string `title_key`."""
+def page_layout(title_key: str, *children: rx.Component, lead_key: str | None = None,
+                title_values: tuple[dict, dict] | None = None) -> rx.Component:
+    """A full page whose only h1 is the string `title_key` (placeholders from title_values)."""
     return rx.fragment(
         rx.el.a(t("nav.skip"), href="#main", class_name="skip-link"),
         site_header(),
         rx.el.main(
-            rx.el.h1(t(title_key)),
+            rx.el.h1(t_with(title_key, *title_values) if title_values else t(title_key)),
             rx.el.p(t(lead_key), class_name="lead") if lead_key else rx.fragment(),
             *children,
             id="main",

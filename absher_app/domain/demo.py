@@ -8,14 +8,15 @@ already present are left as they are (the app may have changed them since), miss
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from absher_app.domain.identity import luhn_check_digit
 from absher_app.domain.registry import parse_person
-from absher_app.models import Branch, Person
+from absher_app.domain.passwords import hash_password
+from absher_app.models import Account, Branch, Person
 
 
 def demo_id(first_digit: str, serial: int) -> str:
@@ -113,12 +114,27 @@ BRANCHES: list[tuple[str, str, str, str, int]] = [
 ]
 
 
+# Demo accounts, all with DEMO_PASSWORD: (person key, username, status).
+DEMO_PASSWORD = "Passports demo 2026"
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    ("c1", "mohammed", "active"),
+    ("c4", "khalid", "active"),
+    ("c8", "turki", "active"),
+    ("r2", "ahmed", "active"),
+    ("r4", "imran", "active"),
+    ("g1", "jassim", "active"),
+    ("v1", "david", "active"),
+    ("c9", "hind", "registered"),
+]
+
+
 @dataclasses.dataclass(frozen=True)
 class DemoCounts:
     """What loading the demo added."""
 
     persons_added: int
     branches_added: int
+    accounts_added: int = 0
 
 
 def demo_ids() -> dict[str, str]:
@@ -184,4 +200,30 @@ def load_demo(session: Session, today: date) -> DemoCounts:
                                slot_capacity=capacity))
             branches_added += 1
     session.flush()
-    return DemoCounts(persons_added=persons_added, branches_added=branches_added)
+    accounts_added = _load_demo_accounts(session, now=datetime.combine(today, time(8), UTC))
+    return DemoCounts(persons_added=persons_added, branches_added=branches_added,
+                      accounts_added=accounts_added)
+
+
+def _load_demo_accounts(session: Session, now: datetime) -> int:
+    ids = demo_ids()
+    have = set(session.exec(select(Account.username)).all())
+    missing = [a for a in DEMO_ACCOUNTS if a[1] not in have]
+    if not missing:
+        return 0
+    password_hash = hash_password(DEMO_PASSWORD)  # one slow hash shared by the demo accounts
+    added = 0
+    for key, username, status in missing:
+        person = session.exec(select(Person).where(Person.id_number == ids[key])).one()
+        if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
+            continue  # that person registered through the app meanwhile
+        added += 1
+        session.add(Account(
+            person_id=person.id, username=username, email=f"{username}@example.com",
+            mobile=person.mobile, password_hash=password_hash, status=status,
+            activation_channel="office" if status == "active" else None,
+            activated_at=now if status == "active" else None, created_at=now,
+            password_changed_at=now,
+        ))
+    session.flush()
+    return added

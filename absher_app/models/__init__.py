@@ -1,8 +1,20 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from absher_app.models.accounts import (
+    Account,
+    AuthEvent,
+    BackupCode,
+    OneTimeCode,
+    SignInTicket,
+    UserSession,
+)
 from absher_app.models.registry import Branch, Person
 from absher_app.models.sms import SmsMessage
 
-ALL_TABLES = (Person, Branch, SmsMessage)
+ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
+              SignInTicket, AuthEvent)
 
-__all__ = ["ALL_TABLES", "Branch", "Person", "SmsMessage"]
+__all__ = [
+    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Branch", "OneTimeCode", "Person",
+    "SignInTicket", "SmsMessage", "UserSession",
+]

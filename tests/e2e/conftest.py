@@ -61,7 +61,16 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_env() -> dict[str, str]:
+    """The environment of the app under test, for running the CLI against its database."""
+    if os.environ.get("ABSHER_E2E_URL"):
+        return dict(os.environ)
+    port = int(os.environ.get("ABSHER_E2E_PORT", "3100"))
+    return app_environment(ARTIFACTS / "e2e.db", port)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env) -> Iterator[str]:
     """Base URL of the running production build."""
     if external := os.environ.get("ABSHER_E2E_URL"):
         _wait_for(f"{external}/ping", 60, None)
@@ -72,7 +81,7 @@ def app_url() -> Iterator[str]:
     db_path = ARTIFACTS / "e2e.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    env = app_environment(db_path, port)
+    env = app_env
     absher = str(ROOT / ".venv/bin/absher")
     subprocess.run([absher, "db", "upgrade"], env=env, cwd=ROOT, check=True)
     subprocess.run([absher, "seed", "demo"], env=env, cwd=ROOT, check=True)

@@ -1,0 +1,359 @@
+"""Registration, activation, sign-in and sessions.
+
+Registration is checked against the civil registry: the number must exist in the chosen
+category and the mobile must be the one on record. The account is then *registered*; it can do
+nothing until a bank, a kiosk or an office activates it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, func, select
+
+from absher_app.domain import audit, codes
+from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.identity import (
+    CATEGORIES,
+    normalize_id_number,
+    normalize_mobile,
+    validate_id_number,
+)
+from absher_app.domain.passwords import (
+    burn_verify_time,
+    check_password,
+    hash_password,
+    verify_password,
+)
+from absher_app.domain.secrets import digest, url_token
+from absher_app.i18n import translate
+from absher_app.models import Account, Person, SignInTicket, UserSession
+from absher_app.providers.sms import SmsSender
+
+ACTIVATION_CHANNELS = ("bank", "kiosk", "office")
+USERNAME_RE = re.compile(r"[a-z][a-z0-9._]{3,31}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+REGISTRATION_CODE_VALID = timedelta(minutes=30)
+PASSWORD_WINDOW_S = 60
+PASSWORD_FAILURES_PER_WINDOW = 5
+FIRST_LOCK = timedelta(minutes=1)
+MAX_LOCK = timedelta(minutes=10)
+MAX_CONSECUTIVE_FAILURES = 100
+SESSION_IDLE = timedelta(minutes=15)
+SESSION_MAX = timedelta(hours=12)
+TICKET_TTL = timedelta(seconds=60)
+
+
+class AuthError(DomainError):
+    """Sign-in refused; the message never says whether the account exists."""
+
+
+class LockedError(DomainError):
+    """The account is locked until `until` (or until a password reset when `until` is None)."""
+
+    def __init__(self, code: str, message: str, until: datetime | None,
+                 now: datetime | None = None) -> None:
+        minutes = 0
+        if until is not None and now is not None:
+            minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+        super().__init__(code, message, minutes=minutes)
+        self.until = until
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationDetails:
+    """What the registration form collects."""
+
+    category: str
+    id_number: str
+    mobile: str
+    username: str
+    email: str
+    country: str | None = None
+    accepted_terms: bool = False
+
+
+def _person_names(person: Person) -> list[str]:
+    return [person.id_number, person.name_ar, person.name_en, *person.name_en.split(),
+            *person.name_ar.split()]
+
+
+def check_registration(session: Session, details: RegistrationDetails) -> Person:
+    """Validate the form and match it against the civil registry; return the person.
+
+    Raises:
+        ValidationError: the first problem, in a message that reveals nobody else's data.
+    """
+    if details.category not in CATEGORIES:
+        raise ValidationError("category_unknown", "choose a category")
+    id_number = validate_id_number(details.id_number, details.category)
+    mobile = normalize_mobile(details.mobile)
+    username = details.username.strip().lower()
+    if not USERNAME_RE.fullmatch(username):
+        raise ValidationError("username_invalid", "4-32 letters, digits, dot or underscore")
+    if username.isdigit() or re.fullmatch(r"[0-9]{10}", username):
+        raise ValidationError("username_invalid", "the username may not be a number")
+    if not EMAIL_RE.fullmatch(details.email.strip()) or len(details.email) > 254:
+        raise ValidationError("email_invalid", "enter a valid email address")
+    if details.category in ("gcc", "visitor") and not (
+        details.country and re.fullmatch(r"[A-Z]{2}", details.country)
+    ):
+        raise ValidationError("country_required", "choose your country")
+    if not details.accepted_terms:
+        raise ValidationError("terms_required", "accept the terms and conditions")
+    person = session.exec(select(Person).where(Person.id_number == id_number)).first()
+    if person is None or person.category != details.category:
+        raise ValidationError("registry_not_found",
+                              "this number is not in the civil registry for that category")
+    if person.mobile != mobile:
+        raise ValidationError("registry_mobile_mismatch",
+                              "the mobile is not the one on record for this ID")
+    if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
+        raise ValidationError("id_has_account", "this ID already has an account")
+    if session.exec(select(Account.id).where(Account.username == username)).first():
+        raise ValidationError("username_taken", "this username is taken")
+    return person
+
+
+def start_registration(session: Session, details: RegistrationDetails, *, now: datetime,
+                       sms: SmsSender, lang: str) -> tuple[Person, codes.CodeSent]:
+    """Check the details and text a registration code to the mobile on record."""
+    person = check_registration(session, details)
+    sent = codes.issue_code(session, person_id=person.id, mobile=person.mobile,
+                            purpose="registration", now=now, sms=sms, lang=lang)
+    return person, sent
+
+
+def complete_registration(session: Session, details: RegistrationDetails, *, password: str,
+                          confirm: str, now: datetime, lang: str) -> Account:
+    """Create the registered (not yet activated) account.
+
+    Requires a registration code accepted in the last 30 minutes for this person.
+    """
+    person = check_registration(session, details)
+    if not codes.code_verified_since(session, person_id=person.id, purpose="registration",
+                                     since=now - REGISTRATION_CODE_VALID):
+        raise ValidationError("code_required", "confirm your mobile with the code first")
+    username = details.username.strip().lower()
+    check_password(password, confirm, personal=[username, *_person_names(person)])
+    account = Account(person_id=person.id, username=username, email=details.email.strip(),
+                      mobile=person.mobile, country=details.country,
+                      password_hash=hash_password(password), status="registered",
+                      language=lang if lang in ("ar", "en") else "ar",
+                      created_at=now, password_changed_at=now)
+    session.add(account)
+    session.flush()
+    audit.record(session, "registered", person_id=person.id, account_id=account.id, now=now)
+    return account
+
+
+def activate_account(session: Session, id_number: str, channel: str, *, now: datetime,
+                     sms: SmsSender | None = None) -> Account:
+    """Activate a registered account as `channel` would, after checking the person there."""
+    if channel not in ACTIVATION_CHANNELS:
+        raise ValidationError("channel_unknown", "channel must be bank, kiosk or office")
+    number = validate_id_number(id_number)
+    account = session.exec(
+        select(Account).join(Person).where(Person.id_number == number)
+    ).first()
+    if account is None:
+        raise ValidationError("activation_no_account", "no registered account for this ID")
+    if account.status != "registered":
+        raise ValidationError("activation_not_pending", "this account is already activated")
+    account.status = "active"
+    account.activation_channel = channel
+    account.activated_at = now
+    session.add(account)
+    audit.record(session, "activated", person_id=account.person_id, account_id=account.id,
+                 detail=channel, now=now)
+    if sms is not None:
+        sms.send(session, account.mobile,
+                 translate("sms.activated", account.language, channel=translate(
+                     f"activation.channel.{channel}", account.language)), "activation")
+    return account
+
+
+def find_account(session: Session, login: str) -> Account | None:
+    """The account whose username or identity number is `login`."""
+    login = (login or "").strip()
+    if re.fullmatch(r"[0-9٠-٩]{10}", login):
+        return session.exec(
+            select(Account).join(Person).where(Person.id_number == normalize_id_number(login))
+        ).first()
+    return session.exec(select(Account).where(Account.username == login.lower())).first()
+
+
+def _lock_for(session: Session, account: Account, now: datetime) -> timedelta:
+    """Each lock since the last good sign-in doubles the next: 1, 2, 4, 8, then 10 minutes."""
+    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit._EPOCH
+    locks = audit.count_since(session, "account_locked", last_ok, account_id=account.id)
+    return min(FIRST_LOCK * (2 ** locks), MAX_LOCK)
+
+
+def _consecutive_failures(session: Session, account: Account) -> int:
+    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit._EPOCH
+    since_reset = audit.last_time(session, "password_reset", account_id=account.id)
+    start = max(last_ok, since_reset) if since_reset else last_ok
+    return audit.count_since(session, "login_failed", start, account_id=account.id)
+
+
+def authenticate(session: Session, login: str, password: str, *, now: datetime,
+                 device: str = "") -> Account:
+    """Check the password; return the account (which may still await activation).
+
+    Unknown login and wrong password raise the same AuthError after the same work.
+
+    Raises:
+        AuthError: bad credentials.
+        LockedError: temporarily locked, or locked until a password reset.
+    """
+    account = find_account(session, login)
+    if account is None or account.status == "closed":
+        burn_verify_time(password or "")
+        raise AuthError("bad_credentials", "the ID/username or password is not right")
+    if account.status == "locked":
+        burn_verify_time(password or "")
+        raise LockedError("account_locked_reset", "reset your password to unlock", None)
+    if account.locked_until and account.locked_until > now:
+        burn_verify_time(password or "")
+        raise LockedError("account_locked", "too many wrong passwords", account.locked_until,
+                              now)
+    if not verify_password(password or "", account.password_hash):
+        audit.record(session, "login_failed", person_id=account.person_id,
+                     account_id=account.id, device=device, now=now)
+        session.flush()
+        failures = audit.count_since(session, "login_failed",
+                                     audit.window(now, PASSWORD_WINDOW_S), account_id=account.id)
+        if _consecutive_failures(session, account) >= MAX_CONSECUTIVE_FAILURES:
+            account.status = "locked"
+            audit.record(session, "account_locked", person_id=account.person_id,
+                         account_id=account.id, detail="until reset", now=now)
+        elif failures >= PASSWORD_FAILURES_PER_WINDOW and failures % PASSWORD_FAILURES_PER_WINDOW == 0:
+            account.locked_until = now + _lock_for(session, account, now)
+            audit.record(session, "account_locked", person_id=account.person_id,
+                         account_id=account.id, now=now)
+        session.add(account)
+        session.commit()  # the failure must count even though we raise
+        if account.status == "locked":
+            raise LockedError("account_locked_reset", "reset your password to unlock", None)
+        if account.locked_until and account.locked_until > now:
+            raise LockedError("account_locked", "too many wrong passwords", account.locked_until,
+                              now)
+        raise AuthError("bad_credentials", "the ID/username or password is not right")
+    audit.record(session, "password_ok", person_id=account.person_id, account_id=account.id,
+                 device=device, now=now)
+    return account
+
+
+def second_factor_method(account: Account) -> str:
+    """'totp' when the person enrolled an authenticator app, else 'sms'."""
+    return "totp" if account.totp_enabled else "sms"
+
+
+def send_sign_in_code(session: Session, account: Account, *, now: datetime, sms: SmsSender,
+                      lang: str) -> codes.CodeSent:
+    """Text a sign-in code to the account's mobile."""
+    return codes.issue_code(session, person_id=account.person_id, mobile=account.mobile,
+                            purpose="sign_in", now=now, sms=sms, lang=lang)
+
+
+def verify_second_factor(session: Session, account: Account, code: str, method: str, *,
+                         now: datetime) -> None:
+    """Check the second factor: an SMS code, an authenticator code or a backup code."""
+    if method == "sms":
+        codes.verify_code(session, person_id=account.person_id, purpose="sign_in", code=code,
+                          now=now)
+    elif method == "totp" and account.totp_enabled:
+        codes.verify_totp(session, account, code, now)
+    elif method == "backup" and account.totp_enabled:
+        codes.verify_backup_code(session, account, code, now)
+    else:
+        raise ValidationError("code_method", "this way of signing in is not set up")
+
+
+def issue_sign_in_ticket(session: Session, account: Account, *, now: datetime) -> str:
+    """A single-use, 60-second ticket that /auth/session exchanges for the session cookie."""
+    ticket = url_token()
+    session.add(SignInTicket(account_id=account.id, ticket_digest=digest(f"ticket:{ticket}"),
+                             expires_at=now + TICKET_TTL))
+    return ticket
+
+
+def redeem_sign_in_ticket(session: Session, ticket: str, *, now: datetime,
+                          device: str = "") -> str | None:
+    """Turn a ticket into a new session; return the session token (None if the ticket is bad)."""
+    row = session.exec(
+        select(SignInTicket).where(SignInTicket.ticket_digest == digest(f"ticket:{ticket}"))
+    ).first()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    row.used_at = now
+    session.add(row)
+    account = session.get(Account, row.account_id)
+    if account is None or account.status != "active":
+        return None
+    token = url_token()
+    session.add(UserSession(account_id=account.id, token_digest=digest(f"session:{token}"),
+                            created_at=now, last_seen_at=now, expires_at=now + SESSION_MAX,
+                            device=device[:200]))
+    account.locked_until = None
+    session.add(account)
+    audit.record(session, "login_ok", person_id=account.person_id, account_id=account.id,
+                 device=device, now=now)
+    return token
+
+
+def resolve_session(session: Session, token: str | None, *, now: datetime,
+                    touch: bool = True) -> tuple[Account, UserSession] | None:
+    """The signed-in account for a session token, or None when absent, ended or timed out."""
+    if not token:
+        return None
+    row = session.exec(
+        select(UserSession).where(UserSession.token_digest == digest(f"session:{token}"))
+    ).first()
+    if row is None or row.ended_at is not None:
+        return None
+    if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
+        row.ended_at = now
+        session.add(row)
+        return None
+    account = session.get(Account, row.account_id)
+    if account is None or account.status != "active":
+        return None
+    if touch:
+        row.last_seen_at = now
+        session.add(row)
+    return account, row
+
+
+def end_session(session: Session, token: str | None, *, now: datetime) -> None:
+    """Sign out: the token stops working at once."""
+    found = resolve_session(session, token, now=now, touch=False)
+    if found is None:
+        return
+    account, row = found
+    row.ended_at = now
+    session.add(row)
+    audit.record(session, "signed_out", person_id=account.person_id, account_id=account.id,
+                 now=now)
+
+
+def end_all_sessions(session: Session, account_id: int, *, now: datetime) -> int:
+    """Sign out everywhere; returns how many sessions ended."""
+    rows = session.exec(
+        select(UserSession).where(UserSession.account_id == account_id,
+                                  UserSession.ended_at.is_(None))  # type: ignore[union-attr]
+    ).all()
+    for row in rows:
+        row.ended_at = now
+        session.add(row)
+    return len(rows)
+
+
+def count_accounts(session: Session) -> int:
+    """How many accounts exist (for the operator)."""
+    return int(session.exec(select(func.count()).select_from(Account)).one())
+
+
