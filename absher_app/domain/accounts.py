@@ -138,8 +138,11 @@ def complete_registration(session: Session, details: RegistrationDetails, *, pas
         raise ValidationError("code_required", "confirm your mobile with the code first")
     username = details.username.strip().lower()
     check_password(password, confirm, personal=[username, *_person_names(person)])
+    # Only GCC nationals and visitors choose a country; a value left over from another
+    # category (or sent by a client) is not stored.
+    country = details.country if details.category in ("gcc", "visitor") else None
     account = Account(person_id=person.id, username=username, email=details.email.strip(),
-                      mobile=person.mobile, country=details.country,
+                      mobile=person.mobile, country=country,
                       password_hash=hash_password(password), status="registered",
                       language=lang if lang in ("ar", "en") else "ar",
                       created_at=now, password_changed_at=now)
@@ -178,7 +181,7 @@ def activate_account(session: Session, id_number: str, channel: str, *, now: dat
 def find_account(session: Session, login: str) -> Account | None:
     """The account whose username or identity number is `login`."""
     login = (login or "").strip()
-    if re.fullmatch(r"[0-9٠-٩]{10}", login):
+    if re.fullmatch(r"[0-9٠-٩۰-۹]{10}", login):  # ASCII, Arabic-Indic or Persian digits
         return session.exec(
             select(Account).join(Person).where(Person.id_number == normalize_id_number(login))
         ).first()
@@ -329,15 +332,23 @@ def resolve_session(session: Session, token: str | None, *, now: datetime,
 
 
 def end_session(session: Session, token: str | None, *, now: datetime) -> None:
-    """Sign out: the token stops working at once."""
-    found = resolve_session(session, token, now=now, touch=False)
-    if found is None:
+    """Sign out: the token stops working at once, and for good.
+
+    The row is ended whatever the account's state: a session whose account is locked (or not
+    active) must not come back to life when the account is active again.
+    """
+    if not token:
         return
-    account, row = found
+    row = session.exec(
+        select(UserSession).where(UserSession.token_digest == digest(f"session:{token}"))
+    ).first()
+    if row is None or row.ended_at is not None:
+        return
     row.ended_at = now
     session.add(row)
-    audit.record(session, "signed_out", person_id=account.person_id, account_id=account.id,
-                 now=now)
+    account = session.get(Account, row.account_id)
+    audit.record(session, "signed_out", person_id=account.person_id if account else None,
+                 account_id=row.account_id, now=now)
 
 
 def end_all_sessions(session: Session, account_id: int, *, now: datetime) -> int:

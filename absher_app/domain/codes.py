@@ -8,6 +8,7 @@ minute; 10 wrong codes lock code entry for 10 minutes, and a new code does not r
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import datetime, timedelta
 
 import pyotp
@@ -15,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from absher_app.domain import audit
 from absher_app.domain.errors import DomainError, ValidationError
-from absher_app.domain.identity import mask_mobile
+from absher_app.domain.identity import mask_mobile, normalize_id_number
 from absher_app.domain.secrets import digest, numeric_code, same_digest, typed_code
 from absher_app.i18n import translate
 from absher_app.models import Account, BackupCode, OneTimeCode
@@ -48,6 +49,18 @@ class CodeSent:
     masked_mobile: str
     expires_at: datetime
     resend_at: datetime
+
+
+def _typed_digits(code: str | None) -> str | None:
+    """The 6 digits the person typed (spaces dropped, Arabic-Indic digits made ASCII), or None.
+
+    Arabic keyboards type ١٢٣٤٥٦; those must work, and must never reach `same_digest`, which
+    refuses non-ASCII strings with a TypeError.
+    """
+    typed = normalize_id_number(code or "")
+    if len(typed) == 6 and typed.isascii() and typed.isdigit():
+        return typed
+    return None
 
 
 def _code_digest(person_id: int, purpose: str, code: str) -> str:
@@ -96,12 +109,23 @@ def issue_code(session: Session, *, person_id: int, mobile: str, purpose: str, n
 
 
 def failure_lock_seconds(session: Session, person_id: int, now: datetime) -> int:
-    """Seconds for which code entry stays locked after 10 wrong codes (0 = not locked)."""
-    failures = audit.recent(session, "code_failed", audit.window(now, FAILURE_WINDOW_S),
-                            person_id=person_id, limit=MAX_FAILURES)
-    if len(failures) < MAX_FAILURES:
+    """Seconds for which code entry stays locked after 10 wrong codes (0 = not locked).
+
+    The 10th wrong code within 10 minutes locks entry for 10 minutes from that code. (Counting
+    only the failures of the last 10 minutes would end the lock 10 minutes after the *first* of
+    the ten, possibly at once, while `retry_after` promised 10 minutes.) Wrong codes are not
+    recorded while locked, so trying again does not extend the lock.
+    """
+    window = timedelta(seconds=FAILURE_WINDOW_S)
+    times = sorted(audit.recent(session, "code_failed", now - LOCK - window,
+                                person_id=person_id, limit=100))
+    until: datetime | None = None
+    for last in range(MAX_FAILURES - 1, len(times)):
+        if times[last] - times[last - MAX_FAILURES + 1] < window:
+            until = times[last] + LOCK
+    if until is None or until <= now:
         return 0
-    return max(0, int((failures[0] + LOCK - now).total_seconds()))
+    return math.ceil((until - now).total_seconds())
 
 
 def _fail(session: Session, person_id: int, now: datetime, code: str, message: str) -> None:
@@ -129,10 +153,10 @@ def verify_code(session: Session, *, person_id: int, purpose: str, code: str,
         ValidationError: wrong, expired or already used code (counted as a failure).
     """
     _check_not_locked(session, person_id, now)
-    code = (code or "").strip()
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+    typed = _typed_digits(code)
+    if typed is None:
         raise ValidationError("code_format", "the code is 6 digits")
-    wanted = _code_digest(person_id, purpose, code)
+    wanted = _code_digest(person_id, purpose, typed)
     candidates = session.exec(
         select(OneTimeCode).where(OneTimeCode.person_id == person_id,
                                   OneTimeCode.purpose == purpose)
@@ -182,6 +206,8 @@ def totp_matches(secret: str, code: str, now: datetime, after_step: int) -> int 
 
     Each step is accepted once: the caller stores the returned step as the account's last.
     """
+    if not (code.isascii() and code.isdigit()):
+        return None  # also keeps non-ASCII text away from compare_digest (TypeError)
     totp = pyotp.TOTP(secret, interval=TOTP_STEP_S)
     current = int(now.timestamp()) // TOTP_STEP_S
     for step in (current - 1, current, current + 1):
@@ -195,13 +221,16 @@ def verify_totp(session: Session, account: Account, code: str, now: datetime) ->
 
     Raises:
         ThrottledError: code entry is locked.
-        ValidationError: wrong or replayed code (counted as a failure).
+        ValidationError: wrong or replayed code (counted as a failure); not 6 digits (not
+            counted).
     """
     _check_not_locked(session, account.person_id, now)
-    code = (code or "").strip().replace(" ", "")
     if not account.totp_secret:
         raise ValidationError("totp_not_enrolled", "no authenticator app is enrolled")
-    step = totp_matches(account.totp_secret, code, now, account.totp_last_step)
+    typed = _typed_digits(code)
+    if typed is None:
+        raise ValidationError("code_format", "the code is 6 digits")
+    step = totp_matches(account.totp_secret, typed, now, account.totp_last_step)
     if step is None:
         _fail(session, account.person_id, now, "code_wrong", "the code is not right")
         return
