@@ -257,7 +257,10 @@ def second_factor_method(account: Account) -> str:
 
 def send_sign_in_code(session: Session, account: Account, *, now: datetime, sms: SmsSender,
                       lang: str) -> codes.CodeSent:
-    """Text a sign-in code to the account's mobile."""
+    """Text a sign-in code to the account's mobile (never when an authenticator app is enrolled:
+    SMS must not become a way around the stronger factor)."""
+    if account.totp_enabled:
+        raise ValidationError("code_method", "this account signs in with its authenticator app")
     return codes.issue_code(session, person_id=account.person_id, mobile=account.mobile,
                             purpose="sign_in", now=now, sms=sms, lang=lang)
 
@@ -265,7 +268,7 @@ def send_sign_in_code(session: Session, account: Account, *, now: datetime, sms:
 def verify_second_factor(session: Session, account: Account, code: str, method: str, *,
                          now: datetime) -> None:
     """Check the second factor: an SMS code, an authenticator code or a backup code."""
-    if method == "sms":
+    if method == "sms" and not account.totp_enabled:
         codes.verify_code(session, person_id=account.person_id, purpose="sign_in", code=code,
                           now=now)
     elif method == "totp" and account.totp_enabled:

@@ -20,7 +20,8 @@ from absher_app.components.forms import (
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import accounts
+from absher_app.domain import accounts, codes
+from absher_app.domain.identity import mask_mobile
 from absher_app.domain.errors import DomainError
 from absher_app.models import Account
 from absher_app.pages.register import activation_ways
@@ -77,9 +78,13 @@ class LoginState(rx.State):
                 method = accounts.second_factor_method(account)
                 masked = ""
                 if method == "sms":
-                    masked = accounts.send_sign_in_code(session, account, now=CLOCK.now(),
-                                                        sms=get_sms_sender(),
-                                                        lang=lang).masked_mobile
+                    try:
+                        masked = accounts.send_sign_in_code(session, account, now=CLOCK.now(),
+                                                            sms=get_sms_sender(),
+                                                            lang=lang).masked_mobile
+                    except codes.ThrottledError:
+                        # A code sent under a minute ago is still valid: ask for that one.
+                        masked = mask_mobile(account.mobile)
                 return account.id, account.status, method, masked
 
         self.busy = True
@@ -133,6 +138,8 @@ class LoginState(rx.State):
         if account_id is None:
             self.step, self.error = "credentials", problem_for("session_expired")
             return
+        if self.method != "sms":
+            return  # an enrolled authenticator app is never bypassed by SMS
         lang = (await self.get_state(LanguageState)).lang
 
         def _send() -> str:
@@ -143,7 +150,7 @@ class LoginState(rx.State):
 
         try:
             self.masked_mobile = await asyncio.to_thread(_send)
-            self.method, self.error = "sms", NO_PROBLEM
+            self.error = NO_PROBLEM
         except DomainError as error:
             self._fail(error, "code")
 

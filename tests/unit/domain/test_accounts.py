@@ -686,6 +686,17 @@ def test_totp_and_backup_second_factors_when_enrolled(session, ids):
     assert codes.unused_backup_codes(session, account.id) == 9
 
 
+def test_sms_never_stands_in_for_an_enrolled_authenticator(session, ids):
+    account = account_of(session, "khalid")
+    sms_code = send_sign_in_code(session, account, now=NOW, sms=SMS, lang="en") and \
+        code_in_last_sms(session)
+    account.totp_secret, account.totp_enabled = codes.new_totp_secret(), True
+    assert refused(send_sign_in_code, session, account, now=at(120), sms=SMS,
+                   lang="en").code == "code_method"
+    assert refused(verify_second_factor, session, account, sms_code, "sms",
+                   now=at(5)).code == "code_method"
+
+
 # --- tickets and sessions --------------------------------------------------------------------
 
 def test_ticket_is_single_use_and_stored_only_as_a_digest(session, ids):
