@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, func, select
 
 from absher_app.domain import audit, codes
-from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.errors import DomainError, ValidationError, whole_minutes
 from absher_app.domain.identity import (
     CATEGORIES,
     normalize_id_number,
@@ -55,9 +55,7 @@ class LockedError(DomainError):
 
     def __init__(self, code: str, message: str, until: datetime | None,
                  now: datetime | None = None) -> None:
-        minutes = 0
-        if until is not None and now is not None:
-            minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+        minutes = whole_minutes((until - now).total_seconds()) if until and now else 0
         super().__init__(code, message, minutes=minutes)
         self.until = until
 
@@ -190,13 +188,13 @@ def find_account(session: Session, login: str) -> Account | None:
 
 def _lock_for(session: Session, account: Account, now: datetime) -> timedelta:
     """Each lock since the last good sign-in doubles the next: 1, 2, 4, 8, then 10 minutes."""
-    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit._EPOCH
+    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit.BEGINNING
     locks = audit.count_since(session, "account_locked", last_ok, account_id=account.id)
     return min(FIRST_LOCK * (2 ** locks), MAX_LOCK)
 
 
 def _consecutive_failures(session: Session, account: Account) -> int:
-    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit._EPOCH
+    last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit.BEGINNING
     since_reset = audit.last_time(session, "password_reset", account_id=account.id)
     start = max(last_ok, since_reset) if since_reset else last_ok
     return audit.count_since(session, "login_failed", start, account_id=account.id)

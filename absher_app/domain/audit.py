@@ -54,11 +54,12 @@ def recent(session: Session, kind: str, since: datetime, *, person_id: int | Non
 def last_time(session: Session, kind: str, *, person_id: int | None = None,
               account_id: int | None = None) -> datetime | None:
     """When the latest `kind` event happened, if ever."""
-    times = recent(session, kind, _EPOCH, person_id=person_id, account_id=account_id, limit=1)
+    times = recent(session, kind, BEGINNING, person_id=person_id, account_id=account_id, limit=1)
     return times[0] if times else None
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Earlier than any event: the start of 'since ever' windows.
+BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def window(now: datetime, seconds: int) -> datetime:

@@ -15,7 +15,7 @@ import pyotp
 from sqlmodel import Session, col, select
 
 from absher_app.domain import audit
-from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.errors import DomainError, ValidationError, whole_minutes
 from absher_app.domain.identity import mask_mobile, normalize_id_number
 from absher_app.domain.secrets import digest, numeric_code, same_digest, typed_code
 from absher_app.i18n import translate
@@ -38,7 +38,7 @@ class ThrottledError(DomainError):
     """Too many attempts; `retry_after` seconds until the next one is allowed."""
 
     def __init__(self, code: str, message: str, retry_after: int) -> None:
-        super().__init__(code, message, seconds=retry_after, minutes=max(1, -(-retry_after // 60)))
+        super().__init__(code, message, seconds=retry_after, minutes=whole_minutes(retry_after))
         self.retry_after = retry_after
 
 

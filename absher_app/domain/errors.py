@@ -19,5 +19,10 @@ class DomainError(Exception):
         self.params = params
 
 
+def whole_minutes(seconds: float) -> int:
+    """Seconds rounded up to whole minutes, at least 1: what "try again in N minutes" says."""
+    return max(1, -(-int(seconds) // 60))
+
+
 class ValidationError(DomainError):
     """Input does not have the required form."""
