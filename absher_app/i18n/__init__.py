@@ -6,11 +6,29 @@ text (SMS, error messages) uses `translate` here, which has no Reflex import.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
-from absher_app.i18n.ar import STRINGS as AR
-from absher_app.i18n.en import STRINGS as EN
+from absher_app.i18n import sections
+from absher_app.i18n.ar import STRINGS as CORE_AR
+from absher_app.i18n.en import STRINGS as CORE_EN
 
+
+def _merged() -> tuple[dict[str, str], dict[str, str]]:
+    """The core catalogues plus every section module, refusing a key defined twice."""
+    ar, en = dict(CORE_AR), dict(CORE_EN)
+    for info in sorted(pkgutil.iter_modules(sections.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{sections.__name__}.{info.name}")
+        for merged, part in ((ar, module.AR), (en, module.EN)):
+            repeated = merged.keys() & part.keys()
+            if repeated:
+                raise ValueError(f"i18n section {info.name} redefines {sorted(repeated)}")
+            merged.update(part)
+    return ar, en
+
+
+AR, EN = _merged()
 LANGUAGES = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"
 CATALOGUES: dict[str, dict[str, str]] = {"ar": AR, "en": EN}

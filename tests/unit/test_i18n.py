@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from absher_app.i18n import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES, error_text, translate
-from absher_app.i18n.ar import STRINGS as AR
-from absher_app.i18n.en import STRINGS as EN
+from absher_app.i18n import AR, CATALOGUES, DEFAULT_LANGUAGE, EN, LANGUAGES, error_text, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "absher_app" / "domain"
@@ -195,10 +193,13 @@ def test_domain_error_messages_need_only_the_params_their_raise_sites_supply(cod
         error_text(code, lang, **dict.fromkeys(supplied, 1))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalogue_source_has_no_repeated_key(lang):
-    # A repeated key in the dict literal silently keeps only the last value.
-    tree = ast.parse((I18N / f"{lang}.py").read_text(encoding="utf-8"))
-    keys = [node.value for dict_node in ast.walk(tree) if isinstance(dict_node, ast.Dict)
-            for node in dict_node.keys if isinstance(node, ast.Constant)]
-    assert [k for k in set(keys) if keys.count(k) > 1] == []
+CATALOGUE_SOURCES = [I18N / "ar.py", I18N / "en.py", *sorted((I18N / "sections").glob("[!_]*.py"))]
+
+
+@pytest.mark.parametrize("path", CATALOGUE_SOURCES, ids=lambda p: p.name)
+def test_catalogue_source_has_no_repeated_key(path):
+    # A repeated key in a dict literal silently keeps only the last value.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for dict_node in (n for n in ast.walk(tree) if isinstance(n, ast.Dict)):
+        keys = [node.value for node in dict_node.keys if isinstance(node, ast.Constant)]
+        assert [k for k in set(keys) if keys.count(k) > 1] == []
