@@ -14,3 +14,22 @@ FORGOT_PASSWORD = "/forgot-password"
 # Plain HTTP endpoints (not pages): they set and clear the HttpOnly session cookie.
 AUTH_SESSION = "/auth/session"
 AUTH_SIGNED_OUT = "/auth/signed-out"
+SERVICES = "/services"
+SERVICE = "/services/[service]"
+TRANSACTIONS = "/transactions"
+TRANSACTION = "/transactions/[reference]"
+PAY = "/pay"
+INQUIRIES = "/inquiries"
+FAMILY = "/family"
+NOTIFICATIONS = "/notifications"
+CALENDAR = "/calendar.ics"
+
+
+def service_path(code: str) -> str:
+    """The wizard of one service."""
+    return f"{SERVICES}/{code}"
+
+
+def transaction_path(reference: str) -> str:
+    """One request's page (status, timeline, bill, delivery)."""
+    return f"{TRANSACTIONS}/{reference}"

@@ -9,12 +9,24 @@ from absher_app.models.accounts import (
     UserSession,
 )
 from absher_app.models.registry import Branch, Person
+from absher_app.models.services import (
+    Bill,
+    Delivery,
+    Notification,
+    Payment,
+    RequestEvent,
+    ServiceRequest,
+    Visa,
+    WizardDraft,
+)
 from absher_app.models.sms import SmsMessage
 
 ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
-              SignInTicket, AuthEvent)
+              SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
+              Visa, Delivery, Notification)
 
 __all__ = [
-    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Branch", "OneTimeCode", "Person",
-    "SignInTicket", "SmsMessage", "UserSession",
+    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Bill", "Branch", "Delivery",
+    "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
+    "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
 ]

@@ -1,0 +1,629 @@
+"""The Passports e-services, each one data for the wizard engine (PRODUCT.md §2-3, seed 003).
+
+Fees and rule parameters come from data/rules.toml; the rules themselves are small functions
+named after what they check, shared between services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from absher_app.domain.errors import ValidationError
+from absher_app.domain.rules_data import add_months, add_years, age_on, months_covering, rule
+from absher_app.domain.secrets import numeric_code
+from absher_app.domain.wizard import (
+    DEPENDANT_RELATIONSHIPS,
+    Blocker,
+    Context,
+    FeeLine,
+    Field,
+    Option,
+    Service,
+    Step,
+    a_date,
+    choice,
+    confirmed,
+    text,
+    whole_number,
+)
+from absher_app.models import Person, ServiceRequest, Visa
+
+IQAMA_HOLDERS = frozenset({"resident", "dependent"})
+SPONSORS = frozenset({"citizen", "resident"})
+ALL_SPONSORED = frozenset({"domestic_worker"}) | DEPENDANT_RELATIONSHIPS
+SHORT_ADDRESS = r"[A-Z]{4}[0-9]{4}"
+EXIT_REENTRY_KINDS = ("exit_reentry_single", "exit_reentry_multiple")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts about a person, used by several rules.
+
+def open_request(ctx: Context, service_codes: tuple[str, ...]) -> ServiceRequest | None:
+    """An unfinished request of these services for the beneficiary."""
+    return ctx.session.exec(select(ServiceRequest).where(
+        ServiceRequest.beneficiary_id == ctx.beneficiary.id,
+        ServiceRequest.service_code.in_(service_codes),  # type: ignore[attr-defined]
+        ServiceRequest.status.in_(("awaiting_payment", "in_review")),  # type: ignore[attr-defined]
+    )).first()
+
+
+def approved_count(ctx: Context, service_code: str, since: date | None = None) -> int:
+    """How many requests of this service were approved for the beneficiary (since a date)."""
+    rows = ctx.session.exec(select(ServiceRequest).where(
+        ServiceRequest.beneficiary_id == ctx.beneficiary.id,
+        ServiceRequest.service_code == service_code,
+        ServiceRequest.status.in_(("approved", "delivered")),  # type: ignore[attr-defined]
+    )).all()
+    return sum(1 for r in rows if since is None or r.submitted_at.date() >= since)
+
+
+def issued_visa(ctx: Context, kinds: tuple[str, ...], *, valid_on: date | None = None) -> Visa | None:
+    """The beneficiary's issued visa of these kinds (still valid on `valid_on` if given)."""
+    visas = ctx.session.exec(select(Visa).where(
+        Visa.person_id == ctx.beneficiary.id, Visa.status == "issued",
+        Visa.kind.in_(kinds)).order_by(Visa.valid_until.desc())).all()  # type: ignore[attr-defined]
+    return next((v for v in visas if valid_on is None or v.valid_until >= valid_on), None)
+
+
+def new_visa_number(ctx: Context) -> str:
+    while True:
+        number = "5" + numeric_code(9)
+        if ctx.session.exec(select(Visa).where(Visa.number == number)).first() is None:
+            return number
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules (pre-check). Each returns a Blocker or None.
+
+def no_traffic_fines(ctx: Context) -> Blocker | None:
+    fines = ctx.beneficiary.traffic_fines_sar
+    return Blocker("traffic_fines", {"amount": fines}) if fines > 0 else None
+
+
+def no_travel_ban(ctx: Context) -> Blocker | None:
+    return Blocker("travel_ban") if ctx.beneficiary.travel_ban else None
+
+
+def not_reported_absent(ctx: Context) -> Blocker | None:
+    return Blocker("absent_reported") if ctx.beneficiary.absent_report else None
+
+
+def iqama_valid(ctx: Context) -> Blocker | None:
+    expiry = ctx.beneficiary.iqama_expiry
+    if expiry is None or expiry < ctx.today:
+        return Blocker("iqama_expired", {"date": expiry.isoformat() if expiry else "-"})
+    return None
+
+
+def passport_valid(ctx: Context) -> Blocker | None:
+    expiry = ctx.beneficiary.passport_expiry
+    if expiry is None or ctx.beneficiary.passport_number is None:
+        return Blocker("passport_missing")
+    if expiry < ctx.today:
+        return Blocker("passport_expired", {"date": expiry.isoformat()})
+    return None
+
+
+def passport_valid_for_travel(ctx: Context) -> Blocker | None:
+    """Exit/re-entry: the passport must be valid for more than 90 days."""
+    if missing := passport_valid(ctx):
+        return missing
+    days = rule("exit_reentry", "passport_valid_more_than_days")
+    expiry = ctx.beneficiary.passport_expiry
+    if (expiry - ctx.today).days <= days:
+        return Blocker("passport_expires_soon", {"date": expiry.isoformat(), "days": days,
+                                                 "left": (expiry - ctx.today).days})
+    return None
+
+
+def no_open_request(*codes: str):
+    def check(ctx: Context) -> Blocker | None:
+        found = open_request(ctx, codes)
+        return Blocker("open_request", {"reference": found.reference}) if found else None
+    return check
+
+
+def no_issued_exit_visa(ctx: Context) -> Blocker | None:
+    if visa := issued_visa(ctx, (*EXIT_REENTRY_KINDS, "final_exit"), valid_on=ctx.today):
+        return Blocker("visa_already_issued", {"number": visa.number,
+                                               "date": visa.valid_until.isoformat()})
+    return None
+
+
+def has_exit_reentry_visa(ctx: Context) -> Blocker | None:
+    return None if issued_visa(ctx, EXIT_REENTRY_KINDS, valid_on=ctx.today) else Blocker(
+        "no_exit_reentry_visa")
+
+
+def has_extendable_exit_reentry_visa(ctx: Context) -> Blocker | None:
+    limit = ctx.today - timedelta(days=rule("exit_reentry", "extension_max_days_after_expiry"))
+    if issued_visa(ctx, EXIT_REENTRY_KINDS, valid_on=limit):
+        return None
+    return Blocker("no_extendable_visa", {"days": rule("exit_reentry",
+                                                       "extension_max_days_after_expiry")})
+
+
+def has_final_exit_visa(ctx: Context) -> Blocker | None:
+    return None if issued_visa(ctx, ("final_exit",), valid_on=ctx.today) else Blocker(
+        "no_final_exit_visa")
+
+
+def has_traffic_fines(ctx: Context) -> Blocker | None:
+    return None if ctx.beneficiary.traffic_fines_sar > 0 else Blocker("no_traffic_fines")
+
+
+def in_visit_extension_window(ctx: Context) -> Blocker | None:
+    expiry = ctx.beneficiary.visa_expiry
+    if expiry is None or ctx.beneficiary.visa_type != "visit":
+        return Blocker("no_visit_visa")
+    opens = expiry - timedelta(days=rule("visit_visa", "window_days_before"))
+    closes = expiry + timedelta(days=rule("visit_visa", "window_days_after"))
+    if not opens <= ctx.today <= closes:
+        return Blocker("visit_window", {"opens": opens.isoformat(), "closes": closes.isoformat()})
+    return None
+
+
+def passport_update_allowed(ctx: Context) -> Blocker | None:
+    years = rule("passport_update", "once_in_years")
+    since = add_years(ctx.today, -years)
+    if approved_count(ctx, "passport_update", since):
+        return Blocker("passport_updated_recently", {"years": years})
+    return None
+
+
+def not_already_absent(ctx: Context) -> Blocker | None:
+    return Blocker("already_reported_absent") if ctx.beneficiary.absent_report else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Fees.
+
+def exit_reentry_fee(kind: str, today: date, days: int) -> list[FeeLine]:
+    """Single: 200 SAR up to 2 calendar months, +100 per further month (or part of one).
+    Multiple: 500 SAR up to 3 months, +200 per further month."""
+    prefix = "single" if kind == "single" else "multiple"
+    base, base_months = rule("exit_reentry", f"{prefix}_base_fee"), rule(
+        "exit_reentry", f"{prefix}_base_months")
+    extra_fee = rule("exit_reentry", f"{prefix}_extra_month_fee")
+    months = months_covering(today, today + timedelta(days=days))
+    lines = [FeeLine(f"exit_reentry_{prefix}_base", base, {"months": base_months})]
+    if months > base_months:
+        extra = months - base_months
+        lines.append(FeeLine("extra_months", extra * extra_fee,
+                             {"count": extra, "each": extra_fee}))
+    return lines
+
+
+def iqama_renewal_fee(months: int, dependant: bool, late_renewals_before: int | None
+                      ) -> list[FeeLine]:
+    """Period fee; the dependants' levy per month; the late fine when the iqama has expired
+    (`late_renewals_before` is None when it has not, else how many late renewals came before)."""
+    lines = [FeeLine("iqama_period", rule("iqama", "fees_by_months")[str(months)],
+                     {"months": months})]
+    if dependant:
+        levy = rule("iqama", "dependant_levy_per_month")
+        lines.append(FeeLine("dependant_levy", levy * months, {"months": months, "each": levy}))
+    if late_renewals_before is not None:
+        fine = rule("iqama", "late_fine_first" if late_renewals_before == 0 else "late_fine_repeat")
+        lines.append(FeeLine("late_fine", fine))
+    return lines
+
+
+def iqama_loss_fee(previous_losses: int) -> list[FeeLine]:
+    """1000, 2000, then 3000 SAR for the 1st, 2nd, 3rd (and later) loss."""
+    fees = rule("iqama_loss", "replacement_fees")
+    return [FeeLine("iqama_replacement", fees[min(previous_losses, len(fees) - 1)],
+                    {"count": previous_losses + 1})]
+
+
+def _exit_reentry_fee(ctx: Context) -> list[FeeLine]:
+    return exit_reentry_fee(ctx.answers["visa_kind"], ctx.today, ctx.answers["days"])
+
+
+def _passport_fee(ctx: Context) -> list[FeeLine]:
+    years = int(ctx.answers["years"])
+    lines = [FeeLine("passport", rule("passport", f"fee_{years}_years"), {"years": years})]
+    if ctx.answers.get("delivery") == "post":
+        lines.append(FeeLine("delivery", rule("delivery", "fee")))
+    return lines
+
+
+def _late_renewals(ctx: Context) -> int | None:
+    expiry = ctx.beneficiary.iqama_expiry
+    if expiry is not None and expiry >= ctx.today:
+        return None
+    rows = ctx.session.exec(select(ServiceRequest).where(
+        ServiceRequest.beneficiary_id == ctx.beneficiary.id,
+        ServiceRequest.service_code == "iqama_renew",
+        ServiceRequest.status == "approved")).all()
+    return sum(1 for r in rows if '"late": true' in r.outcome_json)
+
+
+def _iqama_fee(ctx: Context) -> list[FeeLine]:
+    return iqama_renewal_fee(int(ctx.answers["months"]),
+                             ctx.beneficiary.relationship in DEPENDANT_RELATIONSHIPS,
+                             _late_renewals(ctx))
+
+
+def _extension_fee(ctx: Context) -> list[FeeLine]:
+    visa = issued_visa(ctx, EXIT_REENTRY_KINDS)
+    kind = "single" if visa is None or visa.kind == "exit_reentry_single" else "multiple"
+    each = rule("exit_reentry", f"extension_{kind}_month_fee")
+    months = ctx.answers["months"]
+    return [FeeLine(f"extension_{kind}", each * months, {"count": months, "each": each})]
+
+
+def fixed_fee(key: str, section: str, name: str = "fee"):
+    def fee(ctx: Context) -> list[FeeLine]:
+        amount = rule(section, name)
+        return [FeeLine(key, amount)] if amount else []
+    return fee
+
+
+def _fines_fee(ctx: Context) -> list[FeeLine]:
+    return [FeeLine("traffic_fines", ctx.beneficiary.traffic_fines_sar)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-field checks.
+
+def _visa_within_iqama(ctx: Context) -> None:
+    end = ctx.today + timedelta(days=ctx.answers["days"])
+    expiry = ctx.beneficiary.iqama_expiry
+    if expiry is None or end > expiry:
+        raise ValidationError("visa_beyond_iqama", "the visa must end within the iqama's validity",
+                              field="days", date=expiry.isoformat() if expiry else "-",
+                              end=end.isoformat())
+
+
+def _extension_within_iqama(ctx: Context) -> None:
+    visa = issued_visa(ctx, EXIT_REENTRY_KINDS)
+    if visa is None:
+        return
+    end = add_months(max(visa.valid_until, ctx.today), ctx.answers["months"])
+    expiry = ctx.beneficiary.iqama_expiry
+    if expiry is None or end > expiry:
+        raise ValidationError("visa_beyond_iqama", "the visa must end within the iqama's validity",
+                              field="months", date=expiry.isoformat() if expiry else "-",
+                              end=end.isoformat())
+
+
+def _reported_in_time(section: str):
+    def check(ctx: Context) -> None:
+        hours = rule(section, "report_within_hours")
+        if ctx.answers["lost_on"] < ctx.today - timedelta(hours=hours):
+            raise ValidationError("loss_report_late", "report at an office", field="lost_on",
+                                  hours=hours)
+    return check
+
+
+def _passport_is_new(ctx: Context) -> None:
+    if ctx.beneficiary.passport_number == ctx.answers["passport_number"]:
+        raise ValidationError("passport_number_same", "this is the passport on record",
+                              field="passport_number")
+
+
+# ---------------------------------------------------------------------------------------------
+# Effects of approval: they change the records and return what the person is told.
+
+def _issue_passport(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    person.passport_number = "A" + numeric_code(7)
+    person.passport_expiry = add_years(ctx.today, int(ctx.answers["years"]))
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"passport_number": person.passport_number,
+            "valid_until": person.passport_expiry.isoformat()}
+
+
+def _issue_exit_reentry(ctx: Context) -> dict[str, Any]:
+    kind = f"exit_reentry_{ctx.answers['visa_kind']}"
+    visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind=kind,
+                issued_on=ctx.today, valid_until=ctx.today + timedelta(days=ctx.answers["days"]))
+    ctx.session.add(visa)
+    return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
+
+
+def _extend_exit_reentry(ctx: Context) -> dict[str, Any]:
+    visa = issued_visa(ctx, EXIT_REENTRY_KINDS)
+    visa.valid_until = add_months(max(visa.valid_until, ctx.today), ctx.answers["months"])
+    ctx.session.add(visa)
+    return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
+
+
+def _cancel_visa(kinds: tuple[str, ...]):
+    def effect(ctx: Context) -> dict[str, Any]:
+        visa = issued_visa(ctx, kinds, valid_on=ctx.today)
+        visa.status = "cancelled"
+        ctx.session.add(visa)
+        return {"visa_number": visa.number}
+    return effect
+
+
+def _issue_final_exit(ctx: Context) -> dict[str, Any]:
+    for visa in ctx.session.exec(select(Visa).where(
+            Visa.person_id == ctx.beneficiary.id, Visa.status == "issued",
+            Visa.kind.in_(EXIT_REENTRY_KINDS))).all():  # type: ignore[attr-defined]
+        visa.status = "cancelled"
+        ctx.session.add(visa)
+    visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind="final_exit",
+                issued_on=ctx.today,
+                valid_until=ctx.today + timedelta(days=rule("final_exit", "valid_days")))
+    ctx.session.add(visa)
+    return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
+
+
+def _renew_iqama(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    late = _late_renewals(ctx) is not None
+    start = person.iqama_expiry if person.iqama_expiry and person.iqama_expiry >= ctx.today \
+        else ctx.today
+    person.iqama_expiry = add_months(start, int(ctx.answers["months"]))
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"valid_until": person.iqama_expiry.isoformat(), "late": late}
+
+
+def _record_only(ctx: Context) -> dict[str, Any]:
+    return {}
+
+
+def _passport_lost(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    lost = person.passport_number
+    person.passport_number = None
+    person.passport_expiry = None
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"passport_number": lost}
+
+
+def _update_passport(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    person.passport_number = ctx.answers["passport_number"]
+    person.passport_expiry = ctx.answers["passport_expiry"]
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"passport_number": person.passport_number,
+            "valid_until": person.passport_expiry.isoformat()}
+
+
+def _extend_visit_visa(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    person.visa_expiry = max(person.visa_expiry, ctx.today) + timedelta(
+        days=rule("visit_visa", "extension_days"))
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"visa_number": person.visa_number, "valid_until": person.visa_expiry.isoformat()}
+
+
+def _report_absence(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    person.absent_report = True
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {}
+
+
+def _pay_fines(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    paid = person.traffic_fines_sar
+    person.traffic_fines_sar = 0
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {"paid": paid}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reused steps and fields.
+
+def _tomorrow(ctx: Context) -> date:
+    return ctx.today + timedelta(days=1)
+
+
+def _yesterday_limit(ctx: Context) -> date:
+    return ctx.today - timedelta(days=30)
+
+
+LOST_ON = Field("lost_on", "date", "field.lost_on", a_date(
+    "lost_on", not_before=_yesterday_limit, not_after=lambda ctx: ctx.today),
+    hint_key="hint.lost_on")
+CIRCUMSTANCES = Field("circumstances", "text", "field.circumstances",
+                      text("circumstances", max_length=300), hint_key="hint.circumstances")
+DELIVERY_STEP = Step("delivery", "step.delivery", (
+    Field("delivery", "choice", "field.delivery", choice("delivery", ("post", "office")),
+          options=(Option("post", "option.delivery_post"),
+                   Option("office", "option.delivery_office"))),
+))
+ADDRESS_STEP = Step("address", "step.address", (
+    Field("short_address", "text", "field.short_address",
+          lambda raw, ctx: text("short_address", SHORT_ADDRESS, 8, "short_address_invalid")(
+              raw.upper().replace(" ", ""), ctx),
+          hint_key="hint.short_address"),
+), applies=lambda ctx: ctx.answers.get("delivery") == "post")
+TRAVEL_CHECKS = (no_traffic_fines, no_travel_ban, not_reported_absent, iqama_valid,
+                 passport_valid_for_travel)
+
+
+def _minor_citizen_child(ctx: Context, person: Person) -> bool:
+    if person.id == ctx.applicant.id:
+        return True
+    return (person.category == "citizen" and person.relationship == "child"
+            and age_on(person.birth_date, ctx.today) < rule("passport", "minor_below_age"))
+
+
+def _domestic_worker(ctx: Context, person: Person) -> bool:
+    return person.relationship == "domestic_worker"
+
+
+SERVICES: tuple[Service, ...] = (
+    Service(
+        code="passport_issue", group="passports", applicants=frozenset({"citizen"}),
+        for_self=frozenset({"citizen"}), for_sponsored=frozenset({"child"}),
+        beneficiary_filter=_minor_citizen_child,
+        steps=(
+            Step("validity", "step.validity", (
+                Field("years", "choice", "field.years", choice("years", ("5", "10")),
+                      options=(Option("5", "option.years_5"), Option("10", "option.years_10"))),
+            )),
+            DELIVERY_STEP, ADDRESS_STEP,
+        ),
+        checks=(no_traffic_fines, no_open_request("passport_issue")),
+        fee=_passport_fee, effect=_issue_passport, needs_review=True, delivery=True,
+    ),
+    Service(
+        code="exit_reentry_issue", group="visas", applicants=SPONSORS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(
+            Step("visa_kind", "step.visa_kind", (
+                Field("visa_kind", "choice", "field.visa_kind",
+                      choice("visa_kind", ("single", "multiple")),
+                      options=(Option("single", "option.visa_single"),
+                               Option("multiple", "option.visa_multiple"))),
+            )),
+            Step("duration", "step.duration", (
+                Field("days", "number", "field.days",
+                      whole_number("days", 1, rule("exit_reentry", "max_days")),
+                      hint_key="hint.days"),
+            ), check=_visa_within_iqama),
+        ),
+        checks=(*TRAVEL_CHECKS, no_issued_exit_visa,
+                no_open_request("exit_reentry_issue", "final_exit_issue")),
+        fee=_exit_reentry_fee, effect=_issue_exit_reentry, delegable=True,
+    ),
+    Service(
+        code="exit_reentry_extend", group="visas", applicants=SPONSORS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(
+            Step("months", "step.extension", (
+                Field("months", "number", "field.extension_months",
+                      whole_number("months", 1, rule("exit_reentry", "extension_max_months"))),
+            ), check=_extension_within_iqama),
+        ),
+        checks=(has_extendable_exit_reentry_visa, iqama_valid,
+                no_open_request("exit_reentry_extend")),
+        fee=_extension_fee, effect=_extend_exit_reentry, delegable=True,
+    ),
+    Service(
+        code="exit_reentry_cancel", group="visas", applicants=SPONSORS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(),
+        checks=(has_exit_reentry_visa,),
+        fee=lambda ctx: [], effect=_cancel_visa(EXIT_REENTRY_KINDS), delegable=True,
+    ),
+    Service(
+        code="final_exit_issue", group="visas", applicants=SPONSORS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(),
+        checks=(no_traffic_fines, no_travel_ban, not_reported_absent, iqama_valid,
+                passport_valid, no_open_request("final_exit_issue"),
+                lambda ctx: Blocker("final_exit_exists") if issued_visa(
+                    ctx, ("final_exit",), valid_on=ctx.today) else None),
+        fee=fixed_fee("final_exit", "final_exit"), effect=_issue_final_exit, delegable=True,
+    ),
+    Service(
+        code="final_exit_cancel", group="visas", applicants=SPONSORS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(),
+        checks=(has_final_exit_visa, iqama_valid),
+        fee=lambda ctx: [], effect=_cancel_visa(("final_exit",)), delegable=True,
+    ),
+    Service(
+        code="iqama_renew", group="iqama", applicants=SPONSORS,
+        for_self=frozenset(), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(
+            Step("period", "step.period", (
+                Field("months", "choice", "field.iqama_months",
+                      choice("months", ("3", "6", "9", "12")),
+                      options=tuple(Option(m, f"option.months_{m}")
+                                    for m in ("3", "6", "9", "12"))),
+            )),
+        ),
+        checks=(passport_valid, no_traffic_fines, not_reported_absent,
+                no_open_request("iqama_renew")),
+        fee=_iqama_fee, effect=_renew_iqama, delegable=True,
+    ),
+    Service(
+        code="iqama_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
+        for_self=IQAMA_HOLDERS, for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(Step("loss", "step.loss", (LOST_ON, CIRCUMSTANCES),
+                    check=_reported_in_time("iqama_loss")),),
+        checks=(no_open_request("iqama_loss_report"),),
+        fee=lambda ctx: iqama_loss_fee(approved_count(ctx, "iqama_loss_report")),
+        effect=_record_only, delegable=True,
+    ),
+    Service(
+        code="passport_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
+        for_self=IQAMA_HOLDERS, for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(Step("loss", "step.loss", (LOST_ON, CIRCUMSTANCES),
+                    check=_reported_in_time("passport_loss")),),
+        checks=(passport_valid, no_open_request("passport_loss_report")),
+        fee=fixed_fee("passport_loss", "passport_loss"), effect=_passport_lost, delegable=True,
+    ),
+    Service(
+        code="passport_update", group="iqama", applicants=SPONSORS | IQAMA_HOLDERS,
+        for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
+        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        steps=(Step("passport", "step.new_passport", (
+            Field("passport_number", "text", "field.passport_number",
+                  lambda raw, ctx: text("passport_number", r"[A-Z0-9]{6,12}", 12,
+                                        "passport_number_invalid")(raw.upper(), ctx),
+                  hint_key="hint.passport_number"),
+            Field("passport_expiry", "date", "field.passport_expiry",
+                  a_date("passport_expiry", not_before=_tomorrow)),
+        ), check=_passport_is_new),),
+        checks=(passport_update_allowed, no_open_request("passport_update")),
+        fee=fixed_fee("passport_update", "passport_update"), effect=_update_passport,
+        delegable=True,
+    ),
+    Service(
+        code="visit_visa_extend", group="visit", applicants=frozenset({"visitor"}),
+        for_self=frozenset({"visitor"}), for_sponsored=frozenset(),
+        steps=(),
+        checks=(in_visit_extension_window, no_traffic_fines,
+                no_open_request("visit_visa_extend")),
+        fee=fixed_fee("visit_extension", "visit_visa", "extension_fee"),
+        effect=_extend_visit_visa,
+    ),
+    Service(
+        code="absence_report", group="reports", applicants=SPONSORS,
+        for_self=frozenset(), for_sponsored=frozenset({"domestic_worker"}),
+        beneficiary_filter=_domestic_worker,
+        steps=(Step("confirm", "step.absence", (
+            Field("absent_since", "date", "field.absent_since", a_date(
+                "absent_since", not_before=lambda ctx: ctx.today - timedelta(days=365),
+                not_after=lambda ctx: ctx.today)),
+            Field("understood", "confirm", "field.absence_final", confirmed("understood")),
+        )),),
+        checks=(iqama_valid, not_already_absent, no_open_request("absence_report")),
+        fee=fixed_fee("absence_report", "absence_report"), effect=_report_absence,
+    ),
+    Service(
+        code="traffic_fines_pay", group="fines",
+        applicants=frozenset({"citizen", "resident", "dependent", "gcc", "visitor"}),
+        for_self=frozenset({"citizen", "resident", "dependent", "gcc", "visitor"}),
+        for_sponsored=ALL_SPONSORED,
+        steps=(),
+        checks=(has_traffic_fines, no_open_request("traffic_fines_pay")),
+        fee=_fines_fee, effect=_pay_fines, delegable=True,
+    ),
+)
+
+BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
+GROUPS = ("passports", "visas", "iqama", "reports", "visit", "fines")
+
+
+def service(code: str) -> Service | None:
+    """The service with this code (None for anything else the browser may send)."""
+    return BY_CODE.get(code)

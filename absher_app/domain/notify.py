@@ -1,0 +1,53 @@
+"""Telling a person something: an in-app notification, and an SMS in their language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from absher_app.i18n import translate
+from absher_app.models import Account, Notification, Person
+from absher_app.providers.sms import SmsSender
+
+
+def notify(session: Session, person: Person, key: str, *, now: datetime,
+           sms: SmsSender | None = None, dedupe_key: str | None = None,
+           **params: Any) -> bool:
+    """Record `notifications.<key>` for `person` (and text it when `sms` is given).
+
+    With a `dedupe_key`, a second call with the same key does nothing and returns False: this
+    is what makes reminder jobs safe to run again.
+    """
+    if dedupe_key and session.exec(
+            select(Notification).where(Notification.dedupe_key == dedupe_key)).first():
+        return False
+    text_key = f"notifications.{key}"
+    session.add(Notification(person_id=person.id, kind=key, dedupe_key=dedupe_key,
+                             text_ar=translate(text_key, "ar", **params),
+                             text_en=translate(text_key, "en", **params), created_at=now))
+    if sms is not None:
+        account = session.exec(select(Account).where(Account.person_id == person.id)).first()
+        mobile = account.mobile if account else person.mobile
+        lang = account.language if account else "ar"
+        sms.send(session, mobile, translate(text_key, lang, **params), purpose=key[:16])
+    session.flush()
+    return True
+
+
+def unread_count(session: Session, person_id: int) -> int:
+    return len(session.exec(select(Notification.id).where(
+        Notification.person_id == person_id, Notification.read_at.is_(None))).all())  # type: ignore[union-attr]
+
+
+def recent(session: Session, person_id: int, limit: int = 20) -> list[Notification]:
+    return list(session.exec(select(Notification).where(Notification.person_id == person_id)
+                             .order_by(Notification.id.desc()).limit(limit)).all())  # type: ignore[union-attr]
+
+
+def mark_all_read(session: Session, person_id: int, now: datetime) -> None:
+    for row in session.exec(select(Notification).where(
+            Notification.person_id == person_id, Notification.read_at.is_(None))).all():  # type: ignore[union-attr]
+        row.read_at = now
+        session.add(row)

@@ -1,0 +1,326 @@
+"""The wizard engine: a service is data (steps, fields, checks, fee, effect); one set of
+functions runs every service.
+
+How a service runs:
+1. `candidates` — who the person may apply for (themself, a dependant, a domestic worker...);
+2. `precheck` — every rule that depends only on the people involved, all at once, each with
+   its fix (the product's "see every blocker before you start");
+3. the steps — each field parses its own input; a step may add a check across its fields;
+4. check your answers — everything is validated again, the fee explained;
+5. `absher_app.domain.requests.submit` — one transaction, idempotent.
+
+Drafts: the answers so far live in the database (WizardDraft), saved after each step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.secrets import url_token
+from absher_app.models import Account, Person, WizardDraft
+
+DEPENDANT_RELATIONSHIPS = frozenset({"spouse", "child", "parent"})
+MAX_TEXT = 300
+
+
+@dataclasses.dataclass(frozen=True)
+class Blocker:
+    """A rule the request breaks: `blockers.<code>` says what, `fixes.<code>` says how to fix."""
+
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class FeeLine:
+    """One line of the fee explanation: `fees.<key>` with params, and its amount in SAR."""
+
+    key: str
+    amount: int
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Context:
+    """Everything a rule may look at. `answers` hold parsed values (str, int or date)."""
+
+    session: Session
+    today: date
+    now: datetime
+    applicant: Person
+    beneficiary: Person | None = None
+    answers: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """A choice of a choice field: its value and the i18n key of its label."""
+
+    value: str
+    label_key: str
+
+
+Parser = Callable[[str, Context], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """One question. `kind` picks the widget: choice, number, date, text, confirm."""
+
+    name: str
+    kind: str
+    label_key: str
+    parse: Parser
+    hint_key: str | None = None
+    options: tuple[Option, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One page of the wizard; `applies` hides it for some answers (e.g. no address when the
+    document is collected at an office); `check` validates across its fields."""
+
+    name: str
+    title_key: str
+    fields: tuple[Field, ...]
+    applies: Callable[[Context], bool] = lambda ctx: True
+    check: Callable[[Context], None] = lambda ctx: None
+
+
+@dataclasses.dataclass(frozen=True)
+class Service:
+    """An e-service, as data."""
+
+    code: str
+    group: str
+    applicants: frozenset[str]
+    for_self: frozenset[str]
+    for_sponsored: frozenset[str]
+    steps: tuple[Step, ...]
+    checks: tuple[Callable[[Context], Blocker | None], ...]
+    fee: Callable[[Context], list[FeeLine]]
+    effect: Callable[[Context], dict[str, Any]]
+    beneficiary_filter: Callable[[Context, Person], bool] = lambda ctx, person: True
+    needs_review: bool = False
+    delivery: bool = False
+    delegable: bool = False
+
+    @property
+    def title_key(self) -> str:
+        return f"service.{self.code}.title"
+
+    @property
+    def summary_key(self) -> str:
+        return f"service.{self.code}.summary"
+
+
+# ---------------------------------------------------------------------------------------------
+# Field parsers: each returns the parsed value or raises ValidationError(code, ..., field=name).
+
+def choice(field: str, values: tuple[str, ...]) -> Parser:
+    def parse(raw: str, ctx: Context) -> str:
+        if raw not in values:
+            raise ValidationError("choose_one", f"{field}: choose one", field=field)
+        return raw
+    return parse
+
+
+def whole_number(field: str, low: int, high: int) -> Parser:
+    def parse(raw: str, ctx: Context) -> int:
+        digits = raw.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+        if not re.fullmatch(r"[0-9]{1,6}", digits):
+            raise ValidationError("number_invalid", f"{field}: a whole number", field=field,
+                                  low=low, high=high)
+        value = int(digits)
+        if not low <= value <= high:
+            raise ValidationError("number_range", f"{field}: {low}..{high}", field=field,
+                                  low=low, high=high)
+        return value
+    return parse
+
+
+def a_date(field: str, *, not_before: Callable[[Context], date] | None = None,
+           not_after: Callable[[Context], date] | None = None,
+           too_early: str = "date_too_early", too_late: str = "date_too_late") -> Parser:
+    def parse(raw: str, ctx: Context) -> date:
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            raise ValidationError("date_invalid", f"{field}: YYYY-MM-DD", field=field) from None
+        if not_before and value < not_before(ctx):
+            raise ValidationError(too_early, f"{field} too early", field=field,
+                                  date=not_before(ctx).isoformat())
+        if not_after and value > not_after(ctx):
+            raise ValidationError(too_late, f"{field} too late", field=field,
+                                  date=not_after(ctx).isoformat())
+        return value
+    return parse
+
+
+def text(field: str, pattern: str | None = None, max_length: int = MAX_TEXT,
+         code: str = "text_invalid") -> Parser:
+    def parse(raw: str, ctx: Context) -> str:
+        value = " ".join(raw.split())
+        if not value:
+            raise ValidationError("field_required", f"{field} is required", field=field)
+        if len(value) > max_length or (pattern and not re.fullmatch(pattern, value)):
+            raise ValidationError(code, f"{field} is not valid", field=field,
+                                  max=max_length)
+        return value
+    return parse
+
+
+def confirmed(field: str) -> Parser:
+    def parse(raw: str, ctx: Context) -> str:
+        if raw != "yes":
+            raise ValidationError("confirm_required", f"{field} must be confirmed", field=field)
+        return raw
+    return parse
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may apply, for whom.
+
+def sponsored_by(session: Session, person: Person) -> list[Person]:
+    """Dependants and domestic workers sponsored by `person`, in name order."""
+    return list(session.exec(
+        select(Person).where(Person.sponsor_id == person.id_number).order_by(Person.name_en)
+    ).all())
+
+
+def is_household_member(session: Session, applicant: Person, person: Person) -> bool:
+    """True for the applicant themself and for those they sponsor."""
+    return person.id == applicant.id or person.sponsor_id == applicant.id_number
+
+
+def candidates(service: Service, ctx: Context) -> list[Person]:
+    """Whom `ctx.applicant` may run `service` for: themself first, then those they sponsor."""
+    if ctx.applicant.category not in service.applicants:
+        return []
+    people = [ctx.applicant] if ctx.applicant.category in service.for_self else []
+    people += [p for p in sponsored_by(ctx.session, ctx.applicant)
+               if p.relationship in service.for_sponsored]
+    return [p for p in people if service.beneficiary_filter(ctx, p)]
+
+
+def available_services(catalogue: tuple[Service, ...], ctx: Context) -> list[Service]:
+    """The services this person can start for at least one member of their household."""
+    return [service for service in catalogue if candidates(service, ctx)]
+
+
+def precheck(service: Service, ctx: Context) -> list[Blocker]:
+    """Every rule that blocks the request for `ctx.beneficiary`, all of them at once."""
+    return [blocker for check in service.checks if (blocker := check(ctx)) is not None]
+
+
+def active_steps(service: Service, ctx: Context) -> list[Step]:
+    """The steps that apply to the answers given so far."""
+    return [step for step in service.steps if step.applies(ctx)]
+
+
+def step_named(service: Service, name: str) -> Step | None:
+    return next((step for step in service.steps if step.name == name), None)
+
+
+def parse_step(step: Step, raw: dict[str, str], ctx: Context) -> tuple[dict[str, Any],
+                                                                       list[DomainError]]:
+    """Parse a step's fields from form input; return the values and every problem found.
+
+    On success the values are also placed in `ctx.answers` and the step's own check runs.
+    """
+    values: dict[str, Any] = {}
+    problems: list[DomainError] = []
+    for field in step.fields:
+        try:
+            values[field.name] = field.parse(str(raw.get(field.name, ""))[:MAX_TEXT], ctx)
+        except DomainError as error:
+            problems.append(error)
+    if not problems:
+        before = dict(ctx.answers)
+        ctx.answers.update(values)
+        try:
+            step.check(ctx)
+        except DomainError as error:
+            problems.append(error)
+            ctx.answers = before
+    return values, problems
+
+
+def validate_answers(service: Service, ctx: Context,
+                     stored: dict[str, str]) -> tuple[dict[str, Any], list[DomainError]]:
+    """Re-parse all stored answers step by step (a day may have passed since they were given)."""
+    ctx.answers = {}
+    problems: list[DomainError] = []
+    for step in service.steps:
+        if not step.applies(ctx):
+            continue
+        _, step_problems = parse_step(step, stored, ctx)
+        problems += step_problems
+        if step_problems:
+            break
+    return dict(ctx.answers), problems
+
+
+def fee_total(lines: list[FeeLine]) -> int:
+    return sum(line.amount for line in lines)
+
+
+def encode_answers(answers: dict[str, Any]) -> str:
+    """Answers as JSON text (dates as ISO strings): the form the draft and request keep."""
+    return json.dumps({k: v.isoformat() if isinstance(v, date) else v
+                       for k, v in answers.items()}, ensure_ascii=False, sort_keys=True)
+
+
+def decode_answers(text_value: str) -> dict[str, str]:
+    """Stored answers as the strings a form would send (what parse_step expects)."""
+    try:
+        raw = json.loads(text_value or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts.
+
+def load_draft(session: Session, account: Account, service_code: str) -> WizardDraft | None:
+    return session.exec(select(WizardDraft).where(
+        WizardDraft.account_id == account.id, WizardDraft.service_code == service_code)).first()
+
+
+def save_draft(session: Session, account: Account, service_code: str, *, now: datetime,
+               beneficiary_id: int | None = None, answers: dict[str, str] | None = None,
+               step: str | None = None) -> WizardDraft:
+    """Create or update the account's draft of this service (only the parts given change)."""
+    draft = load_draft(session, account, service_code)
+    if draft is None:
+        draft = WizardDraft(account_id=account.id, service_code=service_code, token=url_token())
+    if beneficiary_id is not None:
+        draft.beneficiary_id = beneficiary_id
+    if answers is not None:
+        draft.answers_json = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+    if step is not None:
+        draft.step = step
+    draft.updated_at = now
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def discard_draft(session: Session, account: Account, service_code: str) -> None:
+    draft = load_draft(session, account, service_code)
+    if draft is not None:
+        session.delete(draft)
+
+
+def drafts_of(session: Session, account: Account) -> list[WizardDraft]:
+    return list(session.exec(select(WizardDraft).where(WizardDraft.account_id == account.id)
+                             .order_by(WizardDraft.updated_at.desc())).all())  # type: ignore[attr-defined]
