@@ -8,7 +8,17 @@ from absher_app import routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
-from absher_app.pages import activation, dashboard, dev_sms, home, login, register
+from absher_app.pages import (
+    activation,
+    dashboard,
+    dev_sms,
+    home,
+    login,
+    register,
+    services,
+    transactions,
+)
+from absher_app.state.wizard import WizardState
 from absher_app.state.session import SessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 
@@ -36,6 +46,15 @@ PAGES = (
     (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
      activation.ActivationPartnerState.reset_form),
     (routes.DASHBOARD, dashboard.page, AR["portal.name"], SessionState.require_sign_in),
+    (routes.SERVICES, services.catalogue_page, AR["services.title"],
+     [SessionState.require_sign_in, services.ServicesState.load]),
+    (routes.SERVICE, services.wizard_page, AR["services.title"],
+     [SessionState.require_sign_in, WizardState.load]),
+    (routes.TRANSACTIONS, transactions.list_page, AR["transactions.title"],
+     [SessionState.require_sign_in, transactions.TransactionsState.load_list]),
+    (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
+     [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
+    (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
 )
 
 for route, builder, title, on_load in PAGES:

@@ -71,14 +71,22 @@ def site_footer() -> rx.Component:
     )
 
 
-def page_layout(title_key: str, *children: rx.Component, lead_key: str | None = None,
+def page_layout(title_key: str | rx.Component, *children: rx.Component,
+                lead_key: str | None = None,
                 title_values: tuple[dict, dict] | None = None) -> rx.Component:
-    """A full page whose only h1 is the string `title_key` (placeholders from title_values)."""
+    """A full page whose only h1 is the string `title_key` (placeholders from title_values),
+    or a component when the title comes from state (e.g. the service a wizard runs)."""
+    if not isinstance(title_key, str):
+        heading = title_key
+    elif title_values:
+        heading = t_with(title_key, *title_values)
+    else:
+        heading = t(title_key)
     return rx.fragment(
         rx.el.a(t("nav.skip"), href="#main", class_name="skip-link"),
         site_header(),
         rx.el.main(
-            rx.el.h1(t_with(title_key, *title_values) if title_values else t(title_key)),
+            rx.el.h1(heading),
             rx.el.p(t(lead_key), class_name="lead") if lead_key else rx.fragment(),
             *children,
             id="main",

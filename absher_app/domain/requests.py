@@ -316,3 +316,10 @@ def bill_of(session: Session, request_id: int) -> Bill | None:
 
 def delivery_of(session: Session, request_id: int) -> Delivery | None:
     return session.exec(select(Delivery).where(Delivery.request_id == request_id)).first()
+
+
+def by_idempotency_key(session: Session, key: str) -> ServiceRequest | None:
+    """The request a draft with this token became, if it was submitted."""
+    if not key:
+        return None
+    return session.exec(select(ServiceRequest).where(ServiceRequest.idempotency_key == key)).first()
