@@ -92,6 +92,44 @@ def _accounts_activate(args: argparse.Namespace) -> None:
         print(f"account {account.username} activated through {args.channel}")
 
 
+def _requests_decide(args: argparse.Namespace) -> None:
+    from absher_app.domain.requests import decide
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.sms import get_sms_sender
+
+    with session_scope() as session:
+        request = decide(session, args.reference, args.decision == "approve", args.reason or "",
+                         now=SystemClock().now(), sms=get_sms_sender())
+        print(f"request {request.reference} is now {request.status}")
+
+
+def _delivery_advance(args: argparse.Namespace) -> None:
+    from absher_app.domain.requests import advance_delivery
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.sms import get_sms_sender
+
+    with session_scope() as session:
+        delivery = advance_delivery(session, args.tracking_number, now=SystemClock().now(),
+                                    sms=get_sms_sender())
+        print(f"delivery {delivery.tracking_number} is now {delivery.status}")
+
+
+def _bills_pay(args: argparse.Namespace) -> None:
+    from absher_app.domain.requests import find_bill
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.payment import DemoBank
+    from absher_app.providers.sms import get_sms_sender
+
+    with session_scope() as session:
+        bill = find_bill(session, args.bill_number)
+        if bill is None:
+            raise CliError(f"{args.bill_number}: no such bill")
+        bill, charged = DemoBank().confirm(session, bill.number, bill.amount_sar,
+                                           now=SystemClock().now(), sms=get_sms_sender())
+        print(f"bill {bill.number} paid: SAR {bill.amount_sar}" if charged
+              else f"bill {bill.number} was already paid; nothing charged")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -117,6 +155,26 @@ def build_parser() -> argparse.ArgumentParser:
     activate.add_argument("id_number")
     activate.add_argument("--channel", required=True, choices=["bank", "kiosk", "office"])
     activate.set_defaults(func=_accounts_activate)
+
+    req = groups.add_parser("requests", help="service requests").add_subparsers(
+        dest="cmd", required=True)
+    decide = req.add_parser("decide", help="approve or reject a request that is in review")
+    decide.add_argument("reference")
+    decide.add_argument("decision", choices=["approve", "reject"])
+    decide.add_argument("--reason", help="required to reject; shown to the person")
+    decide.set_defaults(func=_requests_decide)
+
+    delivery = groups.add_parser("delivery", help="Saudi Post deliveries").add_subparsers(
+        dest="cmd", required=True)
+    advance = delivery.add_parser("advance", help="move a delivery to its next status")
+    advance.add_argument("tracking_number")
+    advance.set_defaults(func=_delivery_advance)
+
+    bills = groups.add_parser("bills", help="SADAD bills").add_subparsers(dest="cmd",
+                                                                          required=True)
+    pay = bills.add_parser("pay", help="pay a bill as the demo bank would")
+    pay.add_argument("bill_number")
+    pay.set_defaults(func=_bills_pay)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -30,6 +30,7 @@ from absher_app.domain.wizard import (
     whole_number,
 )
 from absher_app.models import Person, ServiceRequest, Visa
+from absher_app.providers.clock import RIYADH
 
 IQAMA_HOLDERS = frozenset({"resident", "dependent"})
 SPONSORS = frozenset({"citizen", "resident"})
@@ -57,7 +58,8 @@ def approved_count(ctx: Context, service_code: str, since: date | None = None) -
         ServiceRequest.service_code == service_code,
         ServiceRequest.status.in_(("approved", "delivered")),  # type: ignore[attr-defined]
     )).all()
-    return sum(1 for r in rows if since is None or r.submitted_at.date() >= since)
+    return sum(1 for r in rows
+               if since is None or r.submitted_at.astimezone(RIYADH).date() >= since)
 
 
 def issued_visa(ctx: Context, kinds: tuple[str, ...], *, valid_on: date | None = None) -> Visa | None:
@@ -319,17 +321,26 @@ def _issue_passport(ctx: Context) -> dict[str, Any]:
             "valid_until": person.passport_expiry.isoformat()}
 
 
+def _within_iqama(ctx: Context, end: date) -> date:
+    """A visa never outlasts the iqama: the check was made on the day of submission, and a
+    bill paid a day or two later must not push the end past it."""
+    expiry = ctx.beneficiary.iqama_expiry
+    return min(end, expiry) if expiry is not None else end
+
+
 def _issue_exit_reentry(ctx: Context) -> dict[str, Any]:
     kind = f"exit_reentry_{ctx.answers['visa_kind']}"
     visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind=kind,
-                issued_on=ctx.today, valid_until=ctx.today + timedelta(days=ctx.answers["days"]))
+                issued_on=ctx.today,
+                valid_until=_within_iqama(ctx, ctx.today + timedelta(days=ctx.answers["days"])))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
 
 
 def _extend_exit_reentry(ctx: Context) -> dict[str, Any]:
     visa = issued_visa(ctx, EXIT_REENTRY_KINDS)
-    visa.valid_until = add_months(max(visa.valid_until, ctx.today), ctx.answers["months"])
+    visa.valid_until = _within_iqama(
+        ctx, add_months(max(visa.valid_until, ctx.today), ctx.answers["months"]))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
 

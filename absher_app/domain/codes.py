@@ -68,6 +68,13 @@ def _code_digest(person_id: int, purpose: str, code: str) -> str:
     return digest(f"otp:{person_id}:{purpose}:{code}")
 
 
+def _unused_code_since(session: Session, person_id: int, purpose: str, since: datetime) -> bool:
+    return session.exec(select(OneTimeCode.id).where(
+        OneTimeCode.person_id == person_id, OneTimeCode.purpose == purpose,
+        OneTimeCode.created_at >= since, OneTimeCode.used_at.is_(None))  # type: ignore[union-attr]
+    ).first() is not None
+
+
 def send_wait_seconds(session: Session, person_id: int, purpose: str, now: datetime) -> int:
     """Seconds until another `purpose` code may be sent to this person (0 = now).
 
@@ -79,7 +86,9 @@ def send_wait_seconds(session: Session, person_id: int, purpose: str, now: datet
     same_purpose = audit.recent(session, "code_sent", audit.window(now, RESEND_COOLDOWN_S),
                                 person_id=person_id, detail=purpose, limit=1)
     waits = [0]
-    if same_purpose:
+    if same_purpose and _unused_code_since(session, person_id, purpose, same_purpose[0]):
+        # The cooldown protects a code still waiting to be typed; once that code was used
+        # (signed in, then out again within the minute) a new one is due at once.
         waits.append(RESEND_COOLDOWN_S - int((now - same_purpose[0]).total_seconds()))
     if len(sends) >= MAX_SENDS_PER_WINDOW:
         waits.append(SEND_WINDOW_S - int((now - sends[-1]).total_seconds()))

@@ -24,9 +24,10 @@ def notify(session: Session, person: Person, key: str, *, now: datetime,
             select(Notification).where(Notification.dedupe_key == dedupe_key)).first():
         return False
     text_key = f"notifications.{key}"
+    # The text columns hold 500 characters; a long parameter (a rejection reason) is cut.
     session.add(Notification(person_id=person.id, kind=key, dedupe_key=dedupe_key,
-                             text_ar=translate(text_key, "ar", **params),
-                             text_en=translate(text_key, "en", **params), created_at=now))
+                             text_ar=_fit(translate(text_key, "ar", **params)),
+                             text_en=_fit(translate(text_key, "en", **params)), created_at=now))
     if sms is not None:
         account = session.exec(select(Account).where(Account.person_id == person.id)).first()
         mobile = account.mobile if account else person.mobile
@@ -34,6 +35,10 @@ def notify(session: Session, person: Person, key: str, *, now: datetime,
         sms.send(session, mobile, translate(text_key, lang, **params), purpose=key[:16])
     session.flush()
     return True
+
+
+def _fit(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def unread_count(session: Session, person_id: int) -> int:

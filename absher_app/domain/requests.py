@@ -62,17 +62,24 @@ def _unique(session: Session, model: type, column: str, make) -> str:
 
 def _event(session: Session, request: ServiceRequest, kind: str, now: datetime,
            detail: str = "") -> None:
-    session.add(RequestEvent(request_id=request.id, kind=kind, detail=detail, created_at=now))
+    # The detail column holds 300 characters; a rejection reason may be longer (the request
+    # keeps it whole in decision_reason).
+    session.add(RequestEvent(request_id=request.id, kind=kind, detail=detail[:300],
+                             created_at=now))
 
 
 def context_for(session: Session, request: ServiceRequest, now: datetime) -> wizard.Context:
-    """The rule context of a stored request, its answers parsed again."""
-    ctx = wizard.Context(session=session, today=now.astimezone(RIYADH).date(), now=now,
+    """The rule context of a stored request at `now`, its answers parsed again as on the day
+    it was submitted: they were valid then and were paid for as they were, so a date that has
+    passed since (a bill paid the next day, a decision weeks later) must not drop them."""
+    ctx = wizard.Context(session=session,
+                         today=request.submitted_at.astimezone(RIYADH).date(), now=now,
                          applicant=session.get(Person, request.applicant_id),
                          beneficiary=session.get(Person, request.beneficiary_id))
     service = catalogue.service(request.service_code)
     ctx.answers, _ = wizard.validate_answers(service, ctx,
                                              wizard.decode_answers(request.answers_json))
+    ctx.today = now.astimezone(RIYADH).date()
     return ctx
 
 
@@ -109,6 +116,8 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
     the same draft token returns the first request."""
     if existing := session.exec(select(ServiceRequest).where(
             ServiceRequest.idempotency_key == draft_token)).first():
+        if existing.account_id != account.id:  # never hand one account's request to another
+            raise ValidationError("draft_missing", "this application is no longer open")
         return existing
     draft = session.exec(select(WizardDraft).where(WizardDraft.token == draft_token)).first()
     if draft is None or draft.account_id != account.id or draft.service_code != service.code:

@@ -250,7 +250,8 @@ def parse_step(step: Step, raw: dict[str, str], ctx: Context) -> tuple[dict[str,
             step.check(ctx)
         except DomainError as error:
             problems.append(error)
-            ctx.answers = before
+            ctx.answers.clear()  # in place: a caller may hold this very dict
+            ctx.answers.update(before)
     return values, problems
 
 

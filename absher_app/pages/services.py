@@ -258,9 +258,11 @@ def _review() -> rx.Component:
             rx.foreach(WizardState.review_rows, lambda row: rx.el.div(
                 rx.el.dt(bilingual(row.ar, row.en)),
                 rx.el.dd(bilingual(row.detail_ar, row.detail_en)),
-                rx.el.dd(rx.el.button(t("wizard.change"), type="button", class_name="link-button",
-                                      aria_label=bilingual(row.ar, row.en),
-                                      on_click=WizardState.go_to_step(row.index))),
+                rx.el.dd(rx.el.button(
+                    t("wizard.change"),
+                    rx.el.span(" ", bilingual(row.ar, row.en), class_name="visually-hidden"),
+                    type="button", class_name="link-button",
+                    on_click=WizardState.go_to_step(row.index))),
                 class_name="summary-row",
             )),
             class_name="summary-list",

@@ -70,11 +70,13 @@ def both(key: str, **params: Any) -> tuple[str, str]:
     return translate(key, "ar", **params), translate(key, "en", **params)
 
 
-def text_view(key: str, detail_key: str | None = None, amount: int = 0, index: int = -1,
-              **params: Any) -> TextView:
+def text_view(key: str, params: dict[str, Any] | None = None, *, detail_key: str | None = None,
+              sar: int = 0) -> TextView:
+    """Catalogue string `key` (and `detail_key`) in both languages, filled from `params`."""
+    params = params or {}
     ar, en = both(key, **params)
     detail = both(detail_key, **params) if detail_key else ("", "")
-    return TextView(ar, en, detail[0], detail[1], amount, index)
+    return TextView(ar, en, detail[0], detail[1], sar)
 
 
 def error_view(error: DomainError) -> TextView:
@@ -210,7 +212,7 @@ class WizardState(rx.State):
                 rows.append(TextView(label[0], label[1], ar, en, 0, index))
         fee = loaded.service.fee(loaded.ctx)
         self.phase, self.review_rows = "review", rows
-        self.fee_lines = [text_view(f"fees.{line.key}", amount=line.amount, **line.params)
+        self.fee_lines = [text_view(f"fees.{line.key}", line.params, sar=line.amount)
                           for line in fee]
         self.fee_total = wizard.fee_total(fee)
         self.problems = []
@@ -222,7 +224,7 @@ class WizardState(rx.State):
         self.beneficiary = TextView(*person_names(person, loaded.ctx.applicant))
         if blockers := wizard.precheck(loaded.service, loaded.ctx):
             self.phase = "blocked"
-            self.blockers = [text_view(f"blockers.{b.code}", f"fixes.{b.code}", **b.params)
+            self.blockers = [text_view(f"blockers.{b.code}", b.params, detail_key=f"fixes.{b.code}")
                              for b in blockers]
             return
         self.blockers = []

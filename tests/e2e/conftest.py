@@ -69,42 +69,79 @@ def app_env() -> dict[str, str]:
     return app_environment(ARTIFACTS / "e2e.db", port)
 
 
+class AppServer:
+    """The production app under test: started once per run, restartable by a test."""
+
+    def __init__(self, env: dict[str, str], port: int) -> None:
+        self.env, self.port = env, port
+        self.url = f"http://localhost:{port}"
+        self.process: subprocess.Popen | None = None
+        self.log_path = ARTIFACTS / "e2e-server.log"
+
+    def start(self) -> None:
+        log = open(self.log_path, "a")  # noqa: SIM115 - the child process holds it
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod",
+             "--frontend-port", str(self.port), "--backend-port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        try:
+            _wait_for(f"{self.url}/ping", STARTUP_TIMEOUT_S, self.process)
+        except Exception:
+            tail = self.log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the app did not start; server log tail:\n{tail}") from None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process = None
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same database (what a deploy does)."""
+        if os.environ.get("ABSHER_E2E_URL"):
+            pytest.skip("the app under test is external (ABSHER_E2E_URL); cannot restart it")
+        self.stop()
+        self.start()
+
+
 @pytest.fixture(scope="session")
-def app_url(app_env) -> Iterator[str]:
-    """Base URL of the running production build."""
-    if external := os.environ.get("ABSHER_E2E_URL"):
-        _wait_for(f"{external}/ping", 60, None)
-        yield external.rstrip("/")
+def app_server(app_env) -> Iterator[AppServer | None]:
+    """The app process this run started (None when ABSHER_E2E_URL names a running app)."""
+    if os.environ.get("ABSHER_E2E_URL"):
+        yield None
         return
     port = int(os.environ.get("ABSHER_E2E_PORT", "3100"))
     ARTIFACTS.mkdir(exist_ok=True)
     db_path = ARTIFACTS / "e2e.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    env = app_env
     absher = str(ROOT / ".venv/bin/absher")
-    subprocess.run([absher, "db", "upgrade"], env=env, cwd=ROOT, check=True)
-    subprocess.run([absher, "seed", "demo"], env=env, cwd=ROOT, check=True)
-    log = open(ARTIFACTS / "e2e-server.log", "w")  # noqa: SIM115 - closed in teardown
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod",
-         "--frontend-port", str(port), "--backend-port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    subprocess.run([absher, "db", "upgrade"], env=app_env, cwd=ROOT, check=True)
+    subprocess.run([absher, "seed", "demo"], env=app_env, cwd=ROOT, check=True)
+    server = AppServer(app_env, port)
+    server.log_path.write_text("")
+    server.start()
     try:
-        _wait_for(f"http://localhost:{port}/ping", STARTUP_TIMEOUT_S, process)
-        yield f"http://localhost:{port}"
-    except Exception:
-        log.flush()
-        tail = (ARTIFACTS / "e2e-server.log").read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"the app did not start; server log tail:\n{tail}") from None
+        yield server
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server) -> str:
+    """Base URL of the running production build."""
+    if app_server is None:
+        external = os.environ["ABSHER_E2E_URL"]
+        _wait_for(f"{external}/ping", 60, None)
+        return external.rstrip("/")
+    return app_server.url
 
 
 @pytest.fixture(scope="session")
