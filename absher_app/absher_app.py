@@ -8,7 +8,7 @@ from absher_app import routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
-from absher_app.pages import activation, dashboard, dev_sms, home, login, register
+from absher_app.pages import activation, dashboard, dev_sms, home, login, recovery, register
 from absher_app.state.session import SessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 
@@ -31,6 +31,8 @@ PAGES = (
     (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
     (routes.REGISTER, register.page, AR["register.title"], None),
     (routes.LOGIN, login.page, AR["login.title"], login.LoginState.reset_form),
+    (routes.FORGOT_PASSWORD, recovery.page, AR["recovery.title"],
+     recovery.RecoveryState.reset_form),
     (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
      activation.ActivationPartnerState.reset_form),
     (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],

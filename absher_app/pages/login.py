@@ -190,6 +190,7 @@ def _credentials_form() -> rx.Component:
             on_submit=LoginState.submit_credentials,
             class_name="form",
         ),
+        rx.el.p(rx.el.a(t("login.forgot"), href=routes.FORGOT_PASSWORD)),
         rx.el.p(rx.el.a(t("login.new_user"), href=routes.REGISTER)),
     )
 
