@@ -14,3 +14,16 @@ FORGOT_PASSWORD = "/forgot-password"
 # Plain HTTP endpoints (not pages): they set and clear the HttpOnly session cookie.
 AUTH_SESSION = "/auth/session"
 AUTH_SIGNED_OUT = "/auth/signed-out"
+
+# Why a session ended, shown on the sign-in page (query parameter `reason`).
+SIGN_OUT_REASONS = ("idle", "expired")
+
+
+def signed_out_because(reason: str) -> str:
+    """The sign-out endpoint that ends the session and then explains `reason` on /login."""
+    return f"{AUTH_SIGNED_OUT}?reason={reason}" if reason in SIGN_OUT_REASONS else AUTH_SIGNED_OUT
+
+
+def login_notice(reason: str) -> str:
+    """/login showing why the session ended."""
+    return f"{LOGIN}?reason={reason}" if reason in SIGN_OUT_REASONS else LOGIN

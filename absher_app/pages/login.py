@@ -41,6 +41,7 @@ class LoginState(rx.State):
     step: str = "credentials"
     method: str = "sms"
     masked_mobile: str = ""
+    notice: str = ""
     resend_wait: int = 0
     resend_serial: int = 0
     error: dict[str, str] = NO_PROBLEM
@@ -63,9 +64,11 @@ class LoginState(rx.State):
 
     @rx.event
     def reset_form(self):
-        """Fresh sign-in form on every visit to /login."""
+        """Fresh sign-in form on every visit to /login (with why a session ended, if it did)."""
         self.step, self.method, self.error, self.busy = "credentials", "sms", NO_PROBLEM, False
         self._account_id = 0
+        reason = self.router.url.query_parameters.get("reason", "") if self.router else ""
+        self.notice = reason if reason in routes.SIGN_OUT_REASONS else ""
 
     @rx.event
     async def submit_credentials(self, form_data: dict):
@@ -109,6 +112,7 @@ class LoginState(rx.State):
             else:
                 self._account_id, self._password_ok_at = account_id, time.monotonic()
                 self.step, self.method, self.masked_mobile = "code", method, masked
+                self.notice = ""
                 self._set_wait(wait)
         finally:
             self.busy = False
@@ -195,6 +199,17 @@ def _credentials_form() -> rx.Component:
     )
 
 
+def _notice() -> rx.Component:
+    """Why the last session ended (idle or the 12-hour cap), after an automatic sign-out."""
+    return rx.match(
+        LoginState.notice,
+        ("idle", rx.el.div(rx.el.p(t("login.notice_idle")), role="status", class_name="notice")),
+        ("expired", rx.el.div(rx.el.p(t("login.notice_expired")), role="status",
+                              class_name="notice")),
+        rx.fragment(),
+    )
+
+
 def _code_form() -> rx.Component:
     error = LoginState.error
     return rx.fragment(
@@ -242,6 +257,7 @@ def page() -> rx.Component:
     """The sign-in page."""
     return page_layout(
         "login.title",
+        _notice(),
         rx.match(LoginState.step, ("code", _code_form()), ("inactive", _inactive()),
                  _credentials_form()),
     )

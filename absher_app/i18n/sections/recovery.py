@@ -36,6 +36,7 @@ AR: dict[str, str] = {
     # The idle-session warning and the sign-in notices
     "session.idle_title": "ستنتهي جلستك بعد دقيقتين",
     "session.idle_lead": "لم نرصد أي نشاط منذ ١٣ دقيقة. لحماية حسابك سنسجّل خروجك بعد دقيقتين ما لم تختر البقاء متصلاً.",
+    "session.cap_lead": "تستمر الجلسة ١٢ ساعة على الأكثر حفاظاً على أمان حسابك. احفظ ما تعمل عليه؛ ستحتاج إلى تسجيل الدخول مرة أخرى.",
     "session.sign_out_now": "تسجيل الخروج الآن",
     "login.notice_idle": "تم تسجيل خروجك بعد ١٥ دقيقة دون نشاط. سجّل الدخول مرة أخرى للمتابعة.",
     "login.notice_expired": "انتهت جلستك بعد بلوغ الحد الأقصى لمدتها (١٢ ساعة). سجّل الدخول مرة أخرى للمتابعة.",
@@ -77,6 +78,7 @@ EN: dict[str, str] = {
     # The idle-session warning and the sign-in notices
     "session.idle_title": "Your session will end in 2 minutes",
     "session.idle_lead": "You have not done anything for 13 minutes. To protect your account we will sign you out in 2 minutes unless you choose to stay signed in.",
+    "session.cap_lead": "To keep your account safe, a session lasts at most 12 hours. Save your work; you will need to sign in again.",
     "session.sign_out_now": "Sign out now",
     "login.notice_idle": "You were signed out after 15 minutes without activity. Sign in again to continue.",
     "login.notice_expired": "Your session reached its 12-hour limit and ended. Sign in again to continue.",
