@@ -58,7 +58,9 @@ async def signed_out(request: Request) -> RedirectResponse:
 
     if token:
         await run_in_threadpool(_end)
-    response = RedirectResponse(routes.LOGIN, status_code=303)
+    # Why the session ended (an idle timeout, the 12-hour cap), for the sign-in page to say.
+    reason = request.query_params.get("reason", "")[:20]
+    response = RedirectResponse(routes.login_notice(reason), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

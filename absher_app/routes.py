@@ -33,3 +33,17 @@ def service_path(code: str) -> str:
 def transaction_path(reference: str) -> str:
     """One request's page (status, timeline, bill, delivery)."""
     return f"{TRANSACTIONS}/{reference}"
+
+
+# Why a session ended, shown on the sign-in page (query parameter `reason`).
+SIGN_OUT_REASONS = ("idle", "expired")
+
+
+def signed_out_because(reason: str) -> str:
+    """The sign-out endpoint that ends the session and then explains `reason` on /login."""
+    return f"{AUTH_SIGNED_OUT}?reason={reason}" if reason in SIGN_OUT_REASONS else AUTH_SIGNED_OUT
+
+
+def login_notice(reason: str) -> str:
+    """/login showing why the session ended."""
+    return f"{LOGIN}?reason={reason}" if reason in SIGN_OUT_REASONS else LOGIN

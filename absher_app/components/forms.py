@@ -84,14 +84,16 @@ def text_field(name: str, label_key: str, error: rx.Var, *, hint_key: str | None
     )
 
 
-def checkbox_field(name: str, label_key: str, error: rx.Var) -> rx.Component:
-    """A single labelled checkbox (e.g. accept the terms)."""
+def checkbox_field(name: str, label_key: str, error: rx.Var,
+                   checked: bool = False) -> rx.Component:
+    """A single labelled checkbox (e.g. accept the terms); `checked` is its initial state."""
     field_id = f"field-{name}"
     invalid = error["field"] == name
     return rx.el.div(
         rx.cond(invalid, rx.el.p(localized(error), class_name="field-error"), rx.fragment()),
         rx.el.div(
             rx.el.input(id=field_id, name=name, type="checkbox", value="yes",
+                        default_checked=checked,
                         aria_invalid=rx.cond(invalid, "true", "false")),
             rx.el.label(t(label_key), html_for=field_id),
             class_name="checkbox",
@@ -101,16 +103,20 @@ def checkbox_field(name: str, label_key: str, error: rx.Var) -> rx.Component:
 
 
 def radio_group(name: str, legend_key: str, options: list[tuple[str, str]], error: rx.Var,
-                default: str | rx.Var = "") -> rx.Component:
-    """A fieldset of radio buttons; `options` are (value, label key)."""
+                default: str | rx.Var = "", on_change=None) -> rx.Component:
+    """A fieldset of radio buttons; `options` are (value, label key).
+
+    `on_change`, when given, receives the chosen value (e.g. to reveal a follow-up field).
+    """
     invalid = error["field"] == name
+    props = {"on_change": on_change} if on_change is not None else {}
     return rx.el.fieldset(
         rx.el.legend(t(legend_key), class_name="field-label"),
         rx.cond(invalid, rx.el.p(localized(error), class_name="field-error"), rx.fragment()),
         *[
             rx.el.div(
                 rx.el.input(id=f"field-{name}-{value}", name=name, type="radio", value=value,
-                            default_checked=default == value),
+                            default_checked=default == value, **props),
                 rx.el.label(t(label_key), html_for=f"field-{name}-{value}"),
                 class_name="radio",
             )

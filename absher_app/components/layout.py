@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.idle import idle_warning
 from absher_app.components.text import t_with
 from absher_app.state.language import LanguageState, is_english, t
 from absher_app.state.session import SessionState
@@ -94,5 +95,6 @@ def page_layout(title_key: str | rx.Component, *children: rx.Component,
             class_name="page-main",
         ),
         site_footer(),
+        idle_warning(),
         on_mount=LanguageState.apply_document_language,
     )

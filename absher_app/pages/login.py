@@ -8,6 +8,7 @@ import time
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.countdown import resend_countdown
 from absher_app.components.forms import (
     NO_PROBLEM,
     error_summary,
@@ -40,6 +41,9 @@ class LoginState(rx.State):
     step: str = "credentials"
     method: str = "sms"
     masked_mobile: str = ""
+    notice: str = ""
+    resend_wait: int = 0
+    resend_serial: int = 0
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
     _account_id: int = 0
@@ -54,11 +58,17 @@ class LoginState(rx.State):
         self._account_id = 0
         return None
 
+    def _set_wait(self, seconds: int) -> None:
+        """Restart the resend countdown from `seconds`."""
+        self.resend_wait, self.resend_serial = max(0, seconds), self.resend_serial + 1
+
     @rx.event
     def reset_form(self):
-        """Fresh sign-in form on every visit to /login."""
+        """Fresh sign-in form on every visit to /login (with why a session ended, if it did)."""
         self.step, self.method, self.error, self.busy = "credentials", "sms", NO_PROBLEM, False
         self._account_id = 0
+        reason = self.router.url.query_parameters.get("reason", "") if self.router else ""
+        self.notice = reason if reason in routes.SIGN_OUT_REASONS else ""
 
     @rx.event
     async def submit_credentials(self, form_data: dict):
@@ -74,9 +84,9 @@ class LoginState(rx.State):
                 account = accounts.authenticate(session, values["login"], password,
                                                 now=CLOCK.now(), device=device)
                 if account.status != "active":
-                    return account.id, account.status, "", ""
+                    return account.id, account.status, "", "", 0
                 method = accounts.second_factor_method(account)
-                masked = ""
+                masked, wait = "", 0
                 if method == "sms":
                     try:
                         masked = accounts.send_sign_in_code(session, account, now=CLOCK.now(),
@@ -85,12 +95,14 @@ class LoginState(rx.State):
                     except codes.ThrottledError:
                         # A code sent under a minute ago is still valid: ask for that one.
                         masked = mask_mobile(account.mobile)
-                return account.id, account.status, method, masked
+                    wait = codes.send_wait_seconds(session, account.person_id, "sign_in",
+                                                   CLOCK.now())
+                return account.id, account.status, method, masked, wait
 
         self.busy = True
         yield
         try:
-            account_id, status, method, masked = await asyncio.to_thread(_authenticate)
+            account_id, status, method, masked, wait = await asyncio.to_thread(_authenticate)
         except DomainError as error:
             self._fail(error, "login" if error.code == "bad_credentials" else "")
         else:
@@ -100,6 +112,8 @@ class LoginState(rx.State):
             else:
                 self._account_id, self._password_ok_at = account_id, time.monotonic()
                 self.step, self.method, self.masked_mobile = "code", method, masked
+                self.notice = ""
+                self._set_wait(wait)
         finally:
             self.busy = False
 
@@ -142,15 +156,21 @@ class LoginState(rx.State):
             return  # an enrolled authenticator app is never bypassed by SMS
         lang = (await self.get_state(LanguageState)).lang
 
-        def _send() -> str:
+        def _send() -> tuple[str, int]:
             with session_scope() as session:
                 account = session.get(Account, account_id)
-                return accounts.send_sign_in_code(session, account, now=CLOCK.now(),
-                                                  sms=get_sms_sender(), lang=lang).masked_mobile
+                masked = accounts.send_sign_in_code(session, account, now=CLOCK.now(),
+                                                    sms=get_sms_sender(), lang=lang).masked_mobile
+                return masked, codes.send_wait_seconds(session, account.person_id, "sign_in",
+                                                       CLOCK.now())
 
         try:
-            self.masked_mobile = await asyncio.to_thread(_send)
+            self.masked_mobile, wait = await asyncio.to_thread(_send)
             self.error = NO_PROBLEM
+            self._set_wait(wait)
+        except codes.ThrottledError as error:
+            self._fail(error, "code")
+            self._set_wait(error.retry_after)
         except DomainError as error:
             self._fail(error, "code")
 
@@ -174,7 +194,19 @@ def _credentials_form() -> rx.Component:
             on_submit=LoginState.submit_credentials,
             class_name="form",
         ),
+        rx.el.p(rx.el.a(t("login.forgot"), href=routes.FORGOT_PASSWORD)),
         rx.el.p(rx.el.a(t("login.new_user"), href=routes.REGISTER)),
+    )
+
+
+def _notice() -> rx.Component:
+    """Why the last session ended (idle or the 12-hour cap), after an automatic sign-out."""
+    return rx.match(
+        LoginState.notice,
+        ("idle", rx.el.div(rx.el.p(t("login.notice_idle")), role="status", class_name="notice")),
+        ("expired", rx.el.div(rx.el.p(t("login.notice_expired")), role="status",
+                              class_name="notice")),
+        rx.fragment(),
     )
 
 
@@ -205,8 +237,8 @@ def _code_form() -> rx.Component:
             ("backup", rx.el.button(t("login.use_totp"), type="button",
                                     class_name="button secondary",
                                     on_click=LoginState.use_method("totp"))),
-            rx.el.button(t("login.resend"), type="button", class_name="button secondary",
-                         on_click=LoginState.resend_code),
+            resend_countdown(LoginState.resend_wait, LoginState.resend_serial,
+                             LoginState.resend_code),
         ),
     )
 
@@ -225,6 +257,7 @@ def page() -> rx.Component:
     """The sign-in page."""
     return page_layout(
         "login.title",
+        _notice(),
         rx.match(LoginState.step, ("code", _code_form()), ("inactive", _inactive()),
                  _credentials_form()),
     )

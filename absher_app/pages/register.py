@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.countdown import resend_countdown
 from absher_app.components.forms import (
     NO_PROBLEM,
     checkbox_field,
@@ -59,6 +60,8 @@ class RegisterState(rx.State):
     country: str = ""
     masked_mobile: str = ""
     strength: int = -1
+    resend_wait: int = 0
+    resend_serial: int = 0
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
     _person_id: int = 0
@@ -74,6 +77,10 @@ class RegisterState(rx.State):
 
     def _fail(self, error: DomainError) -> None:
         self.error = problem(error, FIELD_OF_ERROR.get(error.code, ""))
+
+    def _set_wait(self, seconds: int) -> None:
+        """Restart the resend countdown from `seconds`."""
+        self.resend_wait, self.resend_serial = max(0, seconds), self.resend_serial + 1
 
     @rx.event
     def start_over(self):
@@ -96,16 +103,18 @@ class RegisterState(rx.State):
             with session_scope() as session:
                 person, sent = accounts.start_registration(
                     session, details, now=CLOCK.now(), sms=get_sms_sender(), lang=lang)
-                return person.id, sent
+                return person.id, sent, codes.send_wait_seconds(session, person.id,
+                                                                "registration", CLOCK.now())
 
         self.busy = True
         yield
         try:
-            person_id, sent = await asyncio.to_thread(_start)
+            person_id, sent, wait = await asyncio.to_thread(_start)
         except DomainError as error:
             self._fail(error)
         else:
             self._person_id, self.masked_mobile = person_id, sent.masked_mobile
+            self._set_wait(wait)
             self.step, self.error = "code", NO_PROBLEM
         finally:
             self.busy = False
@@ -141,15 +150,21 @@ class RegisterState(rx.State):
 
         def _resend():
             with session_scope() as session:
-                return accounts.start_registration(session, details, now=CLOCK.now(),
-                                                   sms=get_sms_sender(), lang=lang)[1]
+                person, sent = accounts.start_registration(session, details, now=CLOCK.now(),
+                                                           sms=get_sms_sender(), lang=lang)
+                return sent, codes.send_wait_seconds(session, person.id, "registration",
+                                                     CLOCK.now())
 
         try:
-            sent = await asyncio.to_thread(_resend)
+            sent, wait = await asyncio.to_thread(_resend)
+        except codes.ThrottledError as error:
+            self._fail(error)
+            self._set_wait(error.retry_after)
         except DomainError as error:
             self._fail(error)
         else:
             self.masked_mobile, self.error = sent.masked_mobile, NO_PROBLEM
+            self._set_wait(wait)
 
     @rx.event
     def measure(self, password: str):
@@ -233,8 +248,8 @@ def _code_form() -> rx.Component:
             reset_on_submit=True,
             class_name="form",
         ),
-        rx.el.button(t("login.resend"), type="button", class_name="button secondary",
-                     on_click=RegisterState.resend_code),
+        resend_countdown(RegisterState.resend_wait, RegisterState.resend_serial,
+                         RegisterState.resend_code),
     )
 
 

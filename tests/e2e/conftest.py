@@ -55,6 +55,10 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
         "REFLEX_USE_SYSTEM_BUN": "1",
+        # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
+        # default 2-minute ping timeout the socket would then drop and reconnect, and a
+        # reconnect loads the page's state again (an on_load that counts as activity).
+        "REFLEX_SOCKET_TIMEOUT": "1h",
         "PATH": f"{ROOT / '.venv/bin'}:{ROOT / '.tools/node_modules/.bin'}:{env.get('PATH', '')}",
     })
     return env
