@@ -8,7 +8,7 @@ from absher_app import routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
-from absher_app.pages import activation, dashboard, dev_sms, home, login, register
+from absher_app.pages import account, activation, dashboard, dev_sms, home, login, register
 from absher_app.state.session import SessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 
@@ -36,6 +36,8 @@ PAGES = (
     (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
      activation.ActivationPartnerState.reset_form),
     (routes.DASHBOARD, dashboard.page, AR["portal.name"], SessionState.require_sign_in),
+    (routes.ACCOUNT, account.page, AR["account.title"],
+     [SessionState.require_sign_in, account.AccountState.load]),
 )
 
 for route, builder, title, on_load in PAGES:

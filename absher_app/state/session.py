@@ -28,6 +28,7 @@ class SignedIn:
     person_id: int
     name_ar: str
     name_en: str
+    session_id: int = 0  # the UserSession row of this browser ("this device")
 
 
 def session_token(state: rx.State) -> str | None:
@@ -51,9 +52,9 @@ def _resolve(token: str | None) -> SignedIn | None:
         found = accounts.resolve_session(session, token, now=CLOCK.now())
         if found is None:
             return None
-        account, _ = found
+        account, row = found
         person = session.get(Person, account.person_id)
-        return SignedIn(account.id, account.person_id, person.name_ar, person.name_en)
+        return SignedIn(account.id, account.person_id, person.name_ar, person.name_en, row.id)
 
 
 async def signed_in_account(state: rx.State) -> SignedIn | None:

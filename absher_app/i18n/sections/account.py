@@ -7,6 +7,7 @@ AR: dict[str, str] = {
     "account.title": "حسابي",
     "account.lead": "بياناتك، وطريقة تسجيل دخولك، والأجهزة المسجّل دخولها، وبياناتك الشخصية.",
     "account.contents": "محتويات الصفحة",
+    "account.loading": "جارٍ تحميل حسابك…",
     "account.time_note": "الأوقات بتوقيت الرياض.",
     # Profile
     "account.profile.title": "بياناتك",
@@ -152,6 +153,7 @@ EN: dict[str, str] = {
     "account.title": "My account",
     "account.lead": "Your details, how you sign in, the devices signed in, and your personal data.",
     "account.contents": "On this page",
+    "account.loading": "Loading your account…",
     "account.time_note": "Times are Riyadh time.",
     # Profile
     "account.profile.title": "Your details",
