@@ -81,6 +81,15 @@ def riyadh_time(moment: datetime | None) -> str:
     return f"{moment.astimezone(RIYADH):%Y-%m-%d %H:%M}" if moment else ""
 
 
+def when(value: rx.Var) -> rx.Component:
+    """A 'YYYY-MM-DD HH:MM' value that may wrap between the date and the time, nowhere else."""
+    return rx.el.bdi(
+        rx.el.span(value.to(str).split(" ")[0], class_name="nowrap"), " ",
+        rx.el.span(value.to(str).split(" ")[1], class_name="nowrap"),
+        dir="ltr",
+    )
+
+
 def secret_field(form_data: dict, name: str) -> str:
     """A password as typed (not stripped: spaces are part of it), or '' when not a sane string."""
     value = form_data.get(name, "")
@@ -862,7 +871,7 @@ def _authenticator() -> rx.Component:
 
 def _history_row(row: rx.Var[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(rx.el.bdi(row["at"], dir="ltr")),
+        rx.el.td(when(row["at"])),
         rx.el.td(
             rx.cond(is_english(), row["what_en"], row["what_ar"]),
             rx.cond(row["failed"] == "1",
@@ -904,8 +913,8 @@ def _session_row(row: rx.Var[dict[str, str]]) -> rx.Component:
             rx.cond(row["current"] == "1",
                     rx.el.span(t("account.sessions.this_device"), class_name="tag")),
         ),
-        rx.el.td(rx.el.bdi(row["started"], dir="ltr")),
-        rx.el.td(rx.el.bdi(row["last_seen"], dir="ltr")),
+        rx.el.td(when(row["started"])),
+        rx.el.td(when(row["last_seen"])),
     )
 
 
