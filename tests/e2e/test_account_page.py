@@ -213,6 +213,7 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     section.get_by_role("button", name="Set up an authenticator app").click()
     expect(section.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     shown_key = section.get_by_test_id("totp-key").inner_text()
+    screenshot(page, "account-totp-scan-en-1280")
     key = shown_key.replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", key) and shown_key == " ".join(re.findall(".{4}", key))
     assert_accessible(page)
@@ -227,6 +228,7 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     expect(codes_list.get_by_role("listitem")).to_have_count(10)
     expect(section.get_by_role("status")).to_contain_text("The authenticator app is on.")
     enrolment_ends = frames.mark()
+    screenshot(page, "account-backup-codes-en-1280")
     backup = [c.strip() for c in codes_list.get_by_role("listitem").all_inner_texts()]
     assert all(re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", c) for c in backup), backup
     assert_accessible(page)
@@ -358,8 +360,18 @@ def test_change_password_then_sign_in_with_the_new_one(page: Page, app_env):
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Test Guest")
 
 
-def test_language_preference_switches_the_page_and_the_text_messages(page: Page, app_env):
+def test_language_preference_switches_the_page_and_the_text_messages(
+        page: Page, browser: Browser, base_url: str, app_env):
     person = new_account(page, app_env)
+    # A browser that never chose a language takes the account's (English: registered so).
+    fresh = browser.new_context(base_url=base_url)
+    try:
+        other = fresh.new_page()
+        sign_in(other, app_env, person["username"], PASSWORD, person["mobile"])
+        expect(other.get_by_role("heading", level=1)).to_have_text("Welcome, Test Guest")
+        assert other.evaluate("document.documentElement.dir") == "ltr"
+    finally:
+        fresh.close()
     open_account_page(page)
     section = region(page, "Language")
     expect(section.get_by_label("English")).to_be_checked()  # registered in English
