@@ -536,6 +536,9 @@ class AuthenticatorState(rx.State):
         """The backup codes as a text file."""
         if not self.fresh_backup_codes:
             return None
+        if await signed_in_account(self) is None:
+            self.clear()
+            return rx.redirect(routes.LOGIN)
         lang = (await self.get_state(LanguageState)).lang
         text = "\n".join([translate("account.backup.file_title", lang), "",
                           *self.fresh_backup_codes, ""])
@@ -816,7 +819,7 @@ def _totp_on() -> rx.Component:
         rx.el.p(t("account.totp.on")),
         rx.el.p(t_with("account.totp.codes_left",
                        {"count": AccountState.backup_codes_left.to_string()})),
-        rx.el.h3(t("account.backup.regenerate_title")),
+        rx.el.h3(t("account.backup.regenerate_title"), id="regenerate-title"),
         rx.el.form(
             error_summary(AuthenticatorState.regenerate_error),
             password_input("backup_password", "account.current_password",
@@ -824,9 +827,10 @@ def _totp_on() -> rx.Component:
                            hint_key="account.backup.regenerate_hint"),
             submit_button("account.backup.regenerate", loading=AuthenticatorState.busy),
             on_submit=AuthenticatorState.regenerate,
+            aria_labelledby="regenerate-title",
             class_name="form",
         ),
-        rx.el.h3(t("account.totp.disable_title")),
+        rx.el.h3(t("account.totp.disable_title"), id="totp-off-title"),
         rx.el.form(
             error_summary(AuthenticatorState.disable_error),
             password_input("disable_password", "account.current_password",
@@ -836,6 +840,7 @@ def _totp_on() -> rx.Component:
                        autocomplete="one-time-code", max_length=12, dir="ltr"),
             submit_button("account.totp.disable", loading=AuthenticatorState.busy),
             on_submit=AuthenticatorState.disable,
+            aria_labelledby="totp-off-title",
             class_name="form",
         ),
     )

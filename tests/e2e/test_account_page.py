@@ -291,6 +291,26 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     download = download_info.value
     assert re.fullmatch(r"absher-my-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
     data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+
+    # New backup codes (password again), then back to SMS with the password and an app code.
+    section = region(page, "Authenticator app and backup codes")
+    renew = section.get_by_role("form", name="New backup codes")
+    renew.get_by_label("Current password").fill(PASSWORD)
+    renew.get_by_role("button", name="Make new backup codes").click()
+    expect(section.get_by_role("list", name="Backup codes").get_by_role("listitem")
+           ).to_have_count(10)
+    renewed = section.get_by_role("list", name="Backup codes").get_by_role("listitem"
+                                                                          ).all_inner_texts()
+    assert not set(renewed) & set(backup)
+    section.get_by_role("button", name="I have saved my codes").click()
+    turn_off = section.get_by_role("form", name="Turn off the authenticator app")
+    turn_off.get_by_label("Current password").fill(PASSWORD)
+    turn_off.get_by_label("Code from the app, or a backup code").fill(app.next_code())
+    turn_off.get_by_role("button", name="Turn off and use text messages").click()
+    expect(section.get_by_role("status")).to_have_text(
+        "The authenticator app is off. Sign-in codes will come by text message.")
+    expect(section.get_by_role("button", name="Set up an authenticator app")).to_be_visible()
+    assert db_account(app_env, username).totp_secret is None
     frames_end = frames.mark()
     page.wait_for_timeout(300)  # let the last frames arrive
 
@@ -317,6 +337,9 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     # What the browser received: never the hash, a session token, an SMS code or the password;
     # the TOTP key only during enrolment; the backup codes only while shown.
     assert len(frames.received) >= frames_end > codes_shown_until > enrolment_ends
+    # Positive controls: the recorder does see what the pages show.
+    assert any(username in frame for frame in frames.received)
+    assert any(backup[0] in frame for frame in frames.received[enrolment_ends:codes_shown_until])
     assert_absent(frames.received, always_secret, "received")
     assert_absent(frames.received[:enrolment_starts] + frames.received[enrolment_ends:],
                   {"TOTP secret": totp_secret, "TOTP secret as shown": shown_key},
