@@ -347,7 +347,7 @@ class PasswordFormState(rx.State):
             self.error, self.busy = problem(error, PASSWORD_FIELDS.get(error.code, "")), False
             return
         self.error, self.busy, self.strength = NO_PROBLEM, False, -1
-        self.done = (notice("account.password.done_ended", count=ended) if end_others
+        self.done = (notice("account.password.done_ended", count=ended) if ended
                      else notice("account.password.done"))
         await (await self.get_state(AccountState)).refresh()
         yield rx.call_script("document.getElementById('password-form').reset()")
