@@ -9,6 +9,7 @@ from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
 from absher_app.pages import (
+    account,
     activation,
     dashboard,
     dev_sms,
@@ -59,6 +60,8 @@ PAGES = (
     (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
      [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
+    (routes.ACCOUNT, account.page, AR["account.title"],
+     [SessionState.require_sign_in, account.AccountState.load]),
 )
 
 for route, builder, title, on_load in PAGES:

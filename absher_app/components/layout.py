@@ -44,6 +44,7 @@ def site_header() -> rx.Component:
                     SessionState.signed_in,
                     rx.fragment(
                         rx.el.a(t("nav.dashboard"), href=routes.DASHBOARD),
+                        rx.el.a(t("nav.account"), href=routes.ACCOUNT),
                         rx.el.button(t("nav.logout"), type="button", class_name="nav-cta",
                                      on_click=SessionState.sign_out),
                     ),

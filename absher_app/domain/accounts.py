@@ -44,6 +44,8 @@ MAX_CONSECUTIVE_FAILURES = 100
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_MAX = timedelta(hours=12)
 TICKET_TTL = timedelta(seconds=60)
+# Audit kind of the lock the person asks for from the account page ("this wasn't me").
+NOT_ME_LOCKED = "not_me_locked"
 
 
 class AuthError(DomainError):
@@ -108,11 +110,21 @@ def check_registration(session: Session, details: RegistrationDetails) -> Person
     if person.mobile != mobile:
         raise ValidationError("registry_mobile_mismatch",
                               "the mobile is not the one on record for this ID")
-    if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
+    existing = _account_of_person(session, person.id)
+    # A closed account does not hold the ID: its person may register again (see
+    # complete_registration). Any other status does.
+    if existing is not None and existing.status != "closed":
         raise ValidationError("id_has_account", "this ID already has an account")
-    if session.exec(select(Account.id).where(Account.username == username)).first():
+    taken = select(Account.id).where(Account.username == username)
+    if existing is not None:
+        taken = taken.where(Account.id != existing.id)  # the person's own old username is free
+    if session.exec(taken).first():
         raise ValidationError("username_taken", "this username is taken")
     return person
+
+
+def _account_of_person(session: Session, person_id: int) -> Account | None:
+    return session.exec(select(Account).where(Account.person_id == person_id)).first()
 
 
 def start_registration(session: Session, details: RegistrationDetails, *, now: datetime,
@@ -139,14 +151,24 @@ def complete_registration(session: Session, details: RegistrationDetails, *, pas
     # Only GCC nationals and visitors choose a country; a value left over from another
     # category (or sent by a client) is not stored.
     country = details.country if details.category in ("gcc", "visitor") else None
-    account = Account(person_id=person.id, username=username, email=details.email.strip(),
-                      mobile=person.mobile, country=country,
-                      password_hash=hash_password(password), status="registered",
-                      language=lang if lang in ("ar", "en") else "ar",
-                      created_at=now, password_changed_at=now)
+    values = dict(username=username, email=details.email.strip(), mobile=person.mobile,
+                  country=country, password_hash=hash_password(password), status="registered",
+                  language=lang if lang in ("ar", "en") else "ar", activation_channel=None,
+                  activated_at=None, locked_until=None, totp_secret=None, totp_enabled=False,
+                  totp_last_step=0, created_at=now, password_changed_at=now)
+    # One account row per person (person_id is unique): a closed account is reopened as a new,
+    # not yet activated one; its audit trail stays attached to the row.
+    account = _account_of_person(session, person.id)
+    reopened = account is not None
+    if account is None:
+        account = Account(person_id=person.id, **values)
+    else:
+        for name, value in values.items():
+            setattr(account, name, value)
     session.add(account)
     session.flush()
-    audit.record(session, "registered", person_id=person.id, account_id=account.id, now=now)
+    audit.record(session, "registered", person_id=person.id, account_id=account.id,
+                 detail="reopened" if reopened else "", now=now)
     return account
 
 
@@ -216,6 +238,9 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
         raise AuthError("bad_credentials", "the ID/username or password is not right")
     if account.status == "locked":
         burn_verify_time(password or "")
+        if _locked_by_report(session, account):
+            raise LockedError("account_locked_reported", "you reported activity that was not you",
+                              None)
         raise LockedError("account_locked_reset", "reset your password to unlock", None)
     if account.locked_until and account.locked_until > now:
         burn_verify_time(password or "")
@@ -246,6 +271,16 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
     audit.record(session, "password_ok", person_id=account.person_id, account_id=account.id,
                  device=device, now=now)
     return account
+
+
+def _locked_by_report(session: Session, account: Account) -> bool:
+    """True when the person's own "this wasn't me" (not 100 wrong passwords) locked it last."""
+    reported = audit.last_time(session, NOT_ME_LOCKED, account_id=account.id)
+    if reported is None:
+        return False
+    guessed = audit.recent(session, "account_locked", audit.BEGINNING, account_id=account.id,
+                           detail="until reset", limit=1)
+    return not guessed or reported >= guessed[0]
 
 
 def second_factor_method(account: Account) -> str:

@@ -68,31 +68,33 @@ def _code_digest(person_id: int, purpose: str, code: str) -> str:
     return digest(f"otp:{person_id}:{purpose}:{code}")
 
 
-def _unused_code_since(session: Session, person_id: int, purpose: str, since: datetime) -> bool:
-    return session.exec(select(OneTimeCode.id).where(
-        OneTimeCode.person_id == person_id, OneTimeCode.purpose == purpose,
-        OneTimeCode.created_at >= since, OneTimeCode.used_at.is_(None))  # type: ignore[union-attr]
-    ).first() is not None
-
-
 def send_wait_seconds(session: Session, person_id: int, purpose: str, now: datetime) -> int:
     """Seconds until another `purpose` code may be sent to this person (0 = now).
 
-    The one-minute cooldown is per purpose (a sign-in right after registering is fine); the
-    limit of 10 sends in 5 minutes counts every purpose.
+    The one-minute cooldown is per purpose (a sign-in right after registering is fine) and
+    only while the last code of that purpose is unused: once it was accepted, signing out and
+    in again must not mean a minute's wait. The limit of 10 sends in 5 minutes counts every
+    purpose and every code.
     """
     sends = audit.recent(session, "code_sent", audit.window(now, SEND_WINDOW_S),
                          person_id=person_id, limit=MAX_SENDS_PER_WINDOW)
     same_purpose = audit.recent(session, "code_sent", audit.window(now, RESEND_COOLDOWN_S),
                                 person_id=person_id, detail=purpose, limit=1)
     waits = [0]
-    if same_purpose and _unused_code_since(session, person_id, purpose, same_purpose[0]):
-        # The cooldown protects a code still waiting to be typed; once that code was used
-        # (signed in, then out again within the minute) a new one is due at once.
+    if same_purpose and not _last_code_used(session, person_id, purpose):
         waits.append(RESEND_COOLDOWN_S - int((now - same_purpose[0]).total_seconds()))
     if len(sends) >= MAX_SENDS_PER_WINDOW:
         waits.append(SEND_WINDOW_S - int((now - sends[-1]).total_seconds()))
     return max(waits)
+
+
+def _last_code_used(session: Session, person_id: int, purpose: str) -> bool:
+    used = session.exec(
+        select(OneTimeCode.used_at).where(OneTimeCode.person_id == person_id,
+                                          OneTimeCode.purpose == purpose)
+        .order_by(col(OneTimeCode.id).desc()).limit(1)
+    ).first()
+    return used is not None
 
 
 def issue_code(session: Session, *, person_id: int, mobile: str, purpose: str, now: datetime,

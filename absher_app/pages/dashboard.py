@@ -128,6 +128,7 @@ def page() -> rx.Component:
             tile("tiles.notifications", "#notifications",
                  _count("tiles.notifications_count", s.unread)),
             tile("tiles.inquiries", routes.INQUIRIES, t("tiles.inquiries_hint")),
+            tile("tiles.account", routes.ACCOUNT, t("dashboard.account_link")),
             tile("tiles.general", None, t("tiles.coming")),
             tile("tiles.delegations", None, t("tiles.coming")),
             tile("tiles.messages", None, t("tiles.coming")),

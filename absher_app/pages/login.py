@@ -28,7 +28,7 @@ from absher_app.models import Account
 from absher_app.pages.register import activation_ways
 from absher_app.providers.clock import SystemClock
 from absher_app.providers.sms import get_sms_sender
-from absher_app.state.language import LanguageState, t
+from absher_app.state.language import LanguageState, adopt_language_script, t
 
 CLOCK = SystemClock()
 # A password check opens a 10-minute window for the second factor, as a code lives.
@@ -127,23 +127,26 @@ class LoginState(rx.State):
         code = form_values(form_data, "code")["code"]
         method = self.method if self.method in ("sms", "totp", "backup") else "sms"
 
-        def _verify() -> str:
+        def _verify() -> tuple[str, str]:
             with session_scope() as session:
                 account = session.get(Account, account_id)
                 accounts.verify_second_factor(session, account, code, method, now=CLOCK.now())
-                return accounts.issue_sign_in_ticket(session, account, now=CLOCK.now())
+                return (accounts.issue_sign_in_ticket(session, account, now=CLOCK.now()),
+                        account.language)
 
         self.busy = True
         yield
         try:
-            ticket = await asyncio.to_thread(_verify)
+            ticket, language = await asyncio.to_thread(_verify)
         except DomainError as error:
             self._fail(error, "code")
             self.busy = False
             return
         self._account_id, self.error = 0, NO_PROBLEM
         # The ticket is URL-safe base64 made here; the HTTP endpoint sets the HttpOnly cookie.
-        yield rx.call_script(f"window.location.replace('{routes.AUTH_SESSION}?ticket={ticket}')")
+        # A browser without a language choice of its own takes the account's preference.
+        yield rx.call_script(adopt_language_script(language)
+                             + f"window.location.replace('{routes.AUTH_SESSION}?ticket={ticket}')")
 
     @rx.event
     async def resend_code(self):

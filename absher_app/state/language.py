@@ -30,6 +30,14 @@ RESTORE_LANGUAGE_SCRIPT = (
 )
 
 
+def adopt_language_script(lang: str) -> str:
+    """JavaScript that makes `lang` this browser's language unless the person already chose one
+    here (used at sign-in: the account's preference for a browser that has none of its own)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return (f"try{{if(localStorage.getItem('{STORAGE_KEY}')===null)"
+            f"{{localStorage.setItem('{STORAGE_KEY}','{lang}');}}}}catch(e){{}}")
+
+
 class LanguageState(rx.State):
     """The chosen language, kept in localStorage (not a secret, not per account)."""
 

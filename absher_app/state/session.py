@@ -32,6 +32,7 @@ class SignedIn:
     person_id: int
     name_ar: str
     name_en: str
+    session_id: int = 0  # the UserSession row of this browser ("this device")
     # When the session was last used, and when it ends unless used again (idle or 12 h cap).
     last_seen_at: datetime | None = None
     ends_at: datetime | None = None
@@ -64,7 +65,7 @@ def _resolve(token: str | None, touch: bool = True) -> SignedIn | None:
         person = session.get(Person, account.person_id)
         idle_end = row.last_seen_at + accounts.SESSION_IDLE
         return SignedIn(account.id, account.person_id, person.name_ar, person.name_en,
-                        last_seen_at=row.last_seen_at, ends_at=min(idle_end, row.expires_at),
+                        session_id=row.id, last_seen_at=row.last_seen_at, ends_at=min(idle_end, row.expires_at),
                         ends_for="idle" if idle_end <= row.expires_at else "expired")
 
 
