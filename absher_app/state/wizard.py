@@ -142,7 +142,7 @@ class WizardState(rx.State):
     """The screen of the wizard now showing. Phases: loading, unavailable, who, blocked, step,
     review, done."""
 
-    service_code: str = ""
+    _service_code: str = ""
     phase: str = "loading"
     title: TextView = TextView("", "")
     beneficiary: TextView = TextView("", "")
@@ -277,9 +277,9 @@ class WizardState(rx.State):
     @rx.event
     async def load(self):
         """on_load: open the service named in the URL for the signed-in person."""
-        self.service_code = service_code_from_path(self.router.url.path)
+        self._service_code = service_code_from_path(self.router.url.path)
         self.phase, self.problems, self.reference = "loading", [], ""
-        if not await self._run(self._load, self.service_code):
+        if not await self._run(self._load, self._service_code):
             return rx.redirect(routes.LOGIN)
         return None
 
@@ -287,7 +287,7 @@ class WizardState(rx.State):
 
     def _choose(self, account_id: int, value: str) -> None:
         with session_scope() as session:
-            loaded = self._open(session, account_id, self.service_code)
+            loaded = self._open(session, account_id, self._service_code)
             if loaded is None:
                 self.phase = "unavailable"
                 return
@@ -298,9 +298,9 @@ class WizardState(rx.State):
                 self.problems = [TextView(*both("errors.choose_one"))]
                 return
             if loaded.draft is not None and loaded.draft.beneficiary_id != person.id:
-                wizard.discard_draft(session, loaded.account, self.service_code)
+                wizard.discard_draft(session, loaded.account, self._service_code)
                 session.flush()
-            loaded.draft = wizard.save_draft(session, loaded.account, self.service_code,
+            loaded.draft = wizard.save_draft(session, loaded.account, self._service_code,
                                              now=loaded.ctx.now, beneficiary_id=person.id)
             self._draft_token = loaded.draft.token
             loaded.ctx.beneficiary = person
@@ -320,7 +320,7 @@ class WizardState(rx.State):
         """The wizard with its beneficiary chosen and its draft, in one transaction; None
         (with the screen set to what to do instead) when that is not where the person is."""
         with session_scope() as session:
-            loaded = self._open(session, account_id, self.service_code)
+            loaded = self._open(session, account_id, self._service_code)
             if loaded is None:
                 self.phase = "unavailable"
             elif loaded.ctx.beneficiary is None or loaded.draft is None:
@@ -352,7 +352,7 @@ class WizardState(rx.State):
                            json.loads(wizard.encode_answers(values)).items()})
             following = wizard.active_steps(loaded.service, loaded.ctx)
             next_step = following[index + 1].name if index + 1 < len(following) else "review"
-            loaded.draft = wizard.save_draft(loaded.session, loaded.account, self.service_code,
+            loaded.draft = wizard.save_draft(loaded.session, loaded.account, self._service_code,
                                              now=loaded.ctx.now, answers=stored, step=next_step)
             if next_step == "review":
                 self._show_review(loaded)
@@ -378,7 +378,7 @@ class WizardState(rx.State):
                                     wizard.decode_answers(loaded.draft.answers_json))
             steps = wizard.active_steps(loaded.service, loaded.ctx)
             if index < len(steps):
-                wizard.save_draft(loaded.session, loaded.account, self.service_code,
+                wizard.save_draft(loaded.session, loaded.account, self._service_code,
                                   now=loaded.ctx.now, step=steps[index].name)
             self._show_step(loaded, index)
 
@@ -441,10 +441,10 @@ class WizardState(rx.State):
     def _discard(self, account_id: int) -> None:
         with session_scope() as session:
             account = session.get(Account, account_id)
-            if account is not None and catalogue.service(self.service_code):
-                wizard.discard_draft(session, account, self.service_code)
+            if account is not None and catalogue.service(self._service_code):
+                wizard.discard_draft(session, account, self._service_code)
         self._draft_token = ""
-        self._load(account_id, self.service_code)
+        self._load(account_id, self._service_code)
 
     @rx.event
     async def discard(self):
