@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from absher_app import routes
+from absher_app import jobs, routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
@@ -59,3 +59,6 @@ PAGES = (
 
 for route, builder, title, on_load in PAGES:
     app.add_page(builder, route=route, title=title, on_load=on_load)
+
+# The background jobs (expire unpaid bills, expiry reminders), every hour while the app runs.
+app.register_lifespan_task(jobs.run_on_schedule)

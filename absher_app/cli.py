@@ -92,6 +92,21 @@ def _accounts_activate(args: argparse.Namespace) -> None:
         print(f"account {account.username} activated through {args.channel}")
 
 
+def _jobs_run(_args: argparse.Namespace) -> None:
+    from absher_app.jobs import run_all
+    from absher_app.providers.sms import SmsNotConfigured, get_sms_sender
+
+    try:
+        sms = get_sms_sender()
+    except SmsNotConfigured as exc:
+        raise CliError(str(exc)) from exc
+    reports = run_all(sms=sms)
+    for report in reports:
+        print(f"{report.name}: {report.summary}")
+    if failed := [r.name for r in reports if r.failed]:
+        raise CliError(f"job{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -117,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     activate.add_argument("id_number")
     activate.add_argument("--channel", required=True, choices=["bank", "kiosk", "office"])
     activate.set_defaults(func=_accounts_activate)
+
+    jobs = groups.add_parser("jobs", help="background jobs").add_subparsers(dest="cmd",
+                                                                          required=True)
+    jobs.add_parser("run", help="run every idempotent job once (expire unpaid bills, send "
+                               "expiry reminders)").set_defaults(func=_jobs_run)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")
