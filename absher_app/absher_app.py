@@ -12,7 +12,9 @@ from absher_app.pages import (
     activation,
     dashboard,
     dev_sms,
+    family,
     home,
+    inquiries,
     login,
     register,
     services,
@@ -29,7 +31,7 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     api_transformer=http_app(),
@@ -55,6 +57,9 @@ PAGES = (
     (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
      [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
+    (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
+    (routes.FAMILY, family.page, AR["family.title"],
+     [SessionState.require_sign_in, family.FamilyState.load]),
 )
 
 for route, builder, title, on_load in PAGES:
