@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from absher_app import routes
+from absher_app import jobs, routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
@@ -13,7 +13,9 @@ from absher_app.pages import (
     activation,
     dashboard,
     dev_sms,
+    family,
     home,
+    inquiries,
     login,
     recovery,
     register,
@@ -31,7 +33,7 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     api_transformer=http_app(),
@@ -62,7 +64,13 @@ PAGES = (
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
     (routes.ACCOUNT, account.page, AR["account.title"],
      [SessionState.require_sign_in, account.AccountState.load]),
+    (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
+    (routes.FAMILY, family.page, AR["family.title"],
+     [SessionState.require_sign_in, family.FamilyState.load]),
 )
 
 for route, builder, title, on_load in PAGES:
     app.add_page(builder, route=route, title=title, on_load=on_load)
+
+# The background jobs (expire unpaid bills, expiry reminders), every hour while the app runs.
+app.register_lifespan_task(jobs.run_on_schedule)

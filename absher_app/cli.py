@@ -130,6 +130,21 @@ def _bills_pay(args: argparse.Namespace) -> None:
               else f"bill {bill.number} was already paid; nothing charged")
 
 
+def _jobs_run(_args: argparse.Namespace) -> None:
+    from absher_app.jobs import run_all
+    from absher_app.providers.sms import SmsNotConfigured, get_sms_sender
+
+    try:
+        sms = get_sms_sender()
+    except SmsNotConfigured as exc:
+        raise CliError(str(exc)) from exc
+    reports = run_all(sms=sms)
+    for report in reports:
+        print(f"{report.name}: {report.summary}")
+    if failed := [r.name for r in reports if r.failed]:
+        raise CliError(f"job{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -175,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     pay = bills.add_parser("pay", help="pay a bill as the demo bank would")
     pay.add_argument("bill_number")
     pay.set_defaults(func=_bills_pay)
+
+    jobs = groups.add_parser("jobs", help="background jobs").add_subparsers(dest="cmd",
+                                                                          required=True)
+    jobs.add_parser("run", help="run every idempotent job once (expire unpaid bills, send "
+                               "expiry reminders)").set_defaults(func=_jobs_run)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="http://localhost:3000", validation_alias=AliasChoices("ABSHER_PUBLIC_URL")
     )
+    inquiry_rate_limit: str = Field(
+        default="20/minute", validation_alias=AliasChoices("ABSHER_INQUIRY_RATE_LIMIT"),
+        description="public inquiries per client IP, moving window (limits notation)",
+    )
+    jobs_every_minutes: int = Field(
+        default=60, ge=0, validation_alias=AliasChoices("ABSHER_JOBS_EVERY_MINUTES"),
+        description="how often the app runs the background jobs; 0 turns the schedule off",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -59,6 +67,18 @@ class Settings(BaseSettings):
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @field_validator("inquiry_rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"ABSHER_INQUIRY_RATE_LIMIT {value!r} is not like '20/minute'") \
+                from exc
+        return value
 
     @property
     def cors_origins(self) -> list[str]:

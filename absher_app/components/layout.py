@@ -39,7 +39,7 @@ def site_header() -> rx.Component:
             ),
             rx.el.nav(
                 rx.el.a(t("nav.home"), href=routes.HOME),
-                rx.el.a(t("nav.inquiries"), href=routes.HOME + "#inquiries"),
+                rx.el.a(t("nav.inquiries"), href=routes.INQUIRIES),
                 rx.cond(
                     SessionState.signed_in,
                     rx.fragment(

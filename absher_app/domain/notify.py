@@ -14,25 +14,28 @@ from absher_app.providers.sms import SmsSender
 
 def notify(session: Session, person: Person, key: str, *, now: datetime,
            sms: SmsSender | None = None, dedupe_key: str | None = None,
-           **params: Any) -> bool:
+           localized: dict[str, dict[str, Any]] | None = None, **params: Any) -> bool:
     """Record `notifications.<key>` for `person` (and text it when `sms` is given).
 
     With a `dedupe_key`, a second call with the same key does nothing and returns False: this
-    is what makes reminder jobs safe to run again.
+    is what makes reminder jobs safe to run again. `localized` holds the params whose text
+    differs by language (a name, a document's name), e.g. {"ar": {...}, "en": {...}}.
     """
     if dedupe_key and session.exec(
             select(Notification).where(Notification.dedupe_key == dedupe_key)).first():
         return False
     text_key = f"notifications.{key}"
-    # The text columns hold 500 characters; a long parameter (a rejection reason) is cut.
+
+    def text(lang: str) -> str:
+        return translate(text_key, lang, **params, **(localized or {}).get(lang, {}))
+
     session.add(Notification(person_id=person.id, kind=key, dedupe_key=dedupe_key,
-                             text_ar=_fit(translate(text_key, "ar", **params)),
-                             text_en=_fit(translate(text_key, "en", **params)), created_at=now))
+                             text_ar=_fit(text("ar")), text_en=_fit(text("en")), created_at=now))
     if sms is not None:
         account = session.exec(select(Account).where(Account.person_id == person.id)).first()
         mobile = account.mobile if account else person.mobile
         lang = account.language if account else "ar"
-        sms.send(session, mobile, translate(text_key, lang, **params), purpose=key[:16])
+        sms.send(session, mobile, text(lang), purpose=key[:16])
     session.flush()
     return True
 

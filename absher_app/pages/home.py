@@ -18,7 +18,9 @@ SERVICES = (
     ("appointments", "calendar-days"),
     ("delivery", "package"),
 )
-INQUIRIES = ("visa", "iqama", "absconding", "transaction", "border", "verify")
+# (home's inquiry key, the kind it opens on /inquiries; None: not a public inquiry page yet)
+INQUIRIES = (("visa", "visa_by_id"), ("iqama", "iqama"), ("absconding", "absconding"),
+             ("transaction", "transaction"), ("border", "border"), ("verify", None))
 
 
 def service_tile(key: str, icon: str) -> rx.Component:
@@ -49,8 +51,12 @@ def page() -> rx.Component:
             rx.el.h2(t("home.inquiries_title"), id="inquiries-title"),
             rx.el.p(t("home.inquiries_lead")),
             rx.el.ul(
-                *[rx.el.li(t(f"inquiry.{k}")) for k in INQUIRIES], class_name="link-list"
+                *[rx.el.li(rx.el.a(t(f"inquiry.{key}"), href=f"{routes.INQUIRIES}?kind={kind}")
+                           if kind else t(f"inquiry.{key}"))
+                  for key, kind in INQUIRIES],
+                class_name="link-list",
             ),
+            rx.el.a(t("inquiries.open"), href=routes.INQUIRIES, class_name="button secondary"),
             id="inquiries",
             aria_labelledby="inquiries-title",
         ),

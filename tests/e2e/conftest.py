@@ -54,6 +54,11 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "ABSHER_ENV": "test",
         "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
+        # Journeys run `absher jobs run` when they need the jobs: an hourly run starting on its
+        # own would text demo persons in the middle of someone's sign-in.
+        "ABSHER_JOBS_EVERY_MINUTES": "0",
+        # Every journey comes from 127.0.0.1: one client IP for the whole run.
+        "ABSHER_INQUIRY_RATE_LIMIT": "120/minute",
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
         # default 2-minute ping timeout the socket would then drop and reconnect, and a
