@@ -90,7 +90,7 @@ class DashboardState(rx.State):
 
     @rx.event
     async def load(self):
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch=False)
         if who is None:
             return rx.redirect(routes.LOGIN)
         self._apply(await asyncio.to_thread(overview, who.account_id))

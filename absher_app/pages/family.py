@@ -131,7 +131,7 @@ class FamilyState(rx.State):
 
     @rx.event
     async def load(self):
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch=False)
         if who is None:
             return rx.redirect(routes.LOGIN)
         self.members, self.timeline = await asyncio.to_thread(household_views, who.account_id)

@@ -53,7 +53,7 @@ class ServicesState(rx.State):
 
     @rx.event
     async def load(self):
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch=False)
         if who is None:
             return rx.redirect(routes.LOGIN)
         self.cards = await asyncio.to_thread(service_cards, who.account_id)

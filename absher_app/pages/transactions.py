@@ -86,7 +86,7 @@ class TransactionsState(rx.State):
 
     @rx.event
     async def load_list(self):
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch=False)
         if who is None:
             return rx.redirect(routes.LOGIN)
         self.rows = await asyncio.to_thread(transaction_rows, who.account_id)
@@ -122,7 +122,7 @@ class TransactionsState(rx.State):
 
     @rx.event
     async def load_one(self):
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch=False)
         if who is None:
             return rx.redirect(routes.LOGIN)
         await asyncio.to_thread(self._load_one, who.account_id,

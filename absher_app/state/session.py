@@ -69,9 +69,14 @@ def _resolve(token: str | None, touch: bool = True) -> SignedIn | None:
                         ends_for="idle" if idle_end <= row.expires_at else "expired")
 
 
-async def signed_in_account(state: rx.State) -> SignedIn | None:
-    """Check the session in the database (off the event loop); None when not signed in."""
-    return await asyncio.to_thread(_resolve, session_token(state))
+async def signed_in_account(state: rx.State, touch: bool = True) -> SignedIn | None:
+    """Check the session in the database (off the event loop); None when not signed in.
+
+    Page loaders pass touch=False: `require_sign_in`, the first on_load of the same
+    navigation, already counted it as activity and started the idle timer from that moment;
+    touching again would look like activity in another tab and push the warning back.
+    """
+    return await asyncio.to_thread(_resolve, session_token(state), touch)
 
 
 class SessionState(rx.State):

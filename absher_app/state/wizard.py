@@ -266,9 +266,9 @@ class WizardState(rx.State):
                 return
             self._show_who(loaded)
 
-    async def _run(self, work, *args) -> bool:
+    async def _run(self, work, *args, touch: bool = True) -> bool:
         """Run `work(account_id, *args)` off the event loop for the signed-in account."""
-        who = await signed_in_account(self)
+        who = await signed_in_account(self, touch)
         if who is None:
             return False
         await asyncio.to_thread(work, who.account_id, *args)
@@ -279,7 +279,7 @@ class WizardState(rx.State):
         """on_load: open the service named in the URL for the signed-in person."""
         self._service_code = service_code_from_path(self.router.url.path)
         self.phase, self.problems, self.reference = "loading", [], ""
-        if not await self._run(self._load, self._service_code):
+        if not await self._run(self._load, self._service_code, touch=False):
             return rx.redirect(routes.LOGIN)
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -147,6 +148,13 @@ def test_the_app_registers_the_schedule():
     assert jobs.run_on_schedule in app.get_lifespan_tasks()
 
 
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: the browser tests, run earlier in the same process,
+    leave an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_schedule_runs_the_jobs_every_period(monkeypatch):
     monkeypatch.setenv("ABSHER_JOBS_EVERY_MINUTES", "60")
     get_settings.cache_clear()
@@ -166,7 +174,7 @@ def test_the_schedule_runs_the_jobs_every_period(monkeypatch):
     monkeypatch.setattr(jobs.asyncio, "sleep", fake_sleep)
     monkeypatch.setattr(jobs, "run_all", fake_run_all)
     with pytest.raises(asyncio.CancelledError):
-        asyncio.run(jobs.run_on_schedule())
+        run_in_own_loop(jobs.run_on_schedule())
     assert sleeps == [jobs.FIRST_RUN_DELAY_S, 3600, 3600, 3600]
     assert len(runs) == 3
 
@@ -175,4 +183,4 @@ def test_the_schedule_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("ABSHER_JOBS_EVERY_MINUTES", "0")
     get_settings.cache_clear()
     monkeypatch.setattr(jobs, "run_all", lambda: pytest.fail("must not run"))
-    asyncio.run(jobs.run_on_schedule())
+    run_in_own_loop(jobs.run_on_schedule())
