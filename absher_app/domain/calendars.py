@@ -12,7 +12,7 @@ from datetime import date
 
 from hijridate import Gregorian
 
-from absher_app.i18n import translate
+from absher_app.i18n import counted, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,13 +62,6 @@ def both_calendars(day: date, lang: str) -> str:
 
 
 def days_text(count: int, lang: str) -> str:
-    """A number of days with the noun agreeing: 'يوم واحد', 'يومان', '5 أيام', '30 يوماً';
+    """A number of days with the noun agreeing: 'يوم واحد', 'يومين' (after 'بعد'), '5 أيام', '30 يوماً';
     '1 day', '30 days'."""
-    count = abs(count)
-    if count in (1, 2):
-        key = f"calendar.days_{count}"
-    elif 3 <= count % 100 <= 10:
-        key = "calendar.days_few"
-    else:
-        key = "calendar.days_many"
-    return translate(key, lang, days=count)
+    return counted("calendar.days", count, lang, "days")

@@ -34,10 +34,34 @@ DEFAULT_LANGUAGE = "ar"
 CATALOGUES: dict[str, dict[str, str]] = {"ar": AR, "en": EN}
 
 
+# Parameters that are a count of a unit: the catalogue's text holds only the placeholder
+# ("in {minutes}") and the number is written with its noun in agreement ("3 دقائق").
+COUNTED_PARAMS = {"minutes": "units.minutes", "seconds": "units.seconds"}
+
+
+def counted(prefix: str, count: int, lang: str = DEFAULT_LANGUAGE, name: str = "count") -> str:
+    """A number with its noun, by the keys `{prefix}_1`, `_2`, `_few` and `_many`.
+
+    Arabic agrees in four ways: 'دقيقة واحدة', 'دقيقتين', '5 دقائق' (3 to 10), '11 دقيقة';
+    English has '1 minute' and '30 minutes' (its `_2` and `_few` say the same as `_many`).
+    """
+    count = abs(int(count))
+    if count in (1, 2):
+        form = str(count)
+    elif 3 <= count % 100 <= 10:
+        form = "few"
+    else:
+        form = "many"
+    return CATALOGUES.get(lang, AR)[f"{prefix}_{form}"].format(**{name: count})
+
+
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The string for `key` in `lang`, with `{name}` placeholders filled from params."""
     catalogue = CATALOGUES.get(lang, AR)
     text = catalogue[key]
+    for name, prefix in COUNTED_PARAMS.items():
+        if isinstance(params.get(name), int):
+            params[name] = counted(prefix, params[name], lang, name)
     return text.format(**params) if params else text
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from absher_app.i18n import AR, CATALOGUES, DEFAULT_LANGUAGE, EN, LANGUAGES, error_text, translate
+from absher_app.i18n import (AR, CATALOGUES, DEFAULT_LANGUAGE, EN, LANGUAGES, counted, error_text,
+                             translate)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "absher_app" / "domain"
@@ -203,3 +204,23 @@ def test_catalogue_source_has_no_repeated_key(path):
     for dict_node in (n for n in ast.walk(tree) if isinstance(n, ast.Dict)):
         keys = [node.value for node in dict_node.keys if isinstance(node, ast.Constant)]
         assert [k for k in set(keys) if keys.count(k) > 1] == []
+
+
+@pytest.mark.parametrize(("count", "arabic", "english"), [
+    (1, "دقيقة واحدة", "1 minute"),
+    (2, "دقيقتين", "2 minutes"),
+    (3, "3 دقائق", "3 minutes"),
+    (10, "10 دقائق", "10 minutes"),
+    (11, "11 دقيقة", "11 minutes"),
+    (103, "103 دقائق", "103 minutes"),
+    (100, "100 دقيقة", "100 minutes"),
+])
+def test_a_count_agrees_with_its_noun(count, arabic, english):
+    assert counted("units.minutes", count, "ar", "minutes") == arabic
+    assert counted("units.minutes", count, "en", "minutes") == english
+
+
+def test_minutes_and_seconds_params_are_written_with_their_noun():
+    assert error_text("account_locked", "en", minutes=1).endswith("Try again in 1 minute.")
+    assert error_text("account_locked", "ar", minutes=5).endswith("بعد 5 دقائق.")
+    assert error_text("code_send_wait", "en", seconds=2) == "Wait 2 seconds before asking for a new code."

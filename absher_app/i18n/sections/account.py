@@ -134,7 +134,7 @@ AR: dict[str, str] = {
     "sms.account_closed": "تم إغلاق حسابك في أبشر الجوازات. يمكنك التسجيل من جديد في أي وقت بهويتك.",
     # Errors
     "errors.current_password_wrong": "كلمة المرور الحالية غير صحيحة.",
-    "errors.reauth_locked": "محاولات كثيرة بكلمة مرور خاطئة. حاول مرة أخرى بعد {minutes} دقيقة.",
+    "errors.reauth_locked": "محاولات كثيرة بكلمة مرور خاطئة. حاول مرة أخرى بعد {minutes}.",
     "errors.password_unchanged": "كلمة المرور الجديدة هي كلمة المرور الحالية نفسها.",
     "errors.mobile_unchanged": "هذا هو رقم جوالك الحالي.",
     "errors.mobile_change_none": "اطلب أولاً رمزاً إلى رقم جوالك الجديد.",
@@ -280,7 +280,7 @@ EN: dict[str, str] = {
     "sms.account_closed": "Your Absher Passports account is closed. You can register again at any time with your ID.",
     # Errors
     "errors.current_password_wrong": "The current password is not right.",
-    "errors.reauth_locked": "Too many wrong passwords. Try again in {minutes} minutes.",
+    "errors.reauth_locked": "Too many wrong passwords. Try again in {minutes}.",
     "errors.password_unchanged": "The new password is the same as the current one.",
     "errors.mobile_unchanged": "This is already your mobile number.",
     "errors.mobile_change_none": "First ask for a code to your new mobile number.",

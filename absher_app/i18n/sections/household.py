@@ -44,7 +44,7 @@ _AR: dict[str, str] = {
     "calendar.gregorian": "ميلادي",
     "calendar.hijri": "هجري",
     "calendar.days_1": "يوم واحد",
-    "calendar.days_2": "يومان",
+    "calendar.days_2": "يومين",
     "calendar.days_few": "{days} أيام",
     "calendar.days_many": "{days} يوماً",
     # Documents and people
@@ -146,7 +146,7 @@ _AR: dict[str, str] = {
     "errors.nationality_required": "اختر الجنسية.",
     "errors.nationality_invalid": "اختر الجنسية من القائمة.",
     "errors.inquiry_unknown": "اختر نوع الاستعلام.",
-    "errors.inquiry_rate_limited": "استعلامات كثيرة من اتصالك خلال وقت قصير. حاول مرة أخرى بعد {seconds} ثانية.",
+    "errors.inquiry_rate_limited": "استعلامات كثيرة من اتصالك خلال وقت قصير. حاول مرة أخرى بعد {seconds}.",
 }
 
 _EN: dict[str, str] = {
@@ -259,7 +259,7 @@ _EN: dict[str, str] = {
     "errors.nationality_required": "Choose the nationality.",
     "errors.nationality_invalid": "Choose a nationality from the list.",
     "errors.inquiry_unknown": "Choose an inquiry.",
-    "errors.inquiry_rate_limited": "Too many inquiries from your connection. Try again in {seconds} seconds.",
+    "errors.inquiry_rate_limited": "Too many inquiries from your connection. Try again in {seconds}.",
 }
 
 AR: dict[str, str] = {

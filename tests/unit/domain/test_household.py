@@ -84,7 +84,7 @@ def test_outside_the_umm_al_qura_table_there_is_no_hijri_date():
 
 
 @pytest.mark.parametrize(("days", "ar", "en"), [
-    (1, "يوم واحد", "1 day"), (2, "يومان", "2 days"), (5, "5 أيام", "5 days"),
+    (1, "يوم واحد", "1 day"), (2, "يومين", "2 days"), (5, "5 أيام", "5 days"),
     (10, "10 أيام", "10 days"), (11, "11 يوماً", "11 days"), (30, "30 يوماً", "30 days"),
 ])
 def test_days_agree_with_their_number(days, ar, en):
