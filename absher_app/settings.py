@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         default="20/minute", validation_alias=AliasChoices("ABSHER_INQUIRY_RATE_LIMIT"),
         description="public inquiries per client IP, moving window (limits notation)",
     )
+    sign_in_failure_limit: str = Field(
+        default="50/hour", validation_alias=AliasChoices("ABSHER_SIGN_IN_FAILURE_LIMIT"),
+        description="wrong sign-ins per client IP, known usernames or not (password spraying)",
+    )
     jobs_every_minutes: int = Field(
         default=60, ge=0, validation_alias=AliasChoices("ABSHER_JOBS_EVERY_MINUTES"),
         description="how often the app runs the background jobs; 0 turns the schedule off",
@@ -68,15 +72,15 @@ class Settings(BaseSettings):
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
 
-    @field_validator("inquiry_rate_limit")
+    @field_validator("inquiry_rate_limit", "sign_in_failure_limit")
     @classmethod
-    def _rate_limit_parses(cls, value: str) -> str:
+    def _rate_limit_parses(cls, value: str, info: ValidationInfo) -> str:
         from limits import parse
 
         try:
             parse(value)
         except ValueError as exc:
-            raise ValueError(f"ABSHER_INQUIRY_RATE_LIMIT {value!r} is not like '20/minute'") \
+            raise ValueError(f"ABSHER_{info.field_name.upper()} {value!r} is not like '20/minute'") \
                 from exc
         return value
 

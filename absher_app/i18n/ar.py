@@ -177,6 +177,7 @@ STRINGS: dict[str, str] = {
     "errors.password_weak": "كلمة المرور سهلة التخمين. جرّب عبارة أطول من عدة كلمات.",
     "errors.bad_credentials": "رقم الهوية أو اسم المستخدم أو كلمة المرور غير صحيح.",
     "errors.account_locked": "أُوقف الدخول مؤقتاً بسبب محاولات خاطئة متكررة. حاول مرة أخرى بعد {minutes}.",
+    "errors.too_many_failures": "محاولات دخول خاطئة كثيرة من اتصالك. حاول مرة أخرى بعد {seconds}.",
     "errors.account_locked_reset": "أُوقف حسابك بسبب محاولات خاطئة كثيرة. استعد كلمة المرور لفتحه.",
     "errors.channel_unknown": "قناة التفعيل غير معروفة.",
     "errors.activation_no_account": "لا يوجد حساب مسجل بانتظار التفعيل لهذه الهوية.",

@@ -177,6 +177,7 @@ STRINGS: dict[str, str] = {
     "errors.password_weak": "This password is easy to guess. Try a longer phrase of several words.",
     "errors.bad_credentials": "The ID number, username or password is not right.",
     "errors.account_locked": "Signing in is paused after repeated wrong passwords. Try again in {minutes}.",
+    "errors.too_many_failures": "Too many wrong sign-in attempts from your connection. Try again in {seconds}.",
     "errors.account_locked_reset": "Your account is locked after too many wrong passwords. Recover your password to unlock it.",
     "errors.channel_unknown": "Unknown activation channel.",
     "errors.activation_no_account": "There is no registered account awaiting activation for this ID.",

@@ -27,12 +27,16 @@ from absher_app.domain.errors import DomainError
 from absher_app.models import Account
 from absher_app.pages.register import activation_ways
 from absher_app.providers.clock import SystemClock
+from absher_app.providers.rate_limit import counting_failures, get_rate_limiter
 from absher_app.providers.sms import get_sms_sender
+from absher_app.settings import get_settings
 from absher_app.state.language import LanguageState, adopt_language_script, t
 
 CLOCK = SystemClock()
 # A password check opens a 10-minute window for the second factor, as a code lives.
 SECOND_FACTOR_WINDOW_S = 600
+# What counts against the client address's limit of wrong sign-ins.
+SIGN_IN_FAILURES = ("bad_credentials", "account_locked", "account_locked_reset")
 
 
 class LoginState(rx.State):
@@ -79,10 +83,14 @@ class LoginState(rx.State):
         lang = (await self.get_state(LanguageState)).lang
         device = self.router.headers.user_agent if self.router else ""
 
+        client = self.router.session.client_ip if self.router else ""
+
         def _authenticate():
             with session_scope() as session:
-                account = accounts.authenticate(session, values["login"], password,
-                                                now=CLOCK.now(), device=device)
+                with counting_failures(get_rate_limiter(), get_settings().sign_in_failure_limit,
+                                       "sign_in", client, SIGN_IN_FAILURES):
+                    account = accounts.authenticate(session, values["login"], password,
+                                                    now=CLOCK.now(), device=device)
                 if account.status != "active":
                     return account.id, account.status, "", "", 0
                 method = accounts.second_factor_method(account)

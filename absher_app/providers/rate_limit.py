@@ -1,4 +1,5 @@
-"""Rate limits for anonymous endpoints (the public inquiries), with the `limits` library.
+"""Rate limits for anonymous endpoints, with the `limits` library: the public inquiries, and
+wrong sign-ins per client IP.
 
 A moving window per key (e.g. 20 per minute per client IP). Counters live in memory in one
 process, or in Redis when REFLEX_REDIS_URL is set, so that every worker shares them.
@@ -6,15 +7,18 @@ process, or in Redis when REFLEX_REDIS_URL is set, so that every worker shares t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import time
+from collections.abc import Iterator
 from typing import Protocol
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from absher_app.domain.errors import DomainError
 from absher_app.settings import get_settings
 
 
@@ -27,6 +31,10 @@ class RateLimiter(Protocol):
 
     def retry_after(self, limit: str, *keys: str) -> int:
         """Whole seconds until one more hit would be allowed (at least 1)."""
+        ...
+
+    def test(self, limit: str, *keys: str) -> bool:
+        """True while one more hit would be allowed (nothing is counted)."""
         ...
 
 
@@ -44,6 +52,9 @@ class LimitsRateLimiter:
 
     def hit(self, limit: str, *keys: str) -> bool:
         return self._strategy.hit(self._item(limit), *keys)
+
+    def test(self, limit: str, *keys: str) -> bool:
+        return self._strategy.test(self._item(limit), *keys)
 
     def retry_after(self, limit: str, *keys: str) -> int:
         stats = self._strategy.get_window_stats(self._item(limit), *keys)
@@ -70,3 +81,28 @@ def storage_uri(redis_url: str | None) -> str:
 def get_rate_limiter() -> RateLimiter:
     """The process-wide limiter for the configured storage."""
     return LimitsRateLimiter(storage_uri(get_settings().redis_url))
+
+
+@contextlib.contextmanager
+def counting_failures(limiter: RateLimiter, limit: str, scope: str, client: str,
+                      failures: tuple[str, ...]) -> Iterator[None]:
+    """Refuse the block while `client` is past `limit` failures; count a failure when the
+    block raises a DomainError whose code is in `failures`.
+
+    Only failures count, so that many people signing in from one office address are not
+    held up; the per-account locks stop guessing at one account, this stops one address
+    trying many accounts (known or not, which also tells nothing about which exist).
+
+    Raises:
+        DomainError: "too_many_failures" with `seconds` to wait, before running the block.
+    """
+    key = (client or "unknown")[:64]
+    if not limiter.test(limit, scope, key):
+        raise DomainError("too_many_failures", "too many failed attempts from this address",
+                          seconds=limiter.retry_after(limit, scope, key))
+    try:
+        yield
+    except DomainError as error:
+        if error.code in failures:
+            limiter.hit(limit, scope, key)
+        raise

@@ -59,6 +59,8 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "ABSHER_JOBS_EVERY_MINUTES": "0",
         # Every journey comes from 127.0.0.1: one client IP for the whole run.
         "ABSHER_INQUIRY_RATE_LIMIT": "120/minute",
+        # The lock journeys make many wrong sign-ins from 127.0.0.1 on purpose.
+        "ABSHER_SIGN_IN_FAILURE_LIMIT": "1000/hour",
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
         # default 2-minute ping timeout the socket would then drop and reconnect, and a
