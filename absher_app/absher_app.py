@@ -43,7 +43,7 @@ app = rx.App(
 PAGES = (
     (routes.HOME, home.page, AR["portal.name"], None),
     (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
-    (routes.REGISTER, register.page, AR["register.title"], None),
+    (routes.REGISTER, register.page, AR["register.title"], register.RegisterState.load),
     (routes.LOGIN, login.page, AR["login.title"], login.LoginState.reset_form),
     (routes.FORGOT_PASSWORD, recovery.page, AR["recovery.title"],
      recovery.RecoveryState.reset_form),

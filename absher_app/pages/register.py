@@ -83,6 +83,12 @@ class RegisterState(rx.State):
         self.resend_wait, self.resend_serial = max(0, seconds), self.resend_serial + 1
 
     @rx.event
+    def load(self):
+        """A finished registration is not shown again: coming back starts a new, empty one."""
+        if self.step == "done":
+            self.reset()
+
+    @rx.event
     def start_over(self):
         """Back to the first step, keeping what was typed."""
         self.step, self.error, self._person_id = "details", NO_PROBLEM, 0

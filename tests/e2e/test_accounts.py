@@ -52,6 +52,10 @@ def _register(page: Page, app_env, key: str, category: str, username: str,
     expect(page.get_by_role("heading", name="Your account is registered but not yet activated")
            ).to_be_visible()
     assert_accessible(page)
+    # Coming back to /register in the same tab starts a new, empty registration.
+    visit(page, "/register")
+    expect(page.get_by_label("ID, iqama or border number")).to_have_value("")
+    expect(page.get_by_label("Username")).to_have_value("")
     return person
 
 

@@ -48,7 +48,7 @@ def test_five_wrong_passwords_in_a_minute_lock_sign_in(page: Page, people):
             "The ID number, username or password is not right.")
     _password(page, person.username, WRONG)
     locked = ("Signing in is paused after repeated wrong passwords. "
-              "Try again in 1 minutes.")
+              "Try again in 1 minute.")
     expect(page.get_by_role("alert")).to_have_text(locked)
     assert_accessible(page)
     # The right password is refused too while the lock lasts, by ID number as by username.
@@ -58,7 +58,7 @@ def test_five_wrong_passwords_in_a_minute_lock_sign_in(page: Page, people):
     # In Arabic, the same message with its minutes.
     page.get_by_role("button", name="العربية").click()
     expect(page.get_by_role("alert")).to_have_text(
-        "أُوقف الدخول مؤقتاً بسبب محاولات خاطئة متكررة. حاول مرة أخرى بعد 1 دقيقة.")
+        "أُوقف الدخول مؤقتاً بسبب محاولات خاطئة متكررة. حاول مرة أخرى بعد دقيقة واحدة.")
 
 
 def test_ten_wrong_codes_lock_code_entry(page: Page, app_env, people):
