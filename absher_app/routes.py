@@ -1,5 +1,7 @@
 """Route constants and builders: no path string anywhere else."""
 
+from urllib.parse import urlencode
+
 HOME = "/"
 LOGIN = "/login"
 REGISTER = "/register"
@@ -25,9 +27,11 @@ NOTIFICATIONS = "/notifications"
 CALENDAR = "/calendar.ics"
 
 
-def service_path(code: str) -> str:
-    """The wizard of one service."""
-    return f"{SERVICES}/{code}"
+def service_path(code: str, for_member: str = "") -> str:
+    """The wizard of one service; `for_member` (an ID number of the household, checked by the
+    wizard) preselects whom it is for."""
+    return f"{SERVICES}/{code}?{urlencode({'for': for_member})}" if for_member \
+        else f"{SERVICES}/{code}"
 
 
 def transaction_path(reference: str) -> str:

@@ -244,7 +244,7 @@ class WizardState(rx.State):
                        checked=p.id == chosen)
             for p in wizard.candidates(loaded.service, loaded.ctx)]
 
-    def _load(self, account_id: int, code: str) -> None:
+    def _load(self, account_id: int, code: str, for_member: str = "") -> None:
         with session_scope() as session:
             loaded = self._open(session, account_id, code)
             if loaded is None or not wizard.candidates(loaded.service, loaded.ctx):
@@ -252,11 +252,19 @@ class WizardState(rx.State):
                 return
             self.title = text_view(loaded.service.title_key)
             self.resumed = loaded.draft is not None and bool(loaded.draft.answers_json != "{}")
+            candidates = wizard.candidates(loaded.service, loaded.ctx)
+            # `?for=` (from the family page) only preselects someone this person may apply for;
+            # any other value is ignored, so it reveals nothing about who exists.
+            chosen = wizard.preselected(loaded.service, loaded.ctx, for_member)
+            if chosen is not None and len(candidates) > 1 and (
+                    loaded.ctx.beneficiary is None or loaded.ctx.beneficiary.id != chosen.id):
+                self.resumed = False
+                self._show_who(loaded, chosen.id)
+                return
             if loaded.ctx.beneficiary is not None:
                 self._draft_token = loaded.draft.token
                 self._after_beneficiary(loaded)
                 return
-            candidates = wizard.candidates(loaded.service, loaded.ctx)
             if len(candidates) == 1:
                 loaded.ctx.beneficiary = candidates[0]
                 loaded.draft = wizard.save_draft(session, loaded.account, code, now=loaded.ctx.now,
@@ -278,8 +286,10 @@ class WizardState(rx.State):
     async def load(self):
         """on_load: open the service named in the URL for the signed-in person."""
         self._service_code = service_code_from_path(self.router.url.path)
+        for_member = str(self.router.url.query_parameters.get("for", ""))[:12]
         self.phase, self.problems, self.reference = "loading", [], ""
-        if not await self._run(self._load, self._service_code, touch=False):
+        self.beneficiary, self.blockers = TextView("", ""), []
+        if not await self._run(self._load, self._service_code, for_member, touch=False):
             return rx.redirect(routes.LOGIN)
         return None
 
