@@ -20,6 +20,7 @@ SERVICES = "/services"
 SERVICE = "/services/[service]"
 TRANSACTIONS = "/transactions"
 TRANSACTION = "/transactions/[reference]"
+VISA_PRINT = "/transactions/[reference]/visa"
 PAY = "/pay"
 INQUIRIES = "/inquiries"
 FAMILY = "/family"
@@ -37,6 +38,11 @@ def service_path(code: str, for_member: str = "") -> str:
 def transaction_path(reference: str) -> str:
     """One request's page (status, timeline, bill, delivery)."""
     return f"{TRANSACTIONS}/{reference}"
+
+
+def visa_print_path(reference: str) -> str:
+    """The printable visa an approved visa request issued."""
+    return f"{TRANSACTIONS}/{reference}/visa"
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

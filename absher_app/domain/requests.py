@@ -349,6 +349,14 @@ def requests_of(session: Session, person_id: int, limit: int = 50) -> list[Servi
         ServiceRequest.id.desc()).limit(limit)).all())  # type: ignore[union-attr]
 
 
+def unpaid_bills_of(session: Session, person_id: int, now: datetime) -> list[Bill]:
+    """The person's bills still payable at `now` (unpaid, not yet due), soonest due first."""
+    return list(session.exec(select(Bill).join(
+        ServiceRequest, ServiceRequest.id == Bill.request_id).where(
+        ServiceRequest.applicant_id == person_id, Bill.status == "unpaid",
+        Bill.due_at > now).order_by(Bill.due_at, Bill.id)).all())  # type: ignore[arg-type]
+
+
 def timeline(session: Session, request_id: int) -> list[RequestEvent]:
     return list(session.exec(select(RequestEvent).where(RequestEvent.request_id == request_id)
                              .order_by(RequestEvent.id)).all())  # type: ignore[arg-type]
