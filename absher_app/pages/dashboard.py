@@ -72,6 +72,8 @@ def next_expiry(entries: list[household.Entry]) -> TextView:
 
     def line(lang: str) -> str:
         document = translate(f"household.document.{entry.document}", lang)
+        if entry.relationship == household.SELF:
+            return translate("tiles.family_next_self", lang, document=document)
         return translate("tiles.family_next", lang, document=document, name=entry.name(lang))
 
     def when(lang: str) -> str:

@@ -193,7 +193,7 @@ def detail_page() -> rx.Component:
                     class_name="status status-" + s.current.status), data_testid="status"),
                 _pair("transactions.amount", sar(s.current.amount)),
                 rx.foreach(s.outcome, lambda o: rx.el.div(
-                    rx.el.dt(bilingual(o.ar, o.en)), rx.el.dd(o.detail_ar, dir="ltr"),
+                    rx.el.dt(bilingual(o.ar, o.en)), rx.el.dd(rx.el.bdi(o.detail_ar, dir="ltr")),
                     class_name="summary-row")),
                 rx.cond(s.reason != "", _pair("transactions.reason", s.reason), rx.fragment()),
                 class_name="summary-list",
@@ -203,7 +203,7 @@ def detail_page() -> rx.Component:
                 rx.el.dl(
                     _pair("wizard.bill_number", s.bill_number, data_testid="bill-number"),
                     _pair("transactions.status", bilingual(s.bill_status.ar, s.bill_status.en)),
-                    _pair("wizard.due", s.bill_due, dir="ltr"),
+                    _pair("wizard.due", rx.el.bdi(s.bill_due, dir="ltr")),
                     class_name="summary-list",
                 ),
                 rx.cond(s.pay_url != "", rx.el.a(t("wizard.pay_now"), href=s.pay_url,

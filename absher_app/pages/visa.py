@@ -165,7 +165,7 @@ def _document() -> rx.Component:
 def page() -> rx.Component:
     s = VisaPrintState
     back = rx.el.a(t("visa.back"), href=routes.TRANSACTIONS + "/" + s.reference,
-                   class_name="no-print")
+                   class_name="button secondary")
     return page_layout(
         "visa.title",
         rx.match(

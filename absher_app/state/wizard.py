@@ -66,6 +66,19 @@ class TextView:
     index: int = -1
 
 
+@dataclasses.dataclass
+class BlockerView:
+    """A blocker, its fix, and the service that fixes it (href empty when none)."""
+
+    ar: str
+    en: str
+    fix_ar: str
+    fix_en: str
+    href: str = ""
+    link_ar: str = ""
+    link_en: str = ""
+
+
 def both(key: str, **params: Any) -> tuple[str, str]:
     return translate(key, "ar", **params), translate(key, "en", **params)
 
@@ -147,7 +160,8 @@ class WizardState(rx.State):
     title: TextView = TextView("", "")
     beneficiary: TextView = TextView("", "")
     who_options: list[OptionView] = []
-    blockers: list[TextView] = []
+    who_version: int = 0
+    blockers: list[BlockerView] = []
     step_index: int = 0
     step_total: int = 0
     step_title: TextView = TextView("", "")
@@ -219,13 +233,25 @@ class WizardState(rx.State):
         wizard.save_draft(loaded.session, loaded.account, loaded.service.code, now=loaded.ctx.now,
                           step="review")
 
+    @staticmethod
+    def _blocker_view(blocker: wizard.Blocker, ctx: wizard.Context) -> BlockerView:
+        """What blocks, how to fix it, and a link to the service that fixes it (started for
+        the same person) when there is one."""
+        ar, en = both(f"blockers.{blocker.code}", **blocker.params)
+        fix_ar, fix_en = both(f"fixes.{blocker.code}", **blocker.params)
+        fix = catalogue.fixing_service(blocker, ctx)
+        if fix is None:
+            return BlockerView(ar, en, fix_ar, fix_en)
+        return BlockerView(ar, en, fix_ar, fix_en,
+                           routes.service_path(fix.code, ctx.beneficiary.id_number),
+                           *both(fix.title_key))
+
     def _after_beneficiary(self, loaded: Loaded) -> None:
         person = loaded.ctx.beneficiary
         self.beneficiary = TextView(*person_names(person, loaded.ctx.applicant))
         if blockers := wizard.precheck(loaded.service, loaded.ctx):
             self.phase = "blocked"
-            self.blockers = [text_view(f"blockers.{b.code}", b.params, detail_key=f"fixes.{b.code}")
-                             for b in blockers]
+            self.blockers = [self._blocker_view(b, loaded.ctx) for b in blockers]
             return
         self.blockers = []
         draft = loaded.draft
@@ -239,6 +265,9 @@ class WizardState(rx.State):
 
     def _show_who(self, loaded: Loaded, chosen: int | None = None) -> None:
         self.phase = "who"
+        # The radios are uncontrolled (default_checked): a new key remounts them, so a choice
+        # shown earlier (a previous visit, another ?for=) never lingers.
+        self.who_version += 1
         self.who_options = [
             OptionView(f"who-{p.id}", str(p.id), *person_names(p, loaded.ctx.applicant),
                        checked=p.id == chosen)

@@ -38,7 +38,7 @@ def _sign_in_ahmed(page: Page, app_env) -> None:
 
 
 def _member(page: Page, name: str):
-    return page.get_by_role("article", name=name)
+    return page.get_by_role("article", name=name, exact=True)
 
 
 def test_family_page_lists_members_with_both_calendars_and_a_calendar_file(page: Page, app_env,
@@ -48,7 +48,7 @@ def test_family_page_lists_members_with_both_calendars_and_a_calendar_file(page:
     today = today_in_riyadh(SystemClock())
     tile = page.get_by_role("listitem").filter(
         has=page.get_by_role("link", name="Family and sponsored persons"))
-    expect(tile).to_contain_text("5 people")
+    expect(tile).to_contain_text("People you sponsor: 5")
     expect(tile).to_contain_text("Next to expire: Passport — Youssef Ahmed Hassan")
     expect(tile).to_contain_text(gregorian_text(today + timedelta(days=20), "en"))
     expect(tile).to_contain_text(hijri_text(today + timedelta(days=20), "en"))

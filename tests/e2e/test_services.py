@@ -122,9 +122,14 @@ def test_resident_issues_exit_reentry_for_domestic_worker(page: Page, app_env):
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_hidden()
     page.emulate_media(media="screen")
-    screenshot(page, "visa-print-en")
+    screenshot(page, "visa-print-en", REVIEW_SHOTS)
     page.set_viewport_size({"width": 360, "height": 800})
     _shots(page, "visa-print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name="Back to the transaction").click()
+    page.wait_for_url(re.compile(rf"/transactions/{reference}/?$"))
+    expect(page.get_by_test_id("status")).to_have_text("Approved")
+    _shots(page, "transaction-approved")
 
     # Nobody else may open it: another account holder is refused, told why, shown nothing.
     page.get_by_role("button", name="Sign out").click()
@@ -190,6 +195,18 @@ def test_blocked_request_lists_every_blocker(page: Page, app_env):
     expect(region).to_contain_text("iqama has expired")
     expect(region.get_by_role("listitem")).to_have_count(2)
     expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+    # Each fix is one click away, for the same worker.
+    surya = demo_ids()["r6"]
+    expect(region.get_by_role("link", name="Issue or renew an iqama")).to_have_attribute(
+        "href", f"/services/iqama_renew?for={surya}")
+    region.get_by_role("link", name="Pay traffic fines").click()
+    page.wait_for_url(re.compile(rf"/services/traffic_fines_pay/?\?for={surya}$"))
+    expect(page.get_by_role("heading", level=1, name="Pay traffic fines")).to_be_visible()
+    expect(page.get_by_label("Surya Prasad")).to_be_checked()   # Khalid could pay his own too
+    _continue(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Unpaid traffic fines"))).to_contain_text(
+        "SAR 200")
 
 
 def test_draft_survives_sign_out_and_restart(page: Page, app_env, app_server):

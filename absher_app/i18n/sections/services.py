@@ -293,6 +293,7 @@ _AR: dict[str, str] = {
     "tiles.drafts_count": "مسودات محفوظة: {count}",
     "tiles.bill_due": "فواتير غير مسددة: {count}، أقربها تستحق في {date} الساعة {time}",
     "tiles.family_next": "أقرب انتهاء: {document} — {name}",
+    "tiles.family_next_self": "أقرب انتهاء: {document} (وثيقتك)",
     "tiles.family_expired": "وثائق منتهية الصلاحية: {count}",
     # The printed visa
     "visa.title": "طباعة التأشيرة",
@@ -560,6 +561,7 @@ _EN: dict[str, str] = {
     "tiles.drafts_count": "Saved drafts: {count}",
     "tiles.bill_due": "Unpaid bills: {count}; the first is due {date} at {time}",
     "tiles.family_next": "Next to expire: {document} — {name}",
+    "tiles.family_next_self": "Next to expire: {document} (yours)",
     "tiles.family_expired": "Expired documents: {count}",
     # The printed visa
     "visa.title": "Print the visa",
