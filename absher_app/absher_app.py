@@ -21,6 +21,7 @@ from absher_app.pages import (
     register,
     services,
     transactions,
+    visa,
 )
 from absher_app.state.wizard import WizardState
 from absher_app.state.session import SessionState
@@ -33,7 +34,7 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     api_transformer=http_app(),
@@ -61,6 +62,8 @@ PAGES = (
      [SessionState.require_sign_in, transactions.TransactionsState.load_list]),
     (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
      [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
+    (routes.VISA_PRINT, visa.page, AR["visa.title"],
+     [SessionState.require_sign_in, visa.VisaPrintState.load]),
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
     (routes.ACCOUNT, account.page, AR["account.title"],
      [SessionState.require_sign_in, account.AccountState.load]),

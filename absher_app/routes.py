@@ -1,5 +1,7 @@
 """Route constants and builders: no path string anywhere else."""
 
+from urllib.parse import urlencode
+
 HOME = "/"
 LOGIN = "/login"
 REGISTER = "/register"
@@ -18,6 +20,7 @@ SERVICES = "/services"
 SERVICE = "/services/[service]"
 TRANSACTIONS = "/transactions"
 TRANSACTION = "/transactions/[reference]"
+VISA_PRINT = "/transactions/[reference]/visa"
 PAY = "/pay"
 INQUIRIES = "/inquiries"
 FAMILY = "/family"
@@ -25,14 +28,21 @@ NOTIFICATIONS = "/notifications"
 CALENDAR = "/calendar.ics"
 
 
-def service_path(code: str) -> str:
-    """The wizard of one service."""
-    return f"{SERVICES}/{code}"
+def service_path(code: str, for_member: str = "") -> str:
+    """The wizard of one service; `for_member` (an ID number of the household, checked by the
+    wizard) preselects whom it is for."""
+    return f"{SERVICES}/{code}?{urlencode({'for': for_member})}" if for_member \
+        else f"{SERVICES}/{code}"
 
 
 def transaction_path(reference: str) -> str:
     """One request's page (status, timeline, bill, delivery)."""
     return f"{TRANSACTIONS}/{reference}"
+
+
+def visa_print_path(reference: str) -> str:
+    """The printable visa an approved visa request issued."""
+    return f"{TRANSACTIONS}/{reference}/visa"
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

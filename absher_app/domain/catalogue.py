@@ -26,6 +26,7 @@ from absher_app.domain.wizard import (
     a_date,
     choice,
     confirmed,
+    preselected,
     text,
     whole_number,
 )
@@ -632,9 +633,28 @@ SERVICES: tuple[Service, ...] = (
 )
 
 BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
+
+# The services that fix a blocker, in order of preference: the blocked page links to the first
+# one the person may start for the same beneficiary.
+FIXED_BY: dict[str, tuple[str, ...]] = {
+    "traffic_fines": ("traffic_fines_pay",),
+    "iqama_expired": ("iqama_renew",),
+    "passport_missing": ("passport_issue", "passport_update"),
+    "passport_expired": ("passport_issue", "passport_update"),
+    "passport_expires_soon": ("passport_issue", "passport_update"),
+}
 GROUPS = ("passports", "visas", "iqama", "reports", "visit", "fines")
 
 
 def service(code: str) -> Service | None:
     """The service with this code (None for anything else the browser may send)."""
     return BY_CODE.get(code)
+
+
+def fixing_service(blocker: Blocker, ctx: Context) -> Service | None:
+    """The service that removes `blocker` and that the applicant may start for the same
+    beneficiary (e.g. pay their traffic fines), or None."""
+    for code in FIXED_BY.get(blocker.code, ()):
+        if preselected(BY_CODE[code], ctx, ctx.beneficiary.id_number) is not None:
+            return BY_CODE[code]
+    return None

@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -109,20 +110,41 @@ def check_draft(service: wizard.Service, ctx: wizard.Context,
     return Checked(answers, service.fee(ctx))
 
 
+def _submitted(session: Session, account: Account, draft_token: str) -> ServiceRequest | None:
+    """The request this draft token already became (only ever the same account's)."""
+    existing = session.exec(select(ServiceRequest).where(
+        ServiceRequest.idempotency_key == draft_token)).first()
+    if existing is not None and existing.account_id != account.id:
+        # never hand one account's request to another
+        raise ValidationError("draft_missing", "this application is no longer open")
+    return existing
+
+
 def submit(session: Session, account: Account, service: wizard.Service, ctx: wizard.Context,
            *, draft_token: str, sms: SmsSender) -> ServiceRequest:
     """Turn the draft into a request, its bill, and its first timeline events; in one
     transaction, which must be a fresh one (a lost race rolls it back). A second submit with
-    the same draft token returns the first request."""
-    if existing := session.exec(select(ServiceRequest).where(
-            ServiceRequest.idempotency_key == draft_token)).first():
-        if existing.account_id != account.id:  # never hand one account's request to another
-            raise ValidationError("draft_missing", "this application is no longer open")
+    the same draft token returns the first request, also when both run at the same moment.
+
+    Races (tests/unit/domain/test_concurrency.py): on PostgreSQL the draft row is locked, so a
+    second submit of it waits here until the first commits and then finds the draft gone and
+    the request made. SQLite takes no row locks; there a second submit may read the draft
+    before the first commits and check the rules after -- when the first's request already
+    blocks it as "an open request". Any refusal is therefore checked against the idempotency
+    key once more, and the unique key catches two inserts at once.
+    """
+    draft = session.exec(select(WizardDraft).where(WizardDraft.token == draft_token)
+                         .with_for_update()).first()
+    if existing := _submitted(session, account, draft_token):
         return existing
-    draft = session.exec(select(WizardDraft).where(WizardDraft.token == draft_token)).first()
     if draft is None or draft.account_id != account.id or draft.service_code != service.code:
         raise ValidationError("draft_missing", "this application is no longer open")
-    checked = check_draft(service, ctx, wizard.decode_answers(draft.answers_json))
+    try:
+        checked = check_draft(service, ctx, wizard.decode_answers(draft.answers_json))
+    except DomainError:
+        if existing := _submitted(session, account, draft_token):
+            return existing  # a racing submit of this very draft won meanwhile
+        raise
     total = wizard.fee_total(checked.fee)
     request = ServiceRequest(
         reference=_unique(session, ServiceRequest, "reference", lambda: "7" + numeric_code(9)),
@@ -204,7 +226,10 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
     if bill is None:
         raise ValidationError("bill_unknown", "no bill has this number")
     expire_unpaid(session, now, sms=sms)
-    session.refresh(bill)
+    # Lock the bill (PostgreSQL): a second payment at the same moment waits here and then sees
+    # it paid. SQLite serialises writers instead, and the unique Payment.bill_id stops a second
+    # payment row whichever way the two interleave.
+    session.refresh(bill, with_for_update=True)
     if bill.status == "paid":
         return bill, False
     if bill.status == "expired":
@@ -230,11 +255,21 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
 
 
 def expire_unpaid(session: Session, now: datetime, *, sms: SmsSender | None = None) -> int:
-    """Expire bills past their due time, and their requests (idempotent; returns how many)."""
-    rows = session.exec(select(Bill).where(Bill.status == "unpaid", Bill.due_at <= now)).all()
+    """Expire bills past their due time, and their requests (idempotent; returns how many).
+
+    Safe to run on several workers at once, and beside a payment: each bill is expired by a
+    conditional update (unpaid -> expired), so only the run whose update took effect writes
+    the events and sends the notice."""
+    rows = session.exec(select(Bill).where(Bill.status == "unpaid", Bill.due_at <= now)
+                        .order_by(Bill.id)).all()  # one lock order for every worker
+    expired = 0
     for bill in rows:
-        bill.status = "expired"
-        session.add(bill)
+        changed = session.execute(update(Bill).where(
+            Bill.id == bill.id, Bill.status == "unpaid").values(status="expired")).rowcount
+        session.refresh(bill)
+        if not changed:
+            continue  # paid or expired by someone else meanwhile
+        expired += 1
         request = session.get(ServiceRequest, bill.request_id)
         request.status, request.updated_at = "expired", now
         session.add(request)
@@ -242,7 +277,7 @@ def expire_unpaid(session: Session, now: datetime, *, sms: SmsSender | None = No
         notify.notify(session, session.get(Person, request.applicant_id), "expired", now=now,
                       sms=sms, reference=request.reference)
     session.flush()
-    return len(rows)
+    return expired
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,6 +347,14 @@ def requests_of(session: Session, person_id: int, limit: int = 50) -> list[Servi
     return list(session.exec(select(ServiceRequest).where(
         ServiceRequest.applicant_id == person_id).order_by(
         ServiceRequest.id.desc()).limit(limit)).all())  # type: ignore[union-attr]
+
+
+def unpaid_bills_of(session: Session, person_id: int, now: datetime) -> list[Bill]:
+    """The person's bills still payable at `now` (unpaid, not yet due), soonest due first."""
+    return list(session.exec(select(Bill).join(
+        ServiceRequest, ServiceRequest.id == Bill.request_id).where(
+        ServiceRequest.applicant_id == person_id, Bill.status == "unpaid",
+        Bill.due_at > now).order_by(Bill.due_at, Bill.id)).all())  # type: ignore[arg-type]
 
 
 def timeline(session: Session, request_id: int) -> list[RequestEvent]:

@@ -211,6 +211,15 @@ def candidates(service: Service, ctx: Context) -> list[Person]:
     return [p for p in people if service.beneficiary_filter(ctx, p)]
 
 
+def preselected(service: Service, ctx: Context, id_number: str) -> Person | None:
+    """The candidate with this ID number (a link's `?for=`), or None for anyone else: a value
+    from the browser picks only among those the person may apply for."""
+    id_number = (id_number or "").strip()
+    if not re.fullmatch(r"[0-9]{10}", id_number):
+        return None
+    return next((p for p in candidates(service, ctx) if p.id_number == id_number), None)
+
+
 def available_services(catalogue: tuple[Service, ...], ctx: Context) -> list[Service]:
     """The services this person can start for at least one member of their household."""
     return [service for service in catalogue if candidates(service, ctx)]

@@ -101,7 +101,8 @@ def household_views(account_id: int) -> tuple[list[MemberView], list[DocumentVie
         for service in catalogue.SERVICES:
             for member in wizard.candidates(service, ctx):
                 services.setdefault(member.id, []).append(ServiceLink(
-                    routes.service_path(service.code), *_both(service.title_key)))
+                    routes.service_path(service.code, member.id_number),
+                    *_both(service.title_key)))
         members = []
         for index, member in enumerate(household.members(session, person)):
             relationship = household.SELF if member.id == person.id else member.relationship

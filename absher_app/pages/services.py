@@ -179,6 +179,7 @@ def _who() -> rx.Component:
         ),
         rx.el.button(t("wizard.continue"), type="submit", class_name="button"),
         on_submit=WizardState.choose_beneficiary, class_name="form",
+        key=WizardState.who_version,
     )
 
 
@@ -189,7 +190,10 @@ def _blocked() -> rx.Component:
         rx.el.ul(
             rx.foreach(WizardState.blockers, lambda b: rx.el.li(
                 rx.el.strong(bilingual(b.ar, b.en)),
-                rx.el.p(t("wizard.how_to_fix"), " ", bilingual(b.detail_ar, b.detail_en)),
+                rx.el.p(t("wizard.how_to_fix"), " ", bilingual(b.fix_ar, b.fix_en)),
+                rx.cond(b.href != "",
+                        rx.el.p(rx.el.a(bilingual(b.link_ar, b.link_en), href=b.href)),
+                        rx.fragment()),
             )),
             class_name="blocker-list",
         ),
@@ -292,7 +296,7 @@ def _done() -> rx.Component:
                       class_name="summary-row"),
             rx.el.div(rx.el.dt(t("wizard.amount")), rx.el.dd(_sar(WizardState.fee_total)),
                       class_name="summary-row"),
-            rx.el.div(rx.el.dt(t("wizard.due")), rx.el.dd(WizardState.bill_due, dir="ltr"),
+            rx.el.div(rx.el.dt(t("wizard.due")), rx.el.dd(rx.el.bdi(WizardState.bill_due, dir="ltr")),
                       class_name="summary-row"),
             class_name="summary-list",
         ), rx.fragment()),

@@ -14,7 +14,7 @@ from absher_app.components.forms import NO_PROBLEM, error_summary, problem, text
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import catalogue, requests
+from absher_app.domain import catalogue, requests, visas
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.models import Account, Person, ServiceRequest
@@ -83,6 +83,7 @@ class TransactionsState(rx.State):
     tracking: str = ""
     short_address: str = ""
     delivery_status: TextView = TextView("", "")
+    visa_href: str = ""
 
     @rx.event
     async def load_list(self):
@@ -101,6 +102,8 @@ class TransactionsState(rx.State):
             if not self.found:
                 return
             self.current = transaction_row(session, request)
+            self.visa_href = routes.visa_print_path(request.reference) \
+                if visas.printable(request.service_code, request.status) else ""
             self.timeline = [TextView(*both(f"event.{e.kind}"), local_time(e.created_at),
                                       local_time(e.created_at)) for e in
                              requests.timeline(session, request.id)]
@@ -190,7 +193,7 @@ def detail_page() -> rx.Component:
                     class_name="status status-" + s.current.status), data_testid="status"),
                 _pair("transactions.amount", sar(s.current.amount)),
                 rx.foreach(s.outcome, lambda o: rx.el.div(
-                    rx.el.dt(bilingual(o.ar, o.en)), rx.el.dd(o.detail_ar, dir="ltr"),
+                    rx.el.dt(bilingual(o.ar, o.en)), rx.el.dd(rx.el.bdi(o.detail_ar, dir="ltr")),
                     class_name="summary-row")),
                 rx.cond(s.reason != "", _pair("transactions.reason", s.reason), rx.fragment()),
                 class_name="summary-list",
@@ -200,7 +203,7 @@ def detail_page() -> rx.Component:
                 rx.el.dl(
                     _pair("wizard.bill_number", s.bill_number, data_testid="bill-number"),
                     _pair("transactions.status", bilingual(s.bill_status.ar, s.bill_status.en)),
-                    _pair("wizard.due", s.bill_due, dir="ltr"),
+                    _pair("wizard.due", rx.el.bdi(s.bill_due, dir="ltr")),
                     class_name="summary-list",
                 ),
                 rx.cond(s.pay_url != "", rx.el.a(t("wizard.pay_now"), href=s.pay_url,
@@ -222,8 +225,15 @@ def detail_page() -> rx.Component:
                 rx.el.span(bilingual(e.ar, e.en)), " ",
                 rx.el.time(e.detail_ar, dir="ltr", class_name="muted"))),
                 class_name="timeline"),
-            rx.el.button(t("transactions.print"), type="button", class_name="button secondary",
-                         on_click=rx.call_script("window.print()")),
+            rx.el.div(
+                rx.cond(s.visa_href != "",
+                        rx.el.a(t("visa.open"), href=s.visa_href, class_name="button"),
+                        rx.fragment()),
+                rx.el.button(t("transactions.print"), type="button",
+                             class_name="button secondary",
+                             on_click=rx.call_script("window.print()")),
+                class_name="button-group",
+            ),
         )),
     )
 

@@ -66,6 +66,19 @@ class TextView:
     index: int = -1
 
 
+@dataclasses.dataclass
+class BlockerView:
+    """A blocker, its fix, and the service that fixes it (href empty when none)."""
+
+    ar: str
+    en: str
+    fix_ar: str
+    fix_en: str
+    href: str = ""
+    link_ar: str = ""
+    link_en: str = ""
+
+
 def both(key: str, **params: Any) -> tuple[str, str]:
     return translate(key, "ar", **params), translate(key, "en", **params)
 
@@ -147,7 +160,8 @@ class WizardState(rx.State):
     title: TextView = TextView("", "")
     beneficiary: TextView = TextView("", "")
     who_options: list[OptionView] = []
-    blockers: list[TextView] = []
+    who_version: int = 0
+    blockers: list[BlockerView] = []
     step_index: int = 0
     step_total: int = 0
     step_title: TextView = TextView("", "")
@@ -219,13 +233,25 @@ class WizardState(rx.State):
         wizard.save_draft(loaded.session, loaded.account, loaded.service.code, now=loaded.ctx.now,
                           step="review")
 
+    @staticmethod
+    def _blocker_view(blocker: wizard.Blocker, ctx: wizard.Context) -> BlockerView:
+        """What blocks, how to fix it, and a link to the service that fixes it (started for
+        the same person) when there is one."""
+        ar, en = both(f"blockers.{blocker.code}", **blocker.params)
+        fix_ar, fix_en = both(f"fixes.{blocker.code}", **blocker.params)
+        fix = catalogue.fixing_service(blocker, ctx)
+        if fix is None:
+            return BlockerView(ar, en, fix_ar, fix_en)
+        return BlockerView(ar, en, fix_ar, fix_en,
+                           routes.service_path(fix.code, ctx.beneficiary.id_number),
+                           *both(fix.title_key))
+
     def _after_beneficiary(self, loaded: Loaded) -> None:
         person = loaded.ctx.beneficiary
         self.beneficiary = TextView(*person_names(person, loaded.ctx.applicant))
         if blockers := wizard.precheck(loaded.service, loaded.ctx):
             self.phase = "blocked"
-            self.blockers = [text_view(f"blockers.{b.code}", b.params, detail_key=f"fixes.{b.code}")
-                             for b in blockers]
+            self.blockers = [self._blocker_view(b, loaded.ctx) for b in blockers]
             return
         self.blockers = []
         draft = loaded.draft
@@ -239,12 +265,15 @@ class WizardState(rx.State):
 
     def _show_who(self, loaded: Loaded, chosen: int | None = None) -> None:
         self.phase = "who"
+        # The radios are uncontrolled (default_checked): a new key remounts them, so a choice
+        # shown earlier (a previous visit, another ?for=) never lingers.
+        self.who_version += 1
         self.who_options = [
             OptionView(f"who-{p.id}", str(p.id), *person_names(p, loaded.ctx.applicant),
                        checked=p.id == chosen)
             for p in wizard.candidates(loaded.service, loaded.ctx)]
 
-    def _load(self, account_id: int, code: str) -> None:
+    def _load(self, account_id: int, code: str, for_member: str = "") -> None:
         with session_scope() as session:
             loaded = self._open(session, account_id, code)
             if loaded is None or not wizard.candidates(loaded.service, loaded.ctx):
@@ -252,11 +281,19 @@ class WizardState(rx.State):
                 return
             self.title = text_view(loaded.service.title_key)
             self.resumed = loaded.draft is not None and bool(loaded.draft.answers_json != "{}")
+            candidates = wizard.candidates(loaded.service, loaded.ctx)
+            # `?for=` (from the family page) only preselects someone this person may apply for;
+            # any other value is ignored, so it reveals nothing about who exists.
+            chosen = wizard.preselected(loaded.service, loaded.ctx, for_member)
+            if chosen is not None and len(candidates) > 1 and (
+                    loaded.ctx.beneficiary is None or loaded.ctx.beneficiary.id != chosen.id):
+                self.resumed = False
+                self._show_who(loaded, chosen.id)
+                return
             if loaded.ctx.beneficiary is not None:
                 self._draft_token = loaded.draft.token
                 self._after_beneficiary(loaded)
                 return
-            candidates = wizard.candidates(loaded.service, loaded.ctx)
             if len(candidates) == 1:
                 loaded.ctx.beneficiary = candidates[0]
                 loaded.draft = wizard.save_draft(session, loaded.account, code, now=loaded.ctx.now,
@@ -278,8 +315,10 @@ class WizardState(rx.State):
     async def load(self):
         """on_load: open the service named in the URL for the signed-in person."""
         self._service_code = service_code_from_path(self.router.url.path)
+        for_member = str(self.router.url.query_parameters.get("for", ""))[:12]
         self.phase, self.problems, self.reference = "loading", [], ""
-        if not await self._run(self._load, self._service_code, touch=False):
+        self.beneficiary, self.blockers = TextView("", ""), []
+        if not await self._run(self._load, self._service_code, for_member, touch=False):
             return rx.redirect(routes.LOGIN)
         return None
 

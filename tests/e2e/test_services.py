@@ -4,13 +4,15 @@ review, delivery; drafts across sign-out and a restart; idempotent submission.""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import gregorian_text, hijri_text
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
 from absher_app.providers.clock import SystemClock, today_in_riyadh
-from tests.e2e.conftest import screenshot, visit, wait_until_connected
+from tests.e2e.conftest import REVIEW_SHOTS, assert_accessible, screenshot, visit, wait_until_connected
 from tests.e2e.helpers import cli, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +40,20 @@ def _open_service(page: Page, title: str) -> None:
 
 def _continue(page: Page) -> None:
     page.get_by_role("button", name="Continue").click()
+
+
+def _shots(page: Page, name: str) -> None:
+    """The screenshot the issue asks for, in English then Arabic, back in English after."""
+    screenshot(page, f"{name}-en-360", REVIEW_SHOTS)
+    page.get_by_role("button", name="العربية").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    screenshot(page, f"{name}-ar-360", REVIEW_SHOTS)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def _both_calendars(day: date) -> tuple[str, str]:
+    return gregorian_text(day, "en"), hijri_text(day, "en")
 
 
 def _pay_from_confirmation(page: Page, amount: int) -> str:
@@ -78,17 +94,63 @@ def test_resident_issues_exit_reentry_for_domestic_worker(page: Page, app_env):
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     assert reference in page.inner_text("h2")
 
+    # Print: the visa itself, with both calendars, for the sponsor who applied.
+    page.get_by_role("link", name="View and print the visa").click()
+    page.wait_for_url(re.compile(rf"/transactions/{reference}/visa/?$"))
+    expect(page.get_by_role("heading", level=2, name="Exit/re-entry visa (single)")).to_be_visible()
+    assert_accessible(page)
+    today = today_in_riyadh(SystemClock())
+    expect(page.get_by_test_id("visa-number")).to_have_text(re.compile(r"^5\d{9}$"))
+    expect(page.get_by_test_id("visa-kind")).to_have_text("Exit/re-entry visa (single)")
+    expect(page.get_by_test_id("visa-holder")).to_have_text("Maria Santos")
+    expect(page.get_by_test_id("visa-sponsor")).to_have_text(
+        f"Ahmed Hassan Mahmoud ({demo_ids()['r2']})")
+    expect(page.get_by_test_id("visa-duration")).to_have_text("30 days")
+    expect(page.get_by_test_id("visa-status")).to_have_text("Valid")
+    for key, day in (("issued_on", today), ("leave_before", today + timedelta(days=30)),
+                     ("return_before", today + timedelta(days=30))):
+        gregorian, hijri = _both_calendars(day)
+        expect(page.get_by_test_id(f"visa-{key}")).to_contain_text(gregorian)
+        expect(page.get_by_test_id(f"visa-{key}")).to_contain_text(hijri)
+    # The print button opens the browser's print dialog; the print style shows the visa only.
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.get_by_role("button", name="Print the visa").click()
+    page.wait_for_function("window.__printed === true")
+    page.emulate_media(media="print")
+    expect(page.locator(".visa-document")).to_be_visible()
+    expect(page.get_by_role("button", name="Print the visa")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_hidden()
+    page.emulate_media(media="screen")
+    screenshot(page, "visa-print-en", REVIEW_SHOTS)
+    page.set_viewport_size({"width": 360, "height": 800})
+    _shots(page, "visa-print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name="Back to the transaction").click()
+    page.wait_for_url(re.compile(rf"/transactions/{reference}/?$"))
+    expect(page.get_by_test_id("status")).to_have_text("Approved")
+    _shots(page, "transaction-approved")
+
+    # Nobody else may open it: another account holder is refused, told why, shown nothing.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login/?$"))
+    _sign_in_in_english(page, app_env, "imran", "r4")
+    visit(page, f"/transactions/{reference}/visa")
+    expect(page.get_by_role("alert")).to_have_text(
+        "You cannot open this visa: this request is not among your transactions. "
+        "Only the person who applied for a visa can print it.")
+    expect(page.locator(".visa-document")).to_have_count(0)
+    expect(page.get_by_text("Maria Santos")).to_have_count(0)
+
 
 def test_citizen_renews_passport_with_post_delivery(page: Page, app_env):
     page.set_viewport_size({"width": 360, "height": 800})
     _sign_in_in_english(page, app_env, "turki", "c8")
-    screenshot(page, "dashboard-en-360")
+    _shots(page, "dashboard")
     _open_service(page, "Issue or renew a Saudi passport")
     page.get_by_label("10 years").check()
-    screenshot(page, "wizard-step-en-360")
-    page.get_by_role("button", name="العربية").click()
-    screenshot(page, "wizard-step-ar-360")
-    page.get_by_role("button", name="English").click()
+    _shots(page, "wizard-step")
+    expect(page.get_by_label("10 years")).to_be_checked()  # the language switch lost nothing
     _continue(page)
     page.get_by_label("Delivery by Saudi Post to my national address").check()
     _continue(page)
@@ -100,16 +162,10 @@ def test_citizen_renews_passport_with_post_delivery(page: Page, app_env):
     _continue(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Total"))).to_contain_text("SAR 630")
-    screenshot(page, "check-answers-en-360")
-    page.get_by_role("button", name="العربية").click()
-    screenshot(page, "check-answers-ar-360")
-    page.get_by_role("button", name="English").click()
+    _shots(page, "check-answers")
     page.get_by_role("button", name="Submit the request").click()
     expect(page.get_by_test_id("reference")).to_be_visible()
-    screenshot(page, "confirmation-en-360")
-    page.get_by_role("button", name="العربية").click()
-    screenshot(page, "confirmation-ar-360")
-    page.get_by_role("button", name="English").click()
+    _shots(page, "confirmation")
     reference = _pay_from_confirmation(page, 630)
     expect(page.get_by_test_id("status")).to_have_text("In review")
 
@@ -139,6 +195,18 @@ def test_blocked_request_lists_every_blocker(page: Page, app_env):
     expect(region).to_contain_text("iqama has expired")
     expect(region.get_by_role("listitem")).to_have_count(2)
     expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+    # Each fix is one click away, for the same worker.
+    surya = demo_ids()["r6"]
+    expect(region.get_by_role("link", name="Issue or renew an iqama")).to_have_attribute(
+        "href", f"/services/iqama_renew?for={surya}")
+    region.get_by_role("link", name="Pay traffic fines").click()
+    page.wait_for_url(re.compile(rf"/services/traffic_fines_pay/?\?for={surya}$"))
+    expect(page.get_by_role("heading", level=1, name="Pay traffic fines")).to_be_visible()
+    expect(page.get_by_label("Surya Prasad")).to_be_checked()   # Khalid could pay his own too
+    _continue(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Unpaid traffic fines"))).to_contain_text(
+        "SAR 200")
 
 
 def test_draft_survives_sign_out_and_restart(page: Page, app_env, app_server):
@@ -181,3 +249,11 @@ def test_double_submit_makes_one_request(page: Page, app_env):
     expect(page.get_by_test_id("reference")).to_be_visible()
     visit(page, "/transactions")
     expect(page.get_by_role("row").filter(has_text="Issue or renew an iqama")).to_have_count(1)
+    # The dashboard counts it, with the bill's due date in both calendars (due in 3 days).
+    visit(page, "/dashboard")
+    tile = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name="My transactions", exact=True))
+    gregorian, hijri = _both_calendars(today_in_riyadh(SystemClock()) + timedelta(days=3))
+    expect(tile).to_contain_text("Unpaid bills: 1; the first is due")
+    expect(tile).to_contain_text(gregorian)
+    expect(tile).to_contain_text(hijri)

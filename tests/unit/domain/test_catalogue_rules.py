@@ -608,3 +608,22 @@ def test_stored_blocker_params_are_json(session, people):
     for service in catalogue.SERVICES:
         for found in wizard.precheck(service, ctx_of(session, people["c1"], r1)):
             assert json.loads(json.dumps(found.params)) == found.params
+
+
+def test_a_blocker_links_to_the_service_that_fixes_it_for_the_same_person(session, people):
+    def fixer(applicant: str, beneficiary: str, code: str, **params):
+        ctx = ctx_of(session, people[applicant], people[beneficiary])
+        found = catalogue.fixing_service(wizard.Blocker(code, params), ctx)
+        return found.code if found else None
+
+    # Khalid's worker Surya: unpaid fines and an expired iqama.
+    assert fixer("c4", "r6", "traffic_fines", amount=200) == "traffic_fines_pay"
+    assert fixer("c4", "r6", "iqama_expired", date="-") == "iqama_renew"
+    # A resident's own passport is updated on the iqama; a citizen renews it.
+    assert fixer("r5", "r5", "passport_expires_soon") == "passport_update"
+    assert fixer("c1", "c1", "passport_expired") == "passport_issue"
+    # A resident cannot renew their own iqama online (the sponsor does): no link.
+    assert fixer("r4", "r4", "iqama_expired") is None
+    assert fixer("c4", "r6", "travel_ban") is None
+    assert set(catalogue.FIXED_BY) <= {k.removeprefix("blockers.") for k in EN
+                                       if k.startswith("blockers.")}

@@ -702,3 +702,20 @@ def test_a_persons_requests_newest_first(session, people):
     submit(session, "ahmed", "iqama_renew", people["d1"], {"months": "3"})
     assert [r.id for r in requests.requests_of(session, people["c1"].id)] == [second.id, first.id]
     assert requests.requests_of(session, people["r1"].id) == []   # the worker is not the applicant
+
+
+def test_unpaid_bills_are_the_payable_ones_soonest_due_first(session, people):
+    later = submit(session, "mohammed", "passport_issue", people["c1"], PASSPORT_POST,
+                   now=NOW + timedelta(hours=2))
+    sooner = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
+                    {"visa_kind": "single", "days": "30"})
+    paid = submit(session, "mohammed", "iqama_renew", people["r10"], {"months": "3"})
+    pay(session, paid)
+    submit(session, "ahmed", "iqama_renew", people["d1"], {"months": "3"})  # someone else's
+    bills = requests.unpaid_bills_of(session, people["c1"].id, LATER)
+    assert [b.request_id for b in bills] == [sooner.id, later.id]
+    # A second before the first is due it still counts; at its due time it no longer does.
+    due = NOW + timedelta(days=3)
+    assert len(requests.unpaid_bills_of(session, people["c1"].id, due - timedelta(seconds=1))) == 2
+    assert [b.request_id for b in requests.unpaid_bills_of(session, people["c1"].id, due)] == [
+        later.id]

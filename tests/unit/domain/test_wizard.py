@@ -120,6 +120,23 @@ def test_no_one_applies_for_someone_outside_their_household(session, people):
     assert not wizard.is_household_member(session, people["c1"], people["r3"])
 
 
+def test_a_link_preselects_only_someone_of_ones_own_household(session, people):
+    ctx = ctx_of(session, people["c1"])
+    visa = catalogue.BY_CODE["exit_reentry_issue"]
+    r1 = people["r1"]
+    assert wizard.preselected(visa, ctx, r1.id_number) == r1
+    assert wizard.preselected(visa, ctx, f" {r1.id_number} ") == r1
+    # Another household's worker, an unrelated citizen, the person themself where the service
+    # is not for them, junk: nobody.
+    for value in (people["r3"].id_number, people["c2"].id_number, people["c1"].id_number,
+                  "", "abc", str(r1.id), r1.id_number + "0", "' or 1=1 --"):
+        assert wizard.preselected(visa, ctx, value) is None, value
+    # The minor child is a passport candidate, an adult worker is not.
+    passport = catalogue.BY_CODE["passport_issue"]
+    assert wizard.preselected(passport, ctx, people["c3"].id_number) == people["c3"]
+    assert wizard.preselected(passport, ctx, r1.id_number) is None
+
+
 def test_available_services_per_category(session, people):
     def available(key):
         return codes_of(wizard.available_services(catalogue.SERVICES,
