@@ -37,7 +37,7 @@ def _seed_demo(_args: argparse.Namespace) -> None:
 
     with session_scope() as session:
         counts = load_demo(session, today_in_riyadh(SystemClock()))
-    print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches and "
+    print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches, "
           f"{counts.accounts_added} accounts and {counts.staff_added} staff added")
 
 

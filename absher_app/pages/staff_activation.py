@@ -59,9 +59,11 @@ class StaffActivationState(rx.State):
     async def load(self):
         """A fresh counter for each visit."""
         _who, refusal = await staff_guard(self, staff.ACTIVATE_ACCOUNTS, touch=False)
+        if refusal:
+            return refusal
         self._clear()
         self.error, self.done, self.busy = NO_PROBLEM, NO_PROBLEM, False
-        return refusal
+        return None
 
     @rx.event
     async def find(self, form_data: dict):
