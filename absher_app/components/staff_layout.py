@@ -15,7 +15,7 @@ from absher_app.state.staff_session import StaffSessionState
 
 def role_label(role: rx.Var) -> rx.Component:
     """The staff role's name in the current language."""
-    return rx.match(role, *[(code, t(f"staff.role.{code}")) for code in ROLES], rx.fragment())
+    return rx.match(role, *[(code, t(f"staff.role.{code}")) for code in ROLES], "")
 
 
 def staff_office() -> rx.Component:
