@@ -10,6 +10,7 @@ from absher_app.models import ALL_TABLES
 from absher_app.http_routes import http_app
 from absher_app.pages import (
     account,
+    account_access,
     activation,
     dashboard,
     dev_sms,
@@ -20,11 +21,16 @@ from absher_app.pages import (
     recovery,
     register,
     services,
+    staff_activation,
+    staff_console,
+    staff_login,
+    staff_requests,
     transactions,
     visa,
 )
 from absher_app.state.wizard import WizardState
 from absher_app.state.session import SessionState
+from absher_app.state.staff_session import StaffSessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
@@ -66,10 +72,24 @@ PAGES = (
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
     (routes.ACCOUNT, account.page, AR["account.title"],
-     [SessionState.require_sign_in, account.AccountState.load]),
+     [SessionState.require_sign_in, account.AccountState.load,
+      account_access.RecordAccessState.load]),
     (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
     (routes.FAMILY, family.page, AR["family.title"],
      [SessionState.require_sign_in, family.FamilyState.load]),
+    # The staff back office: every loader checks the staff session and the role again.
+    (routes.STAFF_LOGIN, staff_login.page, AR["staff.login.title"],
+     staff_login.StaffLoginState.reset_form),
+    (routes.STAFF_NOT_ALLOWED, staff_console.not_allowed_page, AR["staff.not_allowed.title"],
+     None),
+    (routes.STAFF, staff_console.home_page, AR["staff.home.title"],
+     StaffSessionState.require_staff),
+    (routes.STAFF_ACTIVATE, staff_activation.page, AR["staff.activate.title"],
+     staff_activation.ON_LOAD),
+    (routes.STAFF_REQUESTS, staff_requests.queue_page, AR["staff.review.title"],
+     staff_requests.QUEUE_ON_LOAD),
+    (routes.STAFF_REQUEST, staff_requests.review_page, AR["staff.review.one_title"],
+     staff_requests.REVIEW_ON_LOAD),
 )
 
 for route, builder, title, on_load in PAGES:

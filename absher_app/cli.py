@@ -37,8 +37,8 @@ def _seed_demo(_args: argparse.Namespace) -> None:
 
     with session_scope() as session:
         counts = load_demo(session, today_in_riyadh(SystemClock()))
-    print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches and "
-          f"{counts.accounts_added} accounts added")
+    print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches, "
+          f"{counts.accounts_added} accounts and {counts.staff_added} staff added")
 
 
 def _registry_import(args: argparse.Namespace) -> None:
@@ -145,6 +145,62 @@ def _jobs_run(_args: argparse.Namespace) -> None:
         raise CliError(f"job{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
 
 
+def _read_new_password() -> tuple[str, str]:
+    """(password, confirmation): asked twice at a terminal; else the first line of standard
+    input (a second line, when given, is the confirmation). Never a command-line argument:
+    those end up in the shell history and the process list."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Password: "), getpass.getpass("Password again: ")
+    lines = sys.stdin.read().splitlines()
+    if not lines or not lines[0]:
+        raise CliError("give the password on standard input (or run the command at a terminal)")
+    return lines[0], lines[1] if len(lines) > 1 else lines[0]
+
+
+def _staff_create(args: argparse.Namespace) -> None:
+    from absher_app.domain.codes import totp_uri
+    from absher_app.domain.staff import create_staff
+    from absher_app.providers.clock import SystemClock
+
+    password, confirm = _read_new_password()
+    with session_scope() as session:
+        member, secret = create_staff(session, args.username, args.role, password=password,
+                                      confirm=confirm, office=args.office,
+                                      now=SystemClock().now())
+        print(f"staff account {member.username} created: {member.role}, "
+              f"office {member.office or 'HQ (headquarters)'}")
+    print("authenticator key (shown once; hand it to the staff member in person):")
+    print(f"  {secret}")
+    print(f"  {totp_uri(secret, f'staff:{member.username}')}")
+    print("sign in at /staff/login; the first code from the app confirms the enrolment")
+
+
+def _staff_unlock(args: argparse.Namespace) -> None:
+    from absher_app.domain.staff import unlock
+    from absher_app.providers.clock import SystemClock
+
+    with session_scope() as session:
+        member = unlock(session, args.username, now=SystemClock().now())
+        print(f"staff account {member.username} unlocked")
+
+
+def _staff_code(args: argparse.Namespace) -> None:
+    from absher_app.domain.staff import current_code, find_staff
+    from absher_app.providers.clock import SystemClock
+    from absher_app.settings import get_settings
+
+    # A stand-in for the authenticator app, for demos and tests: never in production.
+    if get_settings().environment == "production":
+        raise CliError("staff code is not available in production; use the authenticator app")
+    with session_scope() as session:
+        member = find_staff(session, args.username)
+        if member is None:
+            raise CliError(f"{args.username}: no such staff account")
+        print(current_code(member, SystemClock().now()))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -195,6 +251,25 @@ def build_parser() -> argparse.ArgumentParser:
                                                                           required=True)
     jobs.add_parser("run", help="run every idempotent job once (expire unpaid bills, send "
                                "expiry reminders)").set_defaults(func=_jobs_run)
+
+    from absher_app.domain.staff import ROLES
+
+    staff = groups.add_parser("staff", help="directorate staff accounts").add_subparsers(
+        dest="cmd", required=True)
+    create = staff.add_parser("create", help="create a staff account (password from the "
+                                             "prompt or standard input; prints its "
+                                             "authenticator key once)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--office", help="branch code (e.g. RUH-01); default: headquarters")
+    create.set_defaults(func=_staff_create)
+    unlock = staff.add_parser("unlock", help="lift the lock after repeated wrong passwords")
+    unlock.add_argument("username")
+    unlock.set_defaults(func=_staff_unlock)
+    code = staff.add_parser("code", help="print a staff account's current authenticator code "
+                                         "(demo and test only; refused in production)")
+    code.add_argument("username")
+    code.set_defaults(func=_staff_code)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -15,10 +15,11 @@ from starlette.routing import Route
 
 from absher_app import routes
 from absher_app.db import session_scope
-from absher_app.domain import accounts
+from absher_app.domain import accounts, staff
 from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
 from absher_app.state.session import SESSION_COOKIE
+from absher_app.state.staff_session import STAFF_SESSION_COOKIE
 
 CLOCK = SystemClock()
 
@@ -40,11 +41,47 @@ async def establish_session(request: Request) -> RedirectResponse:
     if token is None:
         return RedirectResponse(routes.LOGIN, status_code=303)
     response = RedirectResponse(routes.DASHBOARD, status_code=303)
+    _set_session_cookie(response, SESSION_COOKIE, token)
+    return response
+
+
+def _set_session_cookie(response: RedirectResponse, name: str, token: str) -> None:
+    # Path "/": the websocket handshake (/_event) must carry it to the server.
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", path="/",
+        name, token, httponly=True, samesite="strict", path="/",
         secure=get_settings().public_url.startswith("https://"),
         max_age=int(accounts.SESSION_MAX.total_seconds()),
     )
+
+
+async def establish_staff_session(request: Request) -> RedirectResponse:
+    """The staff sign-in's ticket for a staff session cookie (its own, beside a citizen's)."""
+    ticket = request.query_params.get("ticket", "")[:100]
+
+    def _redeem() -> str | None:
+        with session_scope() as session:
+            return staff.redeem_ticket(session, ticket, now=CLOCK.now(), device=_device(request))
+
+    token = await run_in_threadpool(_redeem) if ticket else None
+    if token is None:
+        return RedirectResponse(routes.STAFF_LOGIN, status_code=303)
+    response = RedirectResponse(routes.STAFF, status_code=303)
+    _set_session_cookie(response, STAFF_SESSION_COOKIE, token)
+    return response
+
+
+async def staff_signed_out(request: Request) -> RedirectResponse:
+    """End the staff session named by the cookie (if still live) and clear the cookie."""
+    token = request.cookies.get(STAFF_SESSION_COOKIE)
+
+    def _end() -> None:
+        with session_scope() as session:
+            staff.end_session(session, token, now=CLOCK.now())
+
+    if token:
+        await run_in_threadpool(_end)
+    response = RedirectResponse(routes.STAFF_LOGIN, status_code=303)
+    response.delete_cookie(STAFF_SESSION_COOKIE, path="/")
     return response
 
 
@@ -72,4 +109,6 @@ def http_app() -> Starlette:
         Route("/health", reflex_health, methods=["GET"]),
         Route(routes.AUTH_SESSION, establish_session, methods=["GET"]),
         Route(routes.AUTH_SIGNED_OUT, signed_out, methods=["GET"]),
+        Route(routes.AUTH_STAFF_SESSION, establish_staff_session, methods=["GET"]),
+        Route(routes.AUTH_STAFF_SIGNED_OUT, staff_signed_out, methods=["GET"]),
     ])

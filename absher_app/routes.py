@@ -26,6 +26,15 @@ INQUIRIES = "/inquiries"
 FAMILY = "/family"
 NOTIFICATIONS = "/notifications"
 CALENDAR = "/calendar.ics"
+# The directorate's back office (staff only; its own sign-in and session cookie).
+STAFF = "/staff"
+STAFF_LOGIN = "/staff/login"
+STAFF_NOT_ALLOWED = "/staff/not-allowed"
+STAFF_ACTIVATE = "/staff/activate"
+STAFF_REQUESTS = "/staff/requests"
+STAFF_REQUEST = "/staff/requests/[reference]"
+AUTH_STAFF_SESSION = "/auth/staff-session"
+AUTH_STAFF_SIGNED_OUT = "/auth/staff-signed-out"
 
 
 def service_path(code: str, for_member: str = "") -> str:
@@ -57,3 +66,8 @@ def signed_out_because(reason: str) -> str:
 def login_notice(reason: str) -> str:
     """/login showing why the session ended."""
     return f"{LOGIN}?reason={reason}" if reason in SIGN_OUT_REASONS else LOGIN
+
+
+def staff_request_path(reference: str) -> str:
+    """One request in the staff review queue."""
+    return f"{STAFF_REQUESTS}/{reference}"

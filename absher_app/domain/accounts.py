@@ -208,11 +208,25 @@ def find_account(session: Session, login: str) -> Account | None:
     return session.exec(select(Account).where(Account.username == login.lower())).first()
 
 
-def _lock_for(session: Session, account: Account, now: datetime) -> timedelta:
-    """Each lock since the last good sign-in doubles the next: 1, 2, 4, 8, then 10 minutes."""
+def lock_after_failure(*, failures_in_window: int, consecutive_failures: int,
+                       locks_since_success: int) -> tuple[bool, timedelta | None]:
+    """After a wrong password: (locked until a password reset, length of a temporary lock).
+
+    Every 5th failure within a minute locks for 1, 2, 4, 8, then 10 minutes (each lock since
+    the last good sign-in doubles the next); 100 failures in a row lock until a reset. Shared
+    by citizens' and staff accounts, which count their failures in their own audit tables.
+    """
+    if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+        return True, None
+    if (failures_in_window >= PASSWORD_FAILURES_PER_WINDOW
+            and failures_in_window % PASSWORD_FAILURES_PER_WINDOW == 0):
+        return False, min(FIRST_LOCK * (2 ** locks_since_success), MAX_LOCK)
+    return False, None
+
+
+def _locks_since_ok(session: Session, account: Account) -> int:
     last_ok = audit.last_time(session, "login_ok", account_id=account.id) or audit.BEGINNING
-    locks = audit.count_since(session, "account_locked", last_ok, account_id=account.id)
-    return min(FIRST_LOCK * (2 ** locks), MAX_LOCK)
+    return audit.count_since(session, "account_locked", last_ok, account_id=account.id)
 
 
 def _consecutive_failures(session: Session, account: Account) -> int:
@@ -252,12 +266,16 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
         session.flush()
         failures = audit.count_since(session, "login_failed",
                                      audit.window(now, PASSWORD_WINDOW_S), account_id=account.id)
-        if _consecutive_failures(session, account) >= MAX_CONSECUTIVE_FAILURES:
+        until_reset, lock = lock_after_failure(
+            failures_in_window=failures,
+            consecutive_failures=_consecutive_failures(session, account),
+            locks_since_success=_locks_since_ok(session, account))
+        if until_reset:
             account.status = "locked"
             audit.record(session, "account_locked", person_id=account.person_id,
                          account_id=account.id, detail="until reset", now=now)
-        elif failures >= PASSWORD_FAILURES_PER_WINDOW and failures % PASSWORD_FAILURES_PER_WINDOW == 0:
-            account.locked_until = now + _lock_for(session, account, now)
+        elif lock is not None:
+            account.locked_until = now + lock
             audit.record(session, "account_locked", person_id=account.person_id,
                          account_id=account.id, now=now)
         session.add(account)

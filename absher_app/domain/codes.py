@@ -128,8 +128,15 @@ def failure_lock_seconds(session: Session, person_id: int, now: datetime) -> int
     recorded while locked, so trying again does not extend the lock.
     """
     window = timedelta(seconds=FAILURE_WINDOW_S)
-    times = sorted(audit.recent(session, "code_failed", now - LOCK - window,
-                                person_id=person_id, limit=100))
+    return lock_seconds_after(audit.recent(session, "code_failed", now - LOCK - window,
+                                           person_id=person_id, limit=100), now)
+
+
+def lock_seconds_after(failure_times: list[datetime], now: datetime) -> int:
+    """Seconds code entry stays locked given the times of recent wrong codes (0 = not locked):
+    the rule of `failure_lock_seconds`, for any audit table (staff count theirs apart)."""
+    window = timedelta(seconds=FAILURE_WINDOW_S)
+    times = sorted(failure_times)
     until: datetime | None = None
     for last in range(MAX_FAILURES - 1, len(times)):
         if times[last] - times[last - MAX_FAILURES + 1] < window:

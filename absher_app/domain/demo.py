@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from absher_app.domain.identity import luhn_check_digit
 from absher_app.domain.registry import parse_person
 from absher_app.domain.passwords import hash_password
-from absher_app.models import Account, Branch, Person
+from absher_app.domain.staff import create_staff
+from absher_app.models import Account, Branch, Person, StaffMember
 
 
 def demo_id(first_digit: str, serial: int) -> str:
@@ -129,6 +130,17 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
 ]
 
 
+# Demo staff, one per role, all with DEMO_PASSWORD: (username, role, office, authenticator
+# key). The keys are published in the README so a tester can add them to an app (or run
+# `absher staff code USERNAME`): they are for the demo only, like the password.
+DEMO_STAFF: list[tuple[str, str, str | None, str]] = [
+    ("clerk", "activation_clerk", "RUH-01", "DEMOCLERKABSHERPASSPORTSTOTPKEYA"),
+    ("officer", "passports_officer", None, "DEMOOFFICERABSHERPASSPORTSTOTPKY"),
+    ("manager", "branch_manager", "RUH-01", "DEMOMANAGERABSHERPASSPORTSTOTPKY"),
+    ("admin", "admin", None, "DEMOADMINABSHERPASSPORTSTOTPKEYA"),
+]
+
+
 @dataclasses.dataclass(frozen=True)
 class DemoCounts:
     """What loading the demo added."""
@@ -136,6 +148,7 @@ class DemoCounts:
     persons_added: int
     branches_added: int
     accounts_added: int = 0
+    staff_added: int = 0
 
 
 def demo_ids() -> dict[str, str]:
@@ -201,9 +214,23 @@ def load_demo(session: Session, today: date) -> DemoCounts:
                                slot_capacity=capacity))
             branches_added += 1
     session.flush()
-    accounts_added = _load_demo_accounts(session, now=datetime.combine(today, time(8), UTC))
+    now = datetime.combine(today, time(8), UTC)
+    accounts_added = _load_demo_accounts(session, now=now)
     return DemoCounts(persons_added=persons_added, branches_added=branches_added,
-                      accounts_added=accounts_added)
+                      accounts_added=accounts_added,
+                      staff_added=_load_demo_staff(session, now=now))
+
+
+def _load_demo_staff(session: Session, now: datetime) -> int:
+    have = set(session.exec(select(StaffMember.username)).all())
+    added = 0
+    for username, role, office, secret in DEMO_STAFF:
+        if username not in have:
+            create_staff(session, username, role, password=DEMO_PASSWORD, confirm=DEMO_PASSWORD,
+                         office=office, now=now, totp_secret=secret)
+            added += 1
+    session.flush()
+    return added
 
 
 def _load_demo_accounts(session: Session, now: datetime) -> int:

@@ -20,13 +20,22 @@ from absher_app.models.services import (
     WizardDraft,
 )
 from absher_app.models.sms import SmsMessage
+from absher_app.models.staff import (
+    RecordAccess,
+    StaffEvent,
+    StaffMember,
+    StaffSession,
+    StaffSignInTicket,
+)
 
 ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
               SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
-              Visa, Delivery, Notification)
+              Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
+              StaffEvent, RecordAccess)
 
 __all__ = [
     "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Bill", "Branch", "Delivery",
     "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
     "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
+    "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",
 ]

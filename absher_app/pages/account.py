@@ -40,6 +40,7 @@ from absher_app.domain.identity import CATEGORIES, mask_mobile
 from absher_app.domain.passwords import strength
 from absher_app.i18n import LANGUAGES, translate
 from absher_app.models import Account
+from absher_app.pages.account_access import access_section
 from absher_app.pages.register import strength_meter
 from absher_app.providers.clock import RIYADH, SystemClock
 from absher_app.providers.sms import get_sms_sender
@@ -600,6 +601,7 @@ SECTIONS = (
     ("profile", "account.profile.title"), ("language", "account.language.title"),
     ("password", "account.password.title"), ("mobile", "account.mobile.title"),
     ("authenticator", "account.totp.title"), ("history", "account.history.title"),
+    ("record-access", "access.title"),
     ("sessions", "account.sessions.title"), ("not-me", "account.not_me.title"),
     ("my-data", "account.data.title"), ("close", "account.close.title"),
 )
@@ -999,6 +1001,7 @@ def page() -> rx.Component:
                 _mobile(),
                 _authenticator(),
                 _history(),
+                access_section(),
                 _sessions(),
                 _not_me(),
                 _my_data(),

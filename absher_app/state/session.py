@@ -39,8 +39,9 @@ class SignedIn:
     ends_for: str = "idle"
 
 
-def session_token(state: rx.State) -> str | None:
-    """The session cookie sent with this browser's websocket handshake."""
+def session_token(state: rx.State, cookie_name: str = SESSION_COOKIE) -> str | None:
+    """The session cookie (the citizen's by default) sent with this browser's websocket
+    handshake."""
     raw = state.router.headers.raw_headers.get("cookie", "") if state.router else ""
     if not raw:
         return None
@@ -49,7 +50,7 @@ def session_token(state: rx.State) -> str | None:
         cookie.load(raw)
     except Exception:  # noqa: BLE001 - a malformed header is no session
         return None
-    morsel = cookie.get(SESSION_COOKIE)
+    morsel = cookie.get(cookie_name)
     return morsel.value if morsel else None
 
 
