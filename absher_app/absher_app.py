@@ -7,16 +7,18 @@ import reflex as rx
 from absher_app import jobs, routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
-from absher_app.http_routes import http_app
+from absher_app.http_routes import guard_uploads, http_app
 from absher_app.pages import (
     account,
     activation,
+    appointments,
     dashboard,
     dev_sms,
     family,
     home,
     inquiries,
     login,
+    messages,
     recovery,
     register,
     services,
@@ -33,10 +35,10 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/messages.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
-    api_transformer=http_app(),
+    api_transformer=[http_app(), guard_uploads],
 )
 
 # (route, page builder, title, on_load)
@@ -67,6 +69,20 @@ PAGES = (
     (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
     (routes.FAMILY, family.page, AR["family.title"],
      [SessionState.require_sign_in, family.FamilyState.load]),
+    (routes.GENERAL_SERVICES, messages.general_page, AR["general.title"],
+     SessionState.require_sign_in),
+    (routes.MESSAGES, messages.list_page, AR["messages.title"],
+     [SessionState.require_sign_in, messages.MessagesState.load]),
+    (routes.MESSAGE_NEW, messages.compose_page, AR["messages.new_title"],
+     [SessionState.require_sign_in, messages.ComposeState.load]),
+    (routes.MESSAGE, messages.thread_page, AR["messages.title"],
+     [SessionState.require_sign_in, messages.ThreadState.load]),
+    (routes.APPOINTMENTS, appointments.list_page, AR["appointments.title"],
+     [SessionState.require_sign_in, appointments.AppointmentsState.load]),
+    (routes.APPOINTMENT_BOOK, appointments.book_page, AR["appointments.book_title"],
+     [SessionState.require_sign_in, appointments.BookingState.load]),
+    (routes.APPOINTMENT, appointments.slip_page, AR["appointments.title"],
+     [SessionState.require_sign_in, appointments.SlipState.load]),
 )
 
 for route, builder, title, on_load in PAGES:

@@ -22,6 +22,17 @@ PAY = "/pay"
 INQUIRIES = "/inquiries"
 FAMILY = "/family"
 NOTIFICATIONS = "/notifications"
+GENERAL_SERVICES = "/general-services"
+MESSAGES = "/messages"
+MESSAGE_NEW = "/messages/new"
+MESSAGE = "/messages/[reference]"
+APPOINTMENTS = "/appointments"
+APPOINTMENT_BOOK = "/appointments/book"
+APPOINTMENT = "/appointments/[reference]"
+# A message's PDF: a plain HTTP endpoint that checks the session and ownership (never static).
+ATTACHMENT = "/files/attachments/{attachment_id:int}"
+# Reflex's own upload endpoint (rx.upload posts files here).
+REFLEX_UPLOAD = "/_upload"
 CALENDAR = "/calendar.ics"
 
 
@@ -33,6 +44,32 @@ def service_path(code: str) -> str:
 def transaction_path(reference: str) -> str:
     """One request's page (status, timeline, bill, delivery)."""
     return f"{TRANSACTIONS}/{reference}"
+
+
+def message_path(reference: str) -> str:
+    """One message's thread."""
+    return f"{MESSAGES}/{reference}"
+
+
+def attachment_path(attachment_id: int) -> str:
+    """The download of a message's attachment."""
+    return f"/files/attachments/{attachment_id}"
+
+
+def appointment_path(reference: str) -> str:
+    """One appointment's slip."""
+    return f"{APPOINTMENTS}/{reference}"
+
+
+def booking_path(*, message: str = "", reschedule: str = "", service: str = "",
+                 branch: str = "") -> str:
+    """The booking flow, prefilled (a message's reference carried into it, an appointment to
+    move, a service or branch to start from)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in (("message", message), ("reschedule", reschedule),
+                                         ("service", service), ("branch", branch)) if v})
+    return f"{APPOINTMENT_BOOK}?{query}" if query else APPOINTMENT_BOOK
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

@@ -12,9 +12,10 @@ from absher_app import routes
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import catalogue, notify, requests, wizard
+from absher_app.domain import appointments, catalogue, messages, notify, requests, wizard
 from absher_app.i18n import translate
 from absher_app.models import Account, Person
+from absher_app.pages.appointments import day_label
 from absher_app.pages.transactions import TransactionRow, transaction_row, transactions_table
 from absher_app.providers.clock import RIYADH, today_in_riyadh
 from absher_app.state.language import is_english, t
@@ -35,6 +36,9 @@ class Overview:
     open_transactions: int
     family: int
     unread: int
+    open_messages: int
+    next_appointment_ar: str
+    next_appointment_en: str
     drafts: list[DraftLink]
     recent: list[TransactionRow]
     notifications: list[TextView]
@@ -47,6 +51,7 @@ def overview(account_id: int) -> Overview:
         ctx = wizard.Context(session=session, today=today_in_riyadh(CLOCK), now=CLOCK.now(),
                              applicant=person)
         mine = requests.requests_of(session, person.id)
+        upcoming = appointments.next_appointment(session, person.id, CLOCK.now())
         drafts = []
         for draft in wizard.drafts_of(session, account):
             service = catalogue.service(draft.service_code)
@@ -59,6 +64,9 @@ def overview(account_id: int) -> Overview:
             open_transactions=sum(1 for r in mine if r.status in requests.OPEN_STATUSES),
             family=len(wizard.sponsored_by(session, person)),
             unread=notify.unread_count(session, person.id),
+            open_messages=messages.open_count(session, person.id),
+            next_appointment_ar=day_label(upcoming.day, "ar") if upcoming else "",
+            next_appointment_en=day_label(upcoming.day, "en") if upcoming else "",
             drafts=drafts,
             recent=[transaction_row(session, r) for r in mine[:5]],
             notifications=[TextView(n.text_ar, n.text_en,
@@ -80,6 +88,9 @@ class DashboardState(rx.State):
     open_transactions: int = 0
     family: int = 0
     unread: int = 0
+    open_messages: int = 0
+    next_appointment_ar: str = ""
+    next_appointment_en: str = ""
     drafts: list[DraftLink] = []
     recent: list[TransactionRow] = []
     notifications: list[TextView] = []
@@ -131,8 +142,13 @@ def page() -> rx.Component:
             tile("tiles.account", routes.ACCOUNT, t("dashboard.account_link")),
             tile("tiles.general", None, t("tiles.coming")),
             tile("tiles.delegations", None, t("tiles.coming")),
-            tile("tiles.messages", None, t("tiles.coming")),
-            tile("tiles.appointments", None, t("tiles.coming")),
+            tile("tiles.messages", routes.MESSAGES,
+                 _count("tiles.messages_count", s.open_messages)),
+            tile("tiles.appointments", routes.APPOINTMENTS, rx.cond(
+                s.next_appointment_ar != "",
+                t_with("tiles.appointments_next", {"date": s.next_appointment_ar},
+                       {"date": s.next_appointment_en}),
+                t("tiles.appointments_none"))),
             class_name="tile-grid dashboard-tiles",
         ),
         rx.cond(s.drafts.length() > 0, rx.el.section(
