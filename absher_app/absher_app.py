@@ -7,17 +7,19 @@ import reflex as rx
 from absher_app import jobs, routes
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
-from absher_app.http_routes import http_app
+from absher_app.http_routes import guard_uploads, http_app
 from absher_app.pages import (
     account,
     account_access,
     activation,
+    appointments,
     dashboard,
     dev_sms,
     family,
     home,
     inquiries,
     login,
+    messages,
     recovery,
     register,
     services,
@@ -40,10 +42,11 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css",
+                 "/messages.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
-    api_transformer=http_app(),
+    api_transformer=[http_app(), guard_uploads],
 )
 
 # (route, page builder, title, on_load)
@@ -90,6 +93,20 @@ PAGES = (
      staff_requests.QUEUE_ON_LOAD),
     (routes.STAFF_REQUEST, staff_requests.review_page, AR["staff.review.one_title"],
      staff_requests.REVIEW_ON_LOAD),
+    (routes.GENERAL_SERVICES, messages.general_page, AR["general.title"],
+     SessionState.require_sign_in),
+    (routes.MESSAGES, messages.list_page, AR["messages.title"],
+     [SessionState.require_sign_in, messages.MessagesState.load]),
+    (routes.MESSAGE_NEW, messages.compose_page, AR["messages.new_title"],
+     [SessionState.require_sign_in, messages.ComposeState.load]),
+    (routes.MESSAGE, messages.thread_page, AR["messages.title"],
+     [SessionState.require_sign_in, messages.ThreadState.load]),
+    (routes.APPOINTMENTS, appointments.list_page, AR["appointments.title"],
+     [SessionState.require_sign_in, appointments.AppointmentsState.load]),
+    (routes.APPOINTMENT_BOOK, appointments.book_page, AR["appointments.book_title"],
+     [SessionState.require_sign_in, appointments.BookingState.load]),
+    (routes.APPOINTMENT, appointments.slip_page, AR["appointments.title"],
+     [SessionState.require_sign_in, appointments.SlipState.load]),
 )
 
 for route, builder, title, on_load in PAGES:

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from absher_app.db import session_scope
@@ -199,6 +200,150 @@ def _staff_code(args: argparse.Namespace) -> None:
         if member is None:
             raise CliError(f"{args.username}: no such staff account")
         print(current_code(member, SystemClock().now()))
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"{value!r} is not a date like 2026-05-31") from exc
+
+
+def _message_line(message) -> str:
+    flags = " needs-visit" if message.needs_visit else ""
+    return (f"{message.reference}  {message.status:<9}  {message.sector}/{message.topic}  "
+            f"{message.updated_at:%Y-%m-%d %H:%M}{flags}  {message.subject}")
+
+
+def _messages_list(args: argparse.Namespace) -> None:
+    from absher_app.domain import messages
+
+    with session_scope() as session:
+        rows = messages.inbox(session, sector=args.sector, topic=args.service,
+                              status=args.status)
+        if args.json:
+            print(json.dumps([{
+                "reference": m.reference, "status": m.status, "sector": m.sector,
+                "service": m.topic, "subject": m.subject, "needs_visit": m.needs_visit,
+                "updated_at": m.updated_at.isoformat()} for m in rows],
+                ensure_ascii=False, indent=2))
+            return
+        if not rows:
+            print("no messages match")
+        for message in rows:
+            print(_message_line(message))
+
+
+def _messages_show(args: argparse.Namespace) -> None:
+    from absher_app.domain import messages
+
+    with session_scope() as session:
+        message = messages.find(session, args.reference)
+        if message is None:
+            raise CliError(f"{args.reference}: no such message")
+        print(_message_line(message))
+        for post in messages.thread(session, message.id):
+            who = "staff" + (f" ({post.staff_label})" if post.staff_label else "") \
+                if post.author == "staff" else "person"
+            print(f"--- {post.created_at:%Y-%m-%d %H:%M} {who}")
+            print(post.body)
+        if attachment := messages.attachment_of(session, message.id):
+            print(f"--- attachment: {attachment.original_name} ({attachment.size_bytes} bytes, "
+                  f"{messages.attachment_file(attachment)})")
+
+
+def _messages_act(args: argparse.Namespace) -> None:
+    from absher_app.domain import messages
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.sms import get_sms_sender
+
+    now = SystemClock().now()
+    with session_scope() as session:
+        if args.cmd == "review":
+            message = messages.start_review(session, args.reference, now=now)
+        elif args.cmd == "answer":
+            message = messages.answer(session, args.reference, args.text,
+                                      needs_visit=args.needs_visit, staff_label=args.staff or "",
+                                      now=now, sms=get_sms_sender())
+        elif args.cmd == "needs-visit":
+            message = messages.mark_needs_visit(session, args.reference, now=now,
+                                                sms=get_sms_sender())
+        else:
+            message = messages.close(session, args.reference, now=now, sms=get_sms_sender())
+        print(f"message {message.reference} is now {message.status}"
+              + (" (needs a visit)" if message.needs_visit else ""))
+
+
+def _branches_list(_args: argparse.Namespace) -> None:
+    from sqlmodel import select
+
+    from absher_app.models import Branch
+
+    with session_scope() as session:
+        for branch in session.exec(select(Branch).order_by(Branch.code)).all():
+            print(f"{branch.code:<8} {branch.city:<10} {branch.slot_capacity:>3} per slot  "
+                  f"{branch.name_en}")
+
+
+def _branches_day(args: argparse.Namespace) -> None:
+    from absher_app.domain import appointments
+
+    day = _parse_day(args.date)
+    with session_scope() as session:
+        branch = appointments.find_branch(session, args.branch)
+        booked = appointments.branch_appointments(session, branch.code, day)
+        for slot in appointments.day_slots(session, branch, day):
+            state = "closed" if slot.closed else f"{slot.booked}/{slot.capacity} booked"
+            print(f"{slot.start}  {state}")
+            for appointment in (a for a in booked if a.start == slot.start):
+                print(f"         {appointment.reference} {appointment.status} "
+                      f"{appointment.sector}/{appointment.topic}")
+
+
+def _branches_capacity(args: argparse.Namespace) -> None:
+    from absher_app.domain import appointments
+    from absher_app.providers.clock import SystemClock
+
+    day = _parse_day(args.date) if args.date else None
+    if args.time and day is None:
+        raise CliError("--time needs --date")
+    with session_scope() as session:
+        change = appointments.set_capacity(session, args.branch, args.places,
+                                           now=SystemClock().now(), day=day, start=args.time)
+    where = f"{args.date} {args.time}" if args.time else args.date or "every day from today"
+    print(f"{args.branch.upper()}: {args.places} places per slot for {where} "
+          f"({change.changed} slots changed)")
+    for slot in change.kept_higher:
+        print(f"kept higher (already booked beyond it): {slot}")
+
+
+def _branches_close_day(args: argparse.Namespace) -> None:
+    from absher_app.domain import appointments
+    from absher_app.providers.clock import SystemClock
+    from absher_app.providers.sms import get_sms_sender
+
+    with session_scope() as session:
+        affected = appointments.close_day(session, args.branch, _parse_day(args.date),
+                                          args.reason, now=SystemClock().now(),
+                                          sms=get_sms_sender())
+        print(f"{args.branch.upper()} closed on {args.date}: {len(affected)} appointment"
+              f"{'' if len(affected) == 1 else 's'} cancelled and their people told")
+
+
+def _branches_reopen_day(args: argparse.Namespace) -> None:
+    from absher_app.domain import appointments
+
+    with session_scope() as session:
+        if not appointments.reopen_day(session, args.branch, _parse_day(args.date)):
+            raise CliError(f"{args.branch.upper()} is not closed on {args.date}")
+    print(f"{args.branch.upper()} receives again on {args.date}")
+
+
+def _appointments_check_in(args: argparse.Namespace) -> None:
+    from absher_app.domain import appointments
+    from absher_app.providers.clock import SystemClock
+
+    with session_scope() as session:
+        appointment = appointments.check_in(session, args.scanned, now=SystemClock().now())
+        print(f"appointment {appointment.reference} checked in ({appointment.start})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,6 +415,63 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(demo and test only; refused in production)")
     code.add_argument("username")
     code.set_defaults(func=_staff_code)
+    msg = groups.add_parser("messages", help="messages and requests (staff side)")
+    msg = msg.add_subparsers(dest="cmd", required=True)
+    listing = msg.add_parser("list", help="the inbox, oldest waiting first")
+    listing.add_argument("--sector")
+    listing.add_argument("--service")
+    listing.add_argument("--status", choices=["sent", "in_review", "answered", "closed"])
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=_messages_list)
+    show = msg.add_parser("show", help="a message with its whole thread")
+    show.add_argument("reference")
+    show.set_defaults(func=_messages_show)
+    review = msg.add_parser("review", help="take a sent message up (in review)")
+    review.add_argument("reference")
+    review.set_defaults(func=_messages_act)
+    answer = msg.add_parser("answer", help="answer a message; the person is told by SMS")
+    answer.add_argument("reference")
+    answer.add_argument("--text", required=True)
+    answer.add_argument("--needs-visit", action="store_true",
+                        help="the matter needs a visit: offer the person an appointment")
+    answer.add_argument("--staff", help="who answers (shown to staff, not to the person)")
+    answer.set_defaults(func=_messages_act)
+    visit = msg.add_parser("needs-visit", help="mark a message as needing a branch visit")
+    visit.add_argument("reference")
+    visit.set_defaults(func=_messages_act)
+    close = msg.add_parser("close", help="close a message")
+    close.add_argument("reference")
+    close.set_defaults(func=_messages_act)
+
+    branches = groups.add_parser("branches", help="branches (branch manager)").add_subparsers(
+        dest="cmd", required=True)
+    branches.add_parser("list", help="every branch").set_defaults(func=_branches_list)
+    day = branches.add_parser("day", help="a day's slots and appointments at a branch")
+    day.add_argument("branch")
+    day.add_argument("date")
+    day.set_defaults(func=_branches_day)
+    capacity = branches.add_parser("capacity", help="places per slot (default, a day, a slot)")
+    capacity.add_argument("branch")
+    capacity.add_argument("places", type=int)
+    capacity.add_argument("--date", help="only this day (YYYY-MM-DD)")
+    capacity.add_argument("--time", help="only this slot (HH:MM), with --date")
+    capacity.set_defaults(func=_branches_capacity)
+    close_day = branches.add_parser("close-day", help="close a branch for a day; booked "
+                                                     "people are told and offered another slot")
+    close_day.add_argument("branch")
+    close_day.add_argument("date")
+    close_day.add_argument("--reason", required=True)
+    close_day.set_defaults(func=_branches_close_day)
+    reopen = branches.add_parser("reopen-day", help="undo closing a day")
+    reopen.add_argument("branch")
+    reopen.add_argument("date")
+    reopen.set_defaults(func=_branches_reopen_day)
+
+    appts = groups.add_parser("appointments", help="appointments").add_subparsers(
+        dest="cmd", required=True)
+    checkin = appts.add_parser("check-in", help="check a person in by their slip's QR text")
+    checkin.add_argument("scanned")
+    checkin.set_defaults(func=_appointments_check_in)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -10,12 +10,13 @@ from reflex.app import health as reflex_health
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from absher_app import routes
 from absher_app.db import session_scope
-from absher_app.domain import accounts, staff
+from absher_app.domain import accounts, messages, staff
 from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
 from absher_app.state.session import SESSION_COOKIE
@@ -102,6 +103,69 @@ async def signed_out(request: Request) -> RedirectResponse:
     return response
 
 
+async def download_attachment(request: Request) -> Response:
+    """A message's PDF, to the person whose message it is; 404 alike for "not yours", "no such
+    file" and "not signed in" (nothing tells one from the other)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    attachment_id = request.path_params["attachment_id"]
+
+    def _find():
+        with session_scope() as session:
+            found = accounts.resolve_session(session, token, now=CLOCK.now(), touch=False)
+            if found is None:
+                return None
+            account, _row = found
+            return messages.attachment_for_person(session, attachment_id, account.person_id)
+
+    attachment = await run_in_threadpool(_find) if token else None
+    path = messages.attachment_file(attachment) if attachment else None
+    if path is None or not path.is_file():
+        return PlainTextResponse("Not found", status_code=404)
+    return FileResponse(path, media_type="application/pdf", filename=attachment.original_name,
+                        content_disposition_type="attachment",
+                        headers={"X-Content-Type-Options": "nosniff",
+                                 "Cache-Control": "private, no-store",
+                                 "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+# The largest upload request the server reads: the browser's own bar (10 MB) plus room for the
+# multipart envelope. The attachment rule (5 MB) is checked on the file itself, after this.
+UPLOAD_REQUEST_MAX_BYTES = 10 * 1024 * 1024 + 64 * 1024
+
+
+def guard_uploads(app: ASGIApp) -> ASGIApp:
+    """Wrap the backend: refuse upload requests larger than UPLOAD_REQUEST_MAX_BYTES (by their
+    Content-Length, and by counting when a body runs past it), and never serve Reflex's upload
+    directory: attachments live in the data directory and leave only through
+    `download_attachment`."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(routes.REFLEX_UPLOAD):
+            await app(scope, receive, send)
+            return
+        if scope["method"] != "POST":
+            await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if not length.isdigit() or int(length) > UPLOAD_REQUEST_MAX_BYTES:
+            await PlainTextResponse("Payload too large", status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > UPLOAD_REQUEST_MAX_BYTES:  # a body longer than it said it was
+                raise ValueError("upload body exceeds its limit")
+            return message
+
+        await app(scope, counted, send)
+
+    return guarded
+
+
 def http_app() -> Starlette:
     """The endpoints, mounted in front of the Reflex app."""
     return Starlette(routes=[
@@ -111,4 +175,5 @@ def http_app() -> Starlette:
         Route(routes.AUTH_SIGNED_OUT, signed_out, methods=["GET"]),
         Route(routes.AUTH_STAFF_SESSION, establish_staff_session, methods=["GET"]),
         Route(routes.AUTH_STAFF_SIGNED_OUT, staff_signed_out, methods=["GET"]),
+        Route(routes.ATTACHMENT, download_attachment, methods=["GET"]),
     ])

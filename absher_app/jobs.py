@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from absher_app.db import session_scope
-from absher_app.domain import household, requests
+from absher_app.domain import household, messages, requests
 from absher_app.providers.clock import RIYADH, Clock, SystemClock
 from absher_app.providers.sms import SmsSender, get_sms_sender
 from absher_app.settings import get_settings
@@ -59,9 +59,16 @@ def send_reminders(session: Session, now: datetime, sms: SmsSender) -> JobReport
                      "(in-app and SMS)")
 
 
+def purge_pending_attachments(session: Session, now: datetime, _sms: SmsSender) -> JobReport:
+    purged = messages.purge_pending(session, now)
+    return JobReport("purge-attachments", purged,
+                     f"{purged} attachment{'' if purged == 1 else 's'} never sent deleted")
+
+
 Job = Callable[[Session, datetime, SmsSender], JobReport]
 JOBS: tuple[tuple[str, Job], ...] = (("expire-unpaid", expire_unpaid),
-                                     ("reminders", send_reminders))
+                                     ("reminders", send_reminders),
+                                     ("purge-attachments", purge_pending_attachments))
 
 
 def run_all(*, clock: Clock | None = None, sms: SmsSender | None = None) -> list[JobReport]:

@@ -25,6 +25,17 @@ PAY = "/pay"
 INQUIRIES = "/inquiries"
 FAMILY = "/family"
 NOTIFICATIONS = "/notifications"
+GENERAL_SERVICES = "/general-services"
+MESSAGES = "/messages"
+MESSAGE_NEW = "/messages/new"
+MESSAGE = "/messages/[reference]"
+APPOINTMENTS = "/appointments"
+APPOINTMENT_BOOK = "/appointments/book"
+APPOINTMENT = "/appointments/[reference]"
+# A message's PDF: a plain HTTP endpoint that checks the session and ownership (never static).
+ATTACHMENT = "/files/attachments/{attachment_id:int}"
+# Reflex's own upload endpoint (rx.upload posts files here).
+REFLEX_UPLOAD = "/_upload"
 CALENDAR = "/calendar.ics"
 # The directorate's back office (staff only; its own sign-in and session cookie).
 STAFF = "/staff"
@@ -52,6 +63,32 @@ def transaction_path(reference: str) -> str:
 def visa_print_path(reference: str) -> str:
     """The printable visa an approved visa request issued."""
     return f"{TRANSACTIONS}/{reference}/visa"
+
+
+def message_path(reference: str) -> str:
+    """One message's thread."""
+    return f"{MESSAGES}/{reference}"
+
+
+def attachment_path(attachment_id: int) -> str:
+    """The download of a message's attachment."""
+    return f"/files/attachments/{attachment_id}"
+
+
+def appointment_path(reference: str) -> str:
+    """One appointment's slip."""
+    return f"{APPOINTMENTS}/{reference}"
+
+
+def booking_path(*, message: str = "", reschedule: str = "", service: str = "",
+                 branch: str = "") -> str:
+    """The booking flow, prefilled (a message's reference carried into it, an appointment to
+    move, a service or branch to start from)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in (("message", message), ("reschedule", reschedule),
+                                         ("service", service), ("branch", branch)) if v})
+    return f"{APPOINTMENT_BOOK}?{query}" if query else APPOINTMENT_BOOK
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         description="how often the app runs the background jobs; 0 turns the schedule off",
     )
 
+    data_dir: str = Field(
+        default="var", validation_alias=AliasChoices("ABSHER_DATA_DIR"),
+        description="where uploaded files (message attachments) are kept; never served "
+                    "statically (relative paths are from the working directory)",
+    )
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment != "production":

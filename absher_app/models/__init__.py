@@ -8,6 +8,14 @@ from absher_app.models.accounts import (
     SignInTicket,
     UserSession,
 )
+from absher_app.models.messages import (
+    Appointment,
+    AppointmentSlot,
+    BranchClosure,
+    Message,
+    MessageAttachment,
+    MessagePost,
+)
 from absher_app.models.registry import Branch, Person
 from absher_app.models.services import (
     Bill,
@@ -31,10 +39,12 @@ from absher_app.models.staff import (
 ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
               SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
               Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
-              StaffEvent, RecordAccess)
+              StaffEvent, RecordAccess, Message, MessagePost, MessageAttachment,
+              AppointmentSlot, BranchClosure, Appointment)
 
 __all__ = [
-    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Bill", "Branch", "Delivery",
+    "ALL_TABLES", "Account", "Appointment", "AppointmentSlot", "BranchClosure", "Message",
+    "MessageAttachment", "MessagePost", "AuthEvent", "BackupCode", "Bill", "Branch", "Delivery",
     "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
     "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
     "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",

@@ -13,10 +13,11 @@ from absher_app import routes
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import catalogue, household, notify, requests, wizard
+from absher_app.domain import appointments, catalogue, household, messages, notify, requests, wizard
 from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
 from absher_app.i18n import translate
 from absher_app.models import Account, Bill, Person
+from absher_app.pages.appointments import day_label
 from absher_app.pages.transactions import TransactionRow, transaction_row, transactions_table
 from absher_app.providers.clock import RIYADH, today_in_riyadh
 from absher_app.state.language import is_english, t
@@ -42,6 +43,9 @@ class Overview:
     family_next: TextView
     family_expired: int
     unread: int
+    open_messages: int
+    next_appointment_ar: str
+    next_appointment_en: str
     drafts: list[DraftLink]
     recent: list[TransactionRow]
     notifications: list[TextView]
@@ -92,6 +96,7 @@ def overview(account_id: int) -> Overview:
         today = today_in_riyadh(CLOCK)
         ctx = wizard.Context(session=session, today=today, now=now, applicant=person)
         mine = requests.requests_of(session, person.id)
+        upcoming = appointments.next_appointment(session, person.id, CLOCK.now())
         drafts = []
         for draft in wizard.drafts_of(session, account):
             service = catalogue.service(draft.service_code)
@@ -111,6 +116,9 @@ def overview(account_id: int) -> Overview:
             family_next=next_expiry(entries),
             family_expired=sum(1 for e in entries if e.status == "expired"),
             unread=notify.unread_count(session, person.id),
+            open_messages=messages.open_count(session, person.id),
+            next_appointment_ar=day_label(upcoming.day, "ar") if upcoming else "",
+            next_appointment_en=day_label(upcoming.day, "en") if upcoming else "",
             drafts=drafts,
             recent=[transaction_row(session, r) for r in mine[:5]],
             notifications=[TextView(n.text_ar, n.text_en,
@@ -137,6 +145,9 @@ class DashboardState(rx.State):
     family_next: TextView = TextView("", "")
     family_expired: int = 0
     unread: int = 0
+    open_messages: int = 0
+    next_appointment_ar: str = ""
+    next_appointment_en: str = ""
     drafts: list[DraftLink] = []
     recent: list[TransactionRow] = []
     notifications: list[TextView] = []
@@ -204,10 +215,15 @@ def page() -> rx.Component:
                  _count("tiles.notifications_count", s.unread)),
             tile("tiles.inquiries", routes.INQUIRIES, rx.el.p(t("tiles.inquiries_hint"))),
             tile("tiles.account", routes.ACCOUNT, rx.el.p(t("dashboard.account_link"))),
-            tile("tiles.general", None, rx.el.p(t("tiles.coming"))),
+            tile("tiles.general", routes.GENERAL_SERVICES, rx.el.p(t("tiles.general_hint"))),
             tile("tiles.delegations", None, rx.el.p(t("tiles.coming"))),
-            tile("tiles.messages", None, rx.el.p(t("tiles.coming"))),
-            tile("tiles.appointments", None, rx.el.p(t("tiles.coming"))),
+            tile("tiles.messages", routes.MESSAGES,
+                 _count("tiles.messages_count", s.open_messages)),
+            tile("tiles.appointments", routes.APPOINTMENTS, rx.el.p(rx.cond(
+                s.next_appointment_ar != "",
+                t_with("tiles.appointments_next", {"date": s.next_appointment_ar},
+                       {"date": s.next_appointment_en}),
+                t("tiles.appointments_none")))),
             class_name="tile-grid dashboard-tiles",
         ),
         rx.cond(s.drafts.length() > 0, rx.el.section(

@@ -80,6 +80,7 @@ def catalogue_page() -> rx.Component:
         rx.cond(ServicesState.cards.length() > 0,
                 rx.el.ul(rx.foreach(ServicesState.cards, _card), class_name="tile-grid"),
                 rx.el.p(t("services.none"))),
+        rx.el.p(rx.el.a(t("general.link"), href=routes.GENERAL_SERVICES)),
         lead_key="services.lead",
     )
 

@@ -65,6 +65,8 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         # The lock journeys make many wrong sign-ins from 127.0.0.1 on purpose.
         "ABSHER_SIGN_IN_FAILURE_LIMIT": "1000/hour",
         "REFLEX_USE_SYSTEM_BUN": "1",
+        # Message attachments of this run (tests check that refused files leave nothing here).
+        "ABSHER_DATA_DIR": str(db_path.parent / "data"),
         # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
         # default 2-minute ping timeout the socket would then drop and reconnect, and a
         # reconnect loads the page's state again (an on_load that counts as activity).
