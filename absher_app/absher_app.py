@@ -45,7 +45,7 @@ app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
     stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css",
-                 "/messages.css"],
+                 "/messages.css", "/backoffice.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     api_transformer=[http_app(), guard_uploads],

@@ -297,7 +297,7 @@ def _booking_table() -> rx.Component:
 
     return rx.cond(s.bookings.length() > 0, rx.el.div(rx.el.table(
         rx.el.caption(t("staff.branches.bookings")), head,
-        rx.el.tbody(rx.foreach(s.bookings, row)), class_name="data-table",
+        rx.el.tbody(rx.foreach(s.bookings, row)), class_name="data-table stack-table",
         data_testid="booking-table"), class_name="table-scroll"),
         rx.el.p(t("staff.branches.no_bookings")))
 

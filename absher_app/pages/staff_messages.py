@@ -322,7 +322,8 @@ def inbox_page() -> rx.Component:
                 role="status", class_name="muted"),
         rx.cond(s.rows.length() > 0,
                 rx.el.div(rx.el.table(head, rx.el.tbody(rx.foreach(s.rows, row)),
-                                      class_name="data-table"), class_name="table-scroll"),
+                                      class_name="data-table stack-table"),
+                          class_name="table-scroll"),
                 rx.el.p(t("staff.messages.none"))),
         lead_key="staff.messages.lead",
     )

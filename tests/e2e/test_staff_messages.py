@@ -127,7 +127,9 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     branch.get_by_role("link", name="Branch management").click()
     branch.wait_for_url(re.compile(r"/staff/branches/?$"))
     wait_until_connected(branch)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), day
     branch.get_by_label("Day").fill(day)
+    expect(branch.get_by_label("Day")).to_have_value(day)
     branch.get_by_role("button", name="Show").click()
     bookings = branch.get_by_test_id("booking-table")
     expect(bookings).to_contain_text(booked)
