@@ -92,8 +92,8 @@ def book_from_message(page: Page, reference: str, branch: str, day_index: int,
     expect(page.get_by_label("Service")).to_have_value("iqama")
     page.get_by_label("City").select_option(label="Riyadh")
     page.get_by_label("Branch").select_option(label=branch)
+    day = page.get_by_label("Day").locator("option").nth(day_index).get_attribute("value")
     page.get_by_label("Day").select_option(index=day_index)
-    day = page.get_by_label("Day").input_value()
     page.locator(".slot label").first.click()
     expect(page.get_by_role("heading", name="Check your appointment")).to_be_visible()
     if shots_name:
