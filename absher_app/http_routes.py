@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from absher_app import routes
 from absher_app.db import session_scope
-from absher_app.domain import accounts, messages, staff
+from absher_app.domain import accounts, backoffice, messages, staff
 from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
 from absher_app.state.session import SESSION_COOKIE
@@ -117,7 +117,32 @@ async def download_attachment(request: Request) -> Response:
             account, _row = found
             return messages.attachment_for_person(session, attachment_id, account.person_id)
 
-    attachment = await run_in_threadpool(_find) if token else None
+    return _pdf_response(await run_in_threadpool(_find) if token else None)
+
+
+async def staff_download_attachment(request: Request) -> Response:
+    """A sent message's PDF, to staff whose role answers messages (the staff session cookie,
+    checked in the database like every staff page); 404 for anyone else and for no such file."""
+    token = request.cookies.get(STAFF_SESSION_COOKIE)
+    attachment_id = request.path_params["attachment_id"]
+
+    def _find():
+        with session_scope() as session:
+            now = CLOCK.now()
+            who = staff.resolve_session(session, token, now=now, touch=False)
+            if who is None or not who.may(staff.ANSWER_MESSAGES):
+                staff.record_refusal(session, who.staff_id if who else None,
+                                     staff.ANSWER_MESSAGES, "staff attachment download",
+                                     now=now)
+                return None
+            return backoffice.attachment_for_staff(session, who, attachment_id, now=now)
+
+    return _pdf_response(await run_in_threadpool(_find) if token else None)
+
+
+def _pdf_response(attachment) -> Response:
+    """The attachment's file as a download that nothing can run in the browser (404 when
+    there is none)."""
     path = messages.attachment_file(attachment) if attachment else None
     if path is None or not path.is_file():
         return PlainTextResponse("Not found", status_code=404)
@@ -176,4 +201,5 @@ def http_app() -> Starlette:
         Route(routes.AUTH_STAFF_SESSION, establish_staff_session, methods=["GET"]),
         Route(routes.AUTH_STAFF_SIGNED_OUT, staff_signed_out, methods=["GET"]),
         Route(routes.ATTACHMENT, download_attachment, methods=["GET"]),
+        Route(routes.STAFF_ATTACHMENT, staff_download_attachment, methods=["GET"]),
     ])

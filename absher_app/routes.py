@@ -44,6 +44,11 @@ STAFF_NOT_ALLOWED = "/staff/not-allowed"
 STAFF_ACTIVATE = "/staff/activate"
 STAFF_REQUESTS = "/staff/requests"
 STAFF_REQUEST = "/staff/requests/[reference]"
+STAFF_MESSAGES = "/staff/messages"
+STAFF_MESSAGE = "/staff/messages/[reference]"
+STAFF_BRANCHES = "/staff/branches"
+# A message's PDF for staff who answer messages: the staff session and role are checked.
+STAFF_ATTACHMENT = "/staff/files/attachments/{attachment_id:int}"
 AUTH_STAFF_SESSION = "/auth/staff-session"
 AUTH_STAFF_SIGNED_OUT = "/auth/staff-signed-out"
 
@@ -108,3 +113,13 @@ def login_notice(reason: str) -> str:
 def staff_request_path(reference: str) -> str:
     """One request in the staff review queue."""
     return f"{STAFF_REQUESTS}/{reference}"
+
+
+def staff_message_path(reference: str) -> str:
+    """One message in the staff inbox."""
+    return f"{STAFF_MESSAGES}/{reference}"
+
+
+def staff_attachment_path(attachment_id: int) -> str:
+    """The staff download of a message's attachment."""
+    return f"/staff/files/attachments/{attachment_id}"

@@ -12,14 +12,15 @@ from absher_app.state.language import t
 from absher_app.state.staff_session import StaffSessionState
 
 # (permission, title key, description key, route or None while the page is still to come).
-# The messages inbox and branch pages replace their None with their route when they land.
 CONSOLE_TASKS: tuple[tuple[str, str, str, str | None], ...] = (
     (staff.ACTIVATE_ACCOUNTS, "staff.task.activate", "staff.task.activate_hint",
      routes.STAFF_ACTIVATE),
     (staff.REVIEW_REQUESTS, "staff.task.requests", "staff.task.requests_hint",
      routes.STAFF_REQUESTS),
-    (staff.ANSWER_MESSAGES, "staff.task.messages", "staff.task.messages_hint", None),
-    (staff.MANAGE_BRANCHES, "staff.task.branches", "staff.task.branches_hint", None),
+    (staff.ANSWER_MESSAGES, "staff.task.messages", "staff.task.messages_hint",
+     routes.STAFF_MESSAGES),
+    (staff.MANAGE_BRANCHES, "staff.task.branches", "staff.task.branches_hint",
+     routes.STAFF_BRANCHES),
 )
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, func, select
 
 import absher_app.absher_app  # noqa: F401  (imports every page, hence every state)
 from absher_app import routes
-from absher_app.domain import accounts, staff
+from absher_app.domain import accounts, backoffice, staff
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.models import Account, StaffEvent, StaffMember
 from absher_app.state import staff_session
@@ -40,6 +40,10 @@ UNGUARDED = {("StaffSessionState", "sign_out"):
 # The back-office actions a refused handler must never reach.
 ACTIONS = ("find_for_activation", "activate_at_office", "awaiting_decision",
            "deliveries_under_way", "open_request", "decide_request", "advance_delivery")
+# The same for the messages inbox and branch pages (domain/backoffice.py).
+BACKOFFICE_ACTIONS = ("inbox", "open_message", "answer_message", "mark_needs_visit",
+                      "close_message", "managed_branches", "branch_day", "set_capacity",
+                      "close_day", "reopen_day", "check_in")
 BUILTIN = set(rx.State.event_handlers)
 
 
@@ -57,10 +61,16 @@ def staff_handlers() -> list[tuple[type[rx.State], str]]:
 def test_the_walk_finds_every_staff_state_and_handler():
     names = {cls.__name__ for cls in staff_states()}
     assert {"StaffSessionState", "StaffActivationState", "StaffQueueState",
-            "StaffReviewState"} <= names
+            "StaffReviewState", "StaffInboxState", "StaffThreadState",
+            "StaffBranchState"} <= names
     handlers = {(cls.__name__, name) for cls, name in staff_handlers()}
     assert {("StaffActivationState", "activate"), ("StaffReviewState", "reject"),
-            ("StaffReviewState", "load"), ("StaffQueueState", "load")} <= handlers
+            ("StaffReviewState", "load"), ("StaffQueueState", "load"),
+            ("StaffInboxState", "load"), ("StaffInboxState", "choose_status"),
+            ("StaffThreadState", "load"), ("StaffThreadState", "answer"),
+            ("StaffThreadState", "mark_needs_visit"), ("StaffThreadState", "close"),
+            ("StaffBranchState", "load"), ("StaffBranchState", "close_day"),
+            ("StaffBranchState", "set_capacity"), ("StaffBranchState", "check_in")} <= handlers
 
 
 class FakeState:
@@ -132,6 +142,10 @@ def world(engine, monkeypatch):
         def trap(*_a, _name=action, **_k):
             raise AssertionError(f"{_name} ran for a refused caller")
         monkeypatch.setattr(staff, action, trap)
+    for action in BACKOFFICE_ACTIONS:
+        def trap(*_a, _name=action, **_k):
+            raise AssertionError(f"backoffice.{_name} ran for a refused caller")
+        monkeypatch.setattr(backoffice, action, trap)
     return SimpleNamespace(engine=engine, citizen=f"{SESSION_COOKIE}={citizen_token}",
                            staff=f"{STAFF_SESSION_COOKIE}={staff_token}")
 
