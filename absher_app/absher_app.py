@@ -12,6 +12,7 @@ from absher_app.pages import (
     account,
     activation,
     dashboard,
+    delegations,
     dev_sms,
     family,
     home,
@@ -33,7 +34,8 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css"],
+    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css",
+                 "/delegation.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     api_transformer=http_app(),
@@ -67,6 +69,16 @@ PAGES = (
     (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
     (routes.FAMILY, family.page, AR["family.title"],
      [SessionState.require_sign_in, family.FamilyState.load]),
+    (routes.DELEGATIONS, delegations.list_page, AR["delegation.title"],
+     [SessionState.require_sign_in, delegations.DelegationsState.load]),
+    (routes.DELEGATION, delegations.detail_page, AR["delegation.detail_title"],
+     [SessionState.require_sign_in, delegations.DelegationState.load]),
+    (routes.DELEGATION_CERTIFICATE, delegations.certificate_page,
+     AR["delegation.certificate_title"],
+     [SessionState.require_sign_in, delegations.DelegationState.load]),
+    (routes.VERIFY, delegations.verify_page, AR["verify.title"], delegations.VerifyState.load),
+    (routes.VEHICLES, delegations.vehicles_page, AR["vehicles.title"],
+     [SessionState.require_sign_in, delegations.VehiclesState.load]),
 )
 
 for route, builder, title, on_load in PAGES:

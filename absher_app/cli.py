@@ -145,6 +145,17 @@ def _jobs_run(_args: argparse.Namespace) -> None:
         raise CliError(f"job{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
 
 
+def _delegations_expire(_args: argparse.Namespace) -> None:
+    from absher_app.domain.delegation import expire_due
+    from absher_app.providers.clock import SystemClock, today_in_riyadh
+    from absher_app.providers.sms import get_sms_sender
+
+    clock = SystemClock()
+    with session_scope() as session:
+        count = expire_due(session, today_in_riyadh(clock), clock.now(), get_sms_sender())
+    print(f"{count} delegation{'' if count == 1 else 's'} expired at their end date")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per operator task."""
     parser = argparse.ArgumentParser(prog="absher", description="Absher Passports operator CLI")
@@ -195,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                                           required=True)
     jobs.add_parser("run", help="run every idempotent job once (expire unpaid bills, send "
                                "expiry reminders)").set_defaults(func=_jobs_run)
+
+    dele = groups.add_parser("delegations", help="electronic delegations").add_subparsers(
+        dest="cmd", required=True)
+    dele.add_parser("expire", help="expire delegations past their end date (idempotent; also "
+                                   "part of `jobs run`)").set_defaults(func=_delegations_expire)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

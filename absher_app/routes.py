@@ -23,6 +23,10 @@ INQUIRIES = "/inquiries"
 FAMILY = "/family"
 NOTIFICATIONS = "/notifications"
 CALENDAR = "/calendar.ics"
+DELEGATIONS = "/delegations"
+DELEGATION = "/delegations/[reference]"
+DELEGATION_CERTIFICATE = "/delegations/[reference]/certificate"
+VEHICLES = "/vehicles"
 
 
 def service_path(code: str) -> str:
@@ -33,6 +37,26 @@ def service_path(code: str) -> str:
 def transaction_path(reference: str) -> str:
     """One request's page (status, timeline, bill, delivery)."""
     return f"{TRANSACTIONS}/{reference}"
+
+
+def delegation_path(reference: str) -> str:
+    """One delegation: its scope, status, history and (for the delegator) activity feed."""
+    return f"{DELEGATIONS}/{reference}"
+
+
+def certificate_path(reference: str) -> str:
+    """The printable delegation certificate with its QR code."""
+    return f"{DELEGATIONS}/{reference}/certificate"
+
+
+def verify_path(reference: str) -> str:
+    """The public check of a delegation (what the certificate's QR code opens)."""
+    return f"{VERIFY}?reference={reference}"
+
+
+def act_on_behalf_path(service_code: str, reference: str) -> str:
+    """A service's wizard, run by a delegate under delegation `reference`."""
+    return f"{service_path(service_code)}?delegation={reference}"
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

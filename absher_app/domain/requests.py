@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from absher_app.domain import catalogue, notify, wizard
+from absher_app.domain import catalogue, delegation, notify, wizard
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import numeric_code
@@ -110,17 +110,31 @@ def check_draft(service: wizard.Service, ctx: wizard.Context,
 
 
 def submit(session: Session, account: Account, service: wizard.Service, ctx: wizard.Context,
-           *, draft_token: str, sms: SmsSender) -> ServiceRequest:
+           *, draft_token: str, sms: SmsSender, on_behalf: str = "") -> ServiceRequest:
     """Turn the draft into a request, its bill, and its first timeline events; in one
     transaction, which must be a fresh one (a lost race rolls it back). A second submit with
-    the same draft token returns the first request."""
+    the same draft token returns the first request.
+
+    `on_behalf`: the reference of the delegation under which the account's holder acts for
+    `ctx.applicant` (checked again here, and the action goes into its activity feed).
+    """
     if existing := session.exec(select(ServiceRequest).where(
             ServiceRequest.idempotency_key == draft_token)).first():
         if existing.account_id != account.id:  # never hand one account's request to another
             raise ValidationError("draft_missing", "this application is no longer open")
         return existing
     draft = session.exec(select(WizardDraft).where(WizardDraft.token == draft_token)).first()
-    if draft is None or draft.account_id != account.id or draft.service_code != service.code:
+    if draft is None or draft.account_id != account.id or draft.service_code != wizard.draft_key(
+            service.code, on_behalf):
+        raise ValidationError("draft_missing", "this application is no longer open")
+    acting = None
+    if on_behalf:
+        acting = delegation.authorize(session, delegate=session.get(Person, account.person_id),
+                                      reference=on_behalf, service_code=service.code,
+                                      today=ctx.today)
+        if acting.delegator_id != ctx.applicant.id:
+            raise ValidationError("draft_missing", "this application is no longer open")
+    elif ctx.applicant.id != account.person_id:
         raise ValidationError("draft_missing", "this application is no longer open")
     checked = check_draft(service, ctx, wizard.decode_answers(draft.answers_json))
     total = wizard.fee_total(checked.fee)
@@ -139,6 +153,11 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
             ServiceRequest.idempotency_key == draft_token)).one()
     _event(session, request, "submitted", ctx.now)
     session.delete(draft)
+    if acting is not None:
+        delegation.record_act(session, acting, kind="act_submitted", actor_id=account.person_id,
+                              service_code=service.code, request_id=request.id,
+                              reference=request.reference, beneficiary_id=ctx.beneficiary.id,
+                              now=ctx.now)
     if total:
         bill = Bill(number=_unique(session, Bill, "number", lambda: "9" + numeric_code(12)),
                     request_id=request.id, amount_sar=total, issued_at=ctx.now,
@@ -169,6 +188,7 @@ def _advance_after_payment(session: Session, service: wizard.Service, request: S
 
 def _approve(session: Session, service: wizard.Service, request: ServiceRequest,
              ctx: wizard.Context, sms: SmsSender) -> None:
+    ctx.reference, ctx.request_id, ctx.sms = request.reference, request.id, sms
     outcome = service.effect(ctx)
     request.status = "approved"
     request.outcome_json = json.dumps(outcome, ensure_ascii=False, sort_keys=True)
@@ -181,7 +201,7 @@ def _approve(session: Session, service: wizard.Service, request: ServiceRequest,
                             updated_at=ctx.now)
         session.add(delivery)
         _event(session, request, "delivery_awaiting_document", ctx.now, delivery.tracking_number)
-    notify.notify(session, ctx.applicant, "approved", now=ctx.now, sms=sms,
+    notify.notify(session, ctx.applicant, service.approved_notice, now=ctx.now, sms=sms,
                   reference=request.reference)
 
 
@@ -212,6 +232,10 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
     if amount_sar != bill.amount_sar:
         raise ValidationError("bill_amount", "the amount is not the bill's amount",
                               amount=bill.amount_sar)
+    request = session.get(ServiceRequest, bill.request_id)
+    # A request made under a delegation goes ahead only while the delegation allows it.
+    delegation.check_payment(session, request.id, request.service_code,
+                             now.astimezone(RIYADH).date())
     try:
         session.add(Payment(bill_id=bill.id, amount_sar=amount_sar, bank=bank[:32],
                             bank_reference=bank_reference[:40], paid_at=now))
@@ -221,8 +245,12 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
         return session.get(Bill, bill.id), False
     bill.status, bill.paid_at = "paid", now
     session.add(bill)
-    request = session.get(ServiceRequest, bill.request_id)
     _event(session, request, "paid", now, bill.number)
+    if acting := delegation.delegation_of_request(session, request.id):
+        delegation.record_act(session, acting, kind="act_paid", actor_id=None,
+                              service_code=request.service_code, request_id=request.id,
+                              reference=request.reference, beneficiary_id=request.beneficiary_id,
+                              now=now)
     ctx = context_for(session, request, now)
     _advance_after_payment(session, catalogue.service(request.service_code), request, ctx, sms)
     session.flush()

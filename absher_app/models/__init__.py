@@ -8,6 +8,7 @@ from absher_app.models.accounts import (
     SignInTicket,
     UserSession,
 )
+from absher_app.models.delegation import Delegation, DelegationEvent, Vehicle, VehicleTransfer
 from absher_app.models.registry import Branch, Person
 from absher_app.models.services import (
     Bill,
@@ -23,10 +24,13 @@ from absher_app.models.sms import SmsMessage
 
 ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
               SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
-              Visa, Delivery, Notification)
+              Visa, Delivery, Notification, Delegation, DelegationEvent, Vehicle,
+              VehicleTransfer)
 
 __all__ = [
-    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Bill", "Branch", "Delivery",
+    "ALL_TABLES", "Account", "AuthEvent", "BackupCode", "Bill", "Branch", "Delegation",
+    "DelegationEvent", "Delivery",
     "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
-    "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
+    "SignInTicket", "SmsMessage", "UserSession", "Vehicle", "VehicleTransfer", "Visa",
+    "WizardDraft",
 ]

@@ -12,7 +12,7 @@ from absher_app import routes
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import catalogue, notify, requests, wizard
+from absher_app.domain import catalogue, delegation, notify, requests, wizard
 from absher_app.i18n import translate
 from absher_app.models import Account, Person
 from absher_app.pages.transactions import TransactionRow, transaction_row, transactions_table
@@ -35,6 +35,8 @@ class Overview:
     open_transactions: int
     family: int
     unread: int
+    delegations_to_me: int
+    delegations_from_me: int
     drafts: list[DraftLink]
     recent: list[TransactionRow]
     notifications: list[TextView]
@@ -59,6 +61,8 @@ def overview(account_id: int) -> Overview:
             open_transactions=sum(1 for r in mine if r.status in requests.OPEN_STATUSES),
             family=len(wizard.sponsored_by(session, person)),
             unread=notify.unread_count(session, person.id),
+            delegations_to_me=delegation.counts(session, person)[0],
+            delegations_from_me=delegation.counts(session, person)[1],
             drafts=drafts,
             recent=[transaction_row(session, r) for r in mine[:5]],
             notifications=[TextView(n.text_ar, n.text_en,
@@ -80,6 +84,8 @@ class DashboardState(rx.State):
     open_transactions: int = 0
     family: int = 0
     unread: int = 0
+    delegations_to_me: int = 0
+    delegations_from_me: int = 0
     drafts: list[DraftLink] = []
     recent: list[TransactionRow] = []
     notifications: list[TextView] = []
@@ -130,7 +136,9 @@ def page() -> rx.Component:
             tile("tiles.inquiries", routes.INQUIRIES, t("tiles.inquiries_hint")),
             tile("tiles.account", routes.ACCOUNT, t("dashboard.account_link")),
             tile("tiles.general", None, t("tiles.coming")),
-            tile("tiles.delegations", None, t("tiles.coming")),
+            tile("tiles.delegations", routes.DELEGATIONS,
+                 t_with("tiles.delegations_count", {"to_me": s.delegations_to_me,
+                                                    "from_me": s.delegations_from_me})),
             tile("tiles.messages", None, t("tiles.coming")),
             tile("tiles.appointments", None, t("tiles.coming")),
             class_name="tile-grid dashboard-tiles",

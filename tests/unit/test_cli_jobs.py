@@ -46,6 +46,7 @@ def test_jobs_run_on_an_empty_database(capsys):
     assert run(capsys) == (0, [
         "expire-unpaid: 0 unpaid bills expired (with their requests)",
         "reminders: 0 expiry reminders sent (in-app and SMS)",
+        "expire-delegations: 0 delegations expired at their end date",
     ], "")
 
 
@@ -99,7 +100,8 @@ def test_one_failing_job_does_not_stop_the_other(seeded, capsys, monkeypatch):
     status, out, err = run(capsys)
     assert status == 2
     assert out == ["expire-unpaid: 0 unpaid bills expired (with their requests)",
-                   "reminders: failed: RuntimeError: the registry is on fire"]
+                   "reminders: failed: RuntimeError: the registry is on fire",
+                   "expire-delegations: 0 delegations expired at their end date"]
     assert err == "absher: error: job failed: reminders\n"
 
 
