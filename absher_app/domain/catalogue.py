@@ -686,7 +686,7 @@ def _delegate_check(ctx: Context) -> None:
     delegate = delegations.find_delegate(ctx.session, ctx.applicant, ctx.answers["delegate_id"],
                                          ctx.answers["delegate_mobile"], ctx.today)
     delegations.check_not_duplicate(ctx.session, ctx.applicant, delegate,
-                                    tuple(ctx.answers["services"].split(",")))
+                                    tuple(ctx.answers["services"].split(",")), ctx.today)
 
 
 def _period_check(ctx: Context) -> None:

@@ -137,12 +137,13 @@ def check_period(starts_on: date, ends_on: date, today: date) -> None:
 
 
 def check_not_duplicate(session: Session, delegator: Person, delegate: Person,
-                        services: tuple[str, ...]) -> None:
+                        services: tuple[str, ...], today: date) -> None:
     """No second open (pending or active) delegation to the same person for the same services:
-    a service already delegated to them cannot be delegated again until that one ends."""
+    a service already delegated to them cannot be delegated again until that one ends (one
+    past its last day has ended, even before the expiry job marks it so)."""
     for other in session.exec(select(Delegation).where(
             Delegation.delegator_id == delegator.id, Delegation.delegate_id == delegate.id,
-            col(Delegation.status).in_(OPEN))).all():
+            col(Delegation.status).in_(OPEN), Delegation.ends_on >= today)).all():
         if set(services) & set(services_of(other)):
             raise ValidationError("delegation_duplicate", "already delegated to this person",
                                   field="services", reference=other.reference)
@@ -184,7 +185,7 @@ def create(session: Session, *, delegator: Person, delegate_id_number: str,
     codes = parse_services(sector, services if isinstance(services, str) else ",".join(services))
     delegate = find_delegate(session, delegator, delegate_id_number, delegate_mobile, today)
     check_period(starts_on, ends_on, today)
-    check_not_duplicate(session, delegator, delegate, codes)
+    check_not_duplicate(session, delegator, delegate, codes, today)
     delegation = Delegation(reference=reference or _new_reference(session), request_id=request_id,
                             delegator_id=delegator.id, delegate_id=delegate.id, sector=sector,
                             services=",".join(codes), starts_on=starts_on, ends_on=ends_on,
@@ -389,11 +390,13 @@ def given_to(session: Session, person: Person) -> list[Delegation]:
                              .order_by(col(Delegation.id).desc())).all())
 
 
-def counts(session: Session, person: Person) -> tuple[int, int]:
-    """Open delegations (pending or active) to the person, and from them."""
-    to_me = sum(1 for d in given_to(session, person) if d.status in OPEN)
-    from_me = sum(1 for d in given_by(session, person) if d.status in OPEN)
-    return to_me, from_me
+def counts(session: Session, person: Person, today: date) -> tuple[int, int]:
+    """Open delegations (pending or active, last day not passed) to the person, and from them."""
+    def still_open(delegation: Delegation) -> bool:
+        return delegation.status in OPEN and delegation.ends_on >= today
+
+    return (sum(1 for d in given_to(session, person) if still_open(d)),
+            sum(1 for d in given_by(session, person) if still_open(d)))
 
 
 def history(session: Session, delegation: Delegation) -> list[DelegationEvent]:

@@ -221,6 +221,14 @@ def test_a_duplicate_open_delegation_for_the_same_services_and_delegate_is_refus
     make(session, people, services=("iqama_renew",))
 
 
+def test_a_request_past_its_last_day_is_no_duplicate_even_before_the_job_ran(session, people):
+    make(session, people, services=("iqama_renew",), end=TODAY)
+    later = TODAY + timedelta(days=1)
+    d.check_not_duplicate(session, people["c1"], people["c8"], ("iqama_renew",), later)
+    with pytest.raises(ValidationError):
+        d.check_not_duplicate(session, people["c1"], people["c8"], ("iqama_renew",), TODAY)
+
+
 # --- lifecycle ----------------------------------------------------------------------------------
 
 def test_accept_only_by_that_delegate_once_with_the_right_reference(session, people):
@@ -301,8 +309,9 @@ def test_lists_for_both_parties_keep_every_status(session, people):
     session.commit()
     assert {x.status for x in d.given_by(session, people["c1"])} == {"pending", "rejected"}
     assert {x.reference for x in d.given_to(session, people["c8"])} == {a.reference, b.reference}
-    assert d.counts(session, people["c8"]) == (1, 0)
-    assert d.counts(session, people["c1"]) == (0, 1)
+    assert d.counts(session, people["c8"], TODAY) == (1, 0)
+    assert d.counts(session, people["c1"], TODAY) == (0, 1)
+    assert d.counts(session, people["c8"], TODAY + timedelta(days=31)) == (0, 0)
 
 
 # --- acting on behalf -----------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class DelegationLifecycle(RuleBasedStateMachine):
         ends_on = starts_on + timedelta(days=days - 1)
         target = self.people[delegate]
         duplicate = any(e["delegate"] == delegate and set(e["services"]) & services
-                        and e["status"] in ("pending", "active")
+                        and e["status"] in ("pending", "active") and e["end"] >= self.today
                         for r, e in self.model.items())
         made = self._try(d.create, delegator=self.people["c1"],
                          delegate_id_number=target.id_number,
@@ -226,8 +226,8 @@ class DelegationLifecycle(RuleBasedStateMachine):
     @invariant()
     def at_most_one_open_delegation_per_service_and_delegate(self):
         seen = set()
-        for entry in self.model.values():
-            if entry["status"] in ("pending", "active"):
+        for ref, entry in self.model.items():
+            if self._lazy_status(ref) in ("pending", "active"):
                 for service in entry["services"]:
                     assert (entry["delegate"], service) not in seen
                     seen.add((entry["delegate"], service))
