@@ -175,8 +175,10 @@ class DelegationState(rx.State):
     found: bool = True
     role: str = ""
     current: DelegationRow = DelegationRow("", "", "", "", "", "", "", "", "", "")
-    me_ar: str = ""
-    me_en: str = ""
+    delegator_ar: str = ""
+    delegator_en: str = ""
+    delegate_ar: str = ""
+    delegate_en: str = ""
     valid_now: bool = False
     feed: list[FeedItem] = []
     history: list[FeedItem] = []
@@ -203,7 +205,10 @@ class DelegationState(rx.State):
                 self.found, self.role = False, ""
                 return
             self.found, self.role = True, "delegator" if mine else "delegate"
-            self.me_ar, self.me_en = me.name_ar, me.name_en
+            delegator = session.get(Person, delegation.delegator_id)
+            delegate = session.get(Person, delegation.delegate_id)
+            self.delegator_ar, self.delegator_en = delegator.name_ar, delegator.name_en
+            self.delegate_ar, self.delegate_en = delegate.name_ar, delegate.name_en
             self.current = _row(session, delegation,
                                 delegation.delegate_id if mine else delegation.delegator_id, True)
             check = delegations.verify(session, delegation.reference, today)
@@ -422,20 +427,26 @@ def _status(row) -> rx.Component:
 
 def _table(rows: rx.Var[list[DelegationRow]], who_key: str, empty_key: str,
            with_reference: bool = True) -> rx.Component:
+    """The list as a table; on a phone each row stacks into a card, each cell labelled."""
     heads = (["delegation.reference"] if with_reference else []) + [
         who_key, "delegation.services", "delegation.period", "delegation.status_label"]
+
+    def cell(key: str, *children, **props) -> rx.Component:
+        return rx.el.td(*children, data_label=t(key), **props)
+
     return rx.cond(
         rows.length() > 0,
         rx.el.div(rx.el.table(
             rx.el.thead(rx.el.tr(*[rx.el.th(t(k), scope="col") for k in heads])),
             rx.el.tbody(rx.foreach(rows, lambda r: rx.el.tr(
-                *([rx.el.td(rx.el.a(r.reference, href=r.href))] if with_reference else []),
-                rx.el.td(bilingual(r.other_ar, r.other_en)),
-                rx.el.td(bilingual(r.services_ar, r.services_en)),
-                rx.el.td(r.period, dir="ltr"),
-                rx.el.td(_status(r)),
+                *([cell("delegation.reference", rx.el.a(r.reference, href=r.href))]
+                  if with_reference else []),
+                cell(who_key, bilingual(r.other_ar, r.other_en)),
+                cell("delegation.services", bilingual(r.services_ar, r.services_en)),
+                cell("delegation.period", rx.el.bdi(r.period, dir="ltr")),
+                cell("delegation.status_label", _status(r)),
             ))),
-            class_name="data-table",
+            class_name="data-table stacked-table",
         ), class_name="table-scroll"),
         rx.el.p(t(empty_key)),
     )
@@ -484,9 +495,10 @@ def _summary(s) -> rx.Component:
     return rx.el.dl(
         _pair("delegation.reference", s.current.reference, dir="ltr",
               data_testid="delegation-reference"),
-        _pair("delegation.other_party", bilingual(s.current.other_ar, s.current.other_en)),
+        _pair("delegation.delegator", bilingual(s.delegator_ar, s.delegator_en)),
+        _pair("delegation.delegate", bilingual(s.delegate_ar, s.delegate_en)),
         _pair("delegation.services", bilingual(s.current.services_ar, s.current.services_en)),
-        _pair("delegation.period", s.current.period, dir="ltr"),
+        _pair("delegation.period", rx.el.bdi(s.current.period, dir="ltr")),
         _pair("delegation.status_label", _status(s.current), data_testid="delegation-status"),
         class_name="summary-list",
     )
@@ -613,7 +625,7 @@ def verify_page() -> rx.Component:
                 _pair("delegation.status_label", bilingual(r.status_ar, r.status_en),
                       data_testid="verify-status"),
                 _pair("delegation.services", bilingual(r.services_ar, r.services_en)),
-                _pair("delegation.period", r.starts_on + " → " + r.ends_on, dir="ltr"),
+                _pair("delegation.period", rx.el.bdi(r.starts_on + " → " + r.ends_on, dir="ltr")),
                 _pair("delegation.delegator", bilingual(r.delegator_ar, r.delegator_en)),
                 _pair("delegation.delegate", bilingual(r.delegate_ar, r.delegate_en)),
                 class_name="summary-list",
