@@ -31,6 +31,7 @@ from absher_app.domain.identity import normalize_mobile, validate_id_number
 from absher_app.domain.rules_data import age_on, rule
 from absher_app.domain.secrets import numeric_code
 from absher_app.models import Account, Delegation, DelegationEvent, Person
+from absher_app.providers.rate_limit import RateLimiter
 from absher_app.providers.sms import SmsSender
 
 STATUSES = ("pending", "active", "rejected", "withdrawn", "revoked", "suspended", "expired")
@@ -424,6 +425,17 @@ class Verification:
     delegator_en: str
     delegate_ar: str
     delegate_en: str
+
+
+def verify_public(session: Session, reference: str, *, today: date, client: str,
+                  limiter: RateLimiter, limit: str) -> Verification:
+    """The public /verify page: counted against the same per-client limit as the public
+    inquiries (it is one more public look-up), then `verify`."""
+    # Imported here: inquiries reads requests, which reads this module.
+    from absher_app.domain.inquiries import check_rate
+
+    check_rate(limiter, limit, client)
+    return verify(session, reference, today)
 
 
 def verify(session: Session, reference: str, today: date) -> Verification:

@@ -34,9 +34,6 @@ from absher_app.state.language import is_english, t
 from absher_app.state.session import CLOCK, signed_in_account
 from absher_app.state.wizard import TextView, both
 
-VERIFY_SCOPE = "verify"
-
-
 def bilingual(ar, en):
     return rx.cond(is_english(), en, ar)
 
@@ -293,14 +290,10 @@ class VerifyView:
 
 
 def _verify(reference: str, client: str) -> VerifyView:
-    limit = get_settings().inquiry_rate_limit
-    limiter = get_rate_limiter()
-    key = (client or "unknown")[:64]
-    if not limiter.hit(limit, VERIFY_SCOPE, key):
-        raise DomainError("inquiry_rate_limited", "too many checks; try again later",
-                          seconds=limiter.retry_after(limit, VERIFY_SCOPE, key))
     with session_scope() as session:
-        found = delegations.verify(session, reference, today_in_riyadh(CLOCK))
+        found = delegations.verify_public(session, reference, today=today_in_riyadh(CLOCK),
+                                          client=client, limiter=get_rate_limiter(),
+                                          limit=get_settings().inquiry_rate_limit)
     services = _titles(found.services)
     status = both(f"delegation.status.{found.status}")
     return VerifyView(found.reference, found.valid_now, found.status, status[0], status[1],

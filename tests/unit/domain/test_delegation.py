@@ -502,6 +502,22 @@ def test_verify_shows_validity_scope_dates_and_only_masked_names(session, people
         d.verify(session, "0000000000", TODAY)
 
 
+def test_verify_is_rate_limited_per_client_like_the_public_inquiries(session, people):
+    from absher_app.providers.rate_limit import LimitsRateLimiter
+
+    made = make(session, people)
+    limiter = LimitsRateLimiter()
+    for _ in range(2):
+        assert d.verify_public(session, made.reference, today=TODAY, client="10.0.0.1",
+                               limiter=limiter, limit="2/minute").status == "pending"
+    with pytest.raises(DomainError) as caught:
+        d.verify_public(session, made.reference, today=TODAY, client="10.0.0.1",
+                        limiter=limiter, limit="2/minute")
+    assert caught.value.code == "inquiry_rate_limited"
+    assert d.verify_public(session, made.reference, today=TODAY, client="10.0.0.2",
+                           limiter=limiter, limit="2/minute")
+
+
 def test_verify_says_expired_even_before_the_job_ran(session, people):
     made = active(session, people, end=TODAY)
     later = d.verify(session, made.reference, TODAY + timedelta(days=1))
