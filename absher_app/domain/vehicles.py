@@ -80,8 +80,7 @@ def start_transfer(ctx: Context) -> dict[str, Any]:
         Vehicle.plate == ctx.answers["plate"])).one()
     buyer = ctx.session.exec(select(Person).where(
         Person.id_number == ctx.answers["buyer_id"])).one()
-    request_id = getattr(ctx, "request_id", None)
-    transfer = VehicleTransfer(request_id=request_id, vehicle_id=vehicle.id,
+    transfer = VehicleTransfer(request_id=ctx.request_id, vehicle_id=vehicle.id,
                                seller_id=ctx.beneficiary.id, buyer_id=buyer.id,
                                price_sar=ctx.answers["price"], created_at=ctx.now)
     ctx.session.add(transfer)

@@ -18,7 +18,6 @@ from absher_app.domain.rules_data import rule
 from absher_app.models import (
     Account,
     Delegation,
-    DelegationEvent,
     Notification,
     OneTimeCode,
     Person,
