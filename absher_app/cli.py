@@ -200,6 +200,8 @@ def _staff_code(args: argparse.Namespace) -> None:
         if member is None:
             raise CliError(f"{args.username}: no such staff account")
         print(current_code(member, SystemClock().now()))
+
+
 def _parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -344,6 +346,15 @@ def _appointments_check_in(args: argparse.Namespace) -> None:
     with session_scope() as session:
         appointment = appointments.check_in(session, args.scanned, now=SystemClock().now())
         print(f"appointment {appointment.reference} checked in ({appointment.start})")
+def _delegations_expire(_args: argparse.Namespace) -> None:
+    from absher_app.domain.delegation import expire_due
+    from absher_app.providers.clock import SystemClock, today_in_riyadh
+    from absher_app.providers.sms import get_sms_sender
+
+    clock = SystemClock()
+    with session_scope() as session:
+        count = expire_due(session, today_in_riyadh(clock), clock.now(), get_sms_sender())
+    print(f"{count} delegation{'' if count == 1 else 's'} expired at their end date")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -472,6 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     checkin = appts.add_parser("check-in", help="check a person in by their slip's QR text")
     checkin.add_argument("scanned")
     checkin.set_defaults(func=_appointments_check_in)
+    dele = groups.add_parser("delegations", help="electronic delegations").add_subparsers(
+        dest="cmd", required=True)
+    dele.add_parser("expire", help="expire delegations past their end date (idempotent; also "
+                                   "part of `jobs run`)").set_defaults(func=_delegations_expire)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

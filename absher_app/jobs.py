@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from absher_app.db import session_scope
-from absher_app.domain import household, messages, requests
+from absher_app.domain import delegation, household, messages, requests
 from absher_app.providers.clock import RIYADH, Clock, SystemClock
 from absher_app.providers.sms import SmsSender, get_sms_sender
 from absher_app.settings import get_settings
@@ -65,10 +65,18 @@ def purge_pending_attachments(session: Session, now: datetime, _sms: SmsSender) 
                      f"{purged} attachment{'' if purged == 1 else 's'} never sent deleted")
 
 
+def expire_delegations(session: Session, now: datetime, sms: SmsSender) -> JobReport:
+    expired = delegation.expire_due(session, now.astimezone(RIYADH).date(), now, sms)
+    return JobReport("expire-delegations", expired,
+                     f"{expired} delegation{'' if expired == 1 else 's'} expired at their end "
+                     "date")
+
+
 Job = Callable[[Session, datetime, SmsSender], JobReport]
 JOBS: tuple[tuple[str, Job], ...] = (("expire-unpaid", expire_unpaid),
                                      ("reminders", send_reminders),
-                                     ("purge-attachments", purge_pending_attachments))
+                                     ("purge-attachments", purge_pending_attachments),
+                                     ("expire-delegations", expire_delegations))
 
 
 def run_all(*, clock: Clock | None = None, sms: SmsSender | None = None) -> list[JobReport]:

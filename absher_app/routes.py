@@ -51,6 +51,10 @@ STAFF_BRANCHES = "/staff/branches"
 STAFF_ATTACHMENT = "/staff/files/attachments/{attachment_id:int}"
 AUTH_STAFF_SESSION = "/auth/staff-session"
 AUTH_STAFF_SIGNED_OUT = "/auth/staff-signed-out"
+DELEGATIONS = "/delegations"
+DELEGATION = "/delegations/[reference]"
+DELEGATION_CERTIFICATE = "/delegations/[reference]/certificate"
+VEHICLES = "/vehicles"
 
 
 def service_path(code: str, for_member: str = "") -> str:
@@ -94,6 +98,26 @@ def booking_path(*, message: str = "", reschedule: str = "", service: str = "",
     query = urlencode({k: v for k, v in (("message", message), ("reschedule", reschedule),
                                          ("service", service), ("branch", branch)) if v})
     return f"{APPOINTMENT_BOOK}?{query}" if query else APPOINTMENT_BOOK
+
+
+def delegation_path(reference: str) -> str:
+    """One delegation: its scope, status, history and (for the delegator) activity feed."""
+    return f"{DELEGATIONS}/{reference}"
+
+
+def certificate_path(reference: str) -> str:
+    """The printable delegation certificate with its QR code."""
+    return f"{DELEGATIONS}/{reference}/certificate"
+
+
+def verify_path(reference: str) -> str:
+    """The public check of a delegation (what the certificate's QR code opens)."""
+    return f"{VERIFY}?reference={reference}"
+
+
+def act_on_behalf_path(service_code: str, reference: str) -> str:
+    """A service's wizard, run by a delegate under delegation `reference`."""
+    return f"{service_path(service_code)}?delegation={reference}"
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

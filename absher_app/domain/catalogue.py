@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlmodel import select
 
+from absher_app.domain import delegation as delegations
+from absher_app.domain import vehicles
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import add_months, add_years, age_on, months_covering, rule
 from absher_app.domain.secrets import numeric_code
@@ -27,6 +29,7 @@ from absher_app.domain.wizard import (
     choice,
     confirmed,
     preselected,
+    several,
     text,
     whole_number,
 )
@@ -632,6 +635,121 @@ SERVICES: tuple[Service, ...] = (
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# Traffic: vehicle ownership transfer (delegable; the buyer confirms in their own account).
+
+SERVICES += (
+    Service(
+        code="vehicle_transfer", group="traffic", applicants=SPONSORS, for_self=SPONSORS,
+        for_sponsored=frozenset(), beneficiary_filter=vehicles.owns_a_vehicle,
+        steps=(
+            Step("vehicle", "step.vehicle", (
+                Field("plate", "text", "field.plate", vehicles.parse_plate,
+                      hint_key="hint.plate"),
+            )),
+            Step("buyer", "step.buyer", (
+                Field("buyer_id", "text", "field.buyer_id", vehicles.parse_buyer),
+                Field("price", "number", "field.price",
+                      whole_number("price", 1, rule("vehicle_transfer", "max_price_sar"))),
+            )),
+            Step("confirm", "step.transfer_confirm", (
+                Field("seller_confirms", "confirm", "field.seller_confirms",
+                      confirmed("seller_confirms")),
+            )),
+        ),
+        checks=(no_open_request("vehicle_transfer"),),
+        fee=fixed_fee("vehicle_transfer", "vehicle_transfer"), effect=vehicles.start_transfer,
+        delegable=True,
+    ),
+)
+
+# What a delegation may cover, by sector (seed 000: the Passports services, and the Traffic
+# department's vehicle ownership transfer).
+DELEGABLE_BY_SECTOR: dict[str, tuple[str, ...]] = {
+    "passports": tuple(s.code for s in SERVICES if s.delegable and s.group != "traffic"),
+    "traffic": tuple(s.code for s in SERVICES if s.delegable and s.group == "traffic"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Electronic delegation for individuals: a wizard like the others, signed with a code.
+
+def _services_step(sector: str) -> Step:
+    codes = DELEGABLE_BY_SECTOR[sector]
+    return Step(f"{sector}_services", "step.delegated_services", (
+        Field("services", "multi", "field.delegated_services", several("services", codes),
+              hint_key="hint.delegated_services",
+              options=tuple(Option(code, f"service.{code}.title") for code in codes)),
+    ), applies=lambda ctx: ctx.answers.get("sector") == sector)
+
+
+def _delegate_check(ctx: Context) -> None:
+    delegate = delegations.find_delegate(ctx.session, ctx.applicant, ctx.answers["delegate_id"],
+                                         ctx.answers["delegate_mobile"], ctx.today)
+    delegations.check_not_duplicate(ctx.session, ctx.applicant, delegate,
+                                    tuple(ctx.answers["services"].split(",")), ctx.today)
+
+
+def _period_check(ctx: Context) -> None:
+    delegations.check_period(ctx.answers["starts_on"], ctx.answers["ends_on"], ctx.today)
+
+
+def _delegator_check(ctx: Context) -> Blocker | None:
+    try:
+        delegations.check_delegator(ctx.session, ctx.applicant)
+    except ValidationError as error:
+        return Blocker(error.code)
+    return None
+
+
+def _make_delegation(ctx: Context) -> dict[str, Any]:
+    made = delegations.create(
+        ctx.session, delegator=ctx.applicant, delegate_id_number=ctx.answers["delegate_id"],
+        delegate_mobile=ctx.answers["delegate_mobile"], sector=ctx.answers["sector"],
+        services=ctx.answers["services"], starts_on=ctx.answers["starts_on"],
+        ends_on=ctx.answers["ends_on"], today=ctx.today, now=ctx.now, sms=ctx.sms,
+        reference=ctx.reference, request_id=ctx.request_id)
+    return {"delegation": made.reference}
+
+
+DELEGATORS = frozenset(rule("delegation", "delegator_categories"))
+
+SERVICES += (
+    Service(
+        code="delegation", group="delegation", applicants=DELEGATORS, for_self=DELEGATORS,
+        for_sponsored=frozenset(),
+        steps=(
+            Step("sector", "step.delegation_sector", (
+                Field("sector", "choice", "field.sector", choice("sector", delegations.SECTORS),
+                      options=(Option("passports", "option.sector_passports"),
+                               Option("traffic", "option.sector_traffic"))),
+            )),
+            _services_step("passports"),
+            _services_step("traffic"),
+            Step("delegate", "step.delegate", (
+                Field("delegate_id", "text", "field.delegate_id",
+                      text("delegate_id", r"[0-9٠-٩ ]{10,14}", 14, "id_length"),
+                      hint_key="hint.delegate_id"),
+                Field("delegate_mobile", "text", "field.delegate_mobile",
+                      text("delegate_mobile", r"[0-9٠-٩ +]{9,16}", 16, "mobile_invalid"),
+                      hint_key="hint.delegate_mobile"),
+            ), check=_delegate_check),
+            Step("period", "step.delegation_period", (
+                Field("starts_on", "date", "field.starts_on", a_date("starts_on")),
+                Field("ends_on", "date", "field.ends_on", a_date("ends_on"),
+                      hint_key="hint.delegation_period"),
+            ), check=_period_check),
+            Step("terms", "step.delegation_terms", (
+                Field("terms", "confirm", "field.delegation_terms", confirmed("terms"),
+                      hint_key="hint.delegation_terms"),
+            )),
+        ),
+        checks=(_delegator_check,),
+        fee=lambda ctx: [], effect=_make_delegation, confirm_by_code=True,
+        approved_notice="delegation_submitted", done_key="wizard.next_delegation",
+    ),
+)
+
 BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
 
 # The services that fix a blocker, in order of preference: the blocked page links to the first
@@ -643,7 +761,7 @@ FIXED_BY: dict[str, tuple[str, ...]] = {
     "passport_expired": ("passport_issue", "passport_update"),
     "passport_expires_soon": ("passport_issue", "passport_update"),
 }
-GROUPS = ("passports", "visas", "iqama", "reports", "visit", "fines")
+GROUPS = ("passports", "visas", "iqama", "reports", "visit", "fines", "traffic", "delegation")
 
 
 def service(code: str) -> Service | None:

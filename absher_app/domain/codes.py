@@ -22,7 +22,7 @@ from absher_app.i18n import translate
 from absher_app.models import Account, BackupCode, OneTimeCode
 from absher_app.providers.sms import SmsSender
 
-PURPOSES = ("registration", "sign_in", "reset", "phone_change")
+PURPOSES = ("registration", "sign_in", "reset", "phone_change", "confirm")
 CODE_TTL = timedelta(minutes=10)
 SEND_WINDOW_S = 300
 MAX_SENDS_PER_WINDOW = 10

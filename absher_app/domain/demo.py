@@ -17,7 +17,7 @@ from absher_app.domain.identity import luhn_check_digit
 from absher_app.domain.registry import parse_person
 from absher_app.domain.passwords import hash_password
 from absher_app.domain.staff import create_staff
-from absher_app.models import Account, Branch, Person, StaffMember
+from absher_app.models import Account, Branch, Person, StaffMember, Vehicle
 
 
 def demo_id(first_digit: str, serial: int) -> str:
@@ -216,6 +216,7 @@ def load_demo(session: Session, today: date) -> DemoCounts:
     session.flush()
     now = datetime.combine(today, time(8), UTC)
     accounts_added = _load_demo_accounts(session, now=now)
+    _load_demo_vehicles(session)
     return DemoCounts(persons_added=persons_added, branches_added=branches_added,
                       accounts_added=accounts_added,
                       staff_added=_load_demo_staff(session, now=now))
@@ -231,6 +232,27 @@ def _load_demo_staff(session: Session, now: datetime) -> int:
             added += 1
     session.flush()
     return added
+
+
+# Demo vehicles (traffic sector, for the ownership transfer): (plate, owner key, make, model,
+# year). Added once; after a transfer a vehicle stays with its new owner.
+DEMO_VEHICLES: list[tuple[str, str, str, str, int]] = [
+    ("ABD1234", "c1", "Toyota", "Camry", 2021),
+    ("KSA4821", "c1", "Hyundai", "Sonata", 2019),
+    ("RUH7710", "c4", "Nissan", "Patrol", 2022),
+    ("JED3055", "r2", "Kia", "Cerato", 2020),
+]
+
+
+def _load_demo_vehicles(session: Session) -> None:
+    ids = demo_ids()
+    have = set(session.exec(select(Vehicle.plate)).all())
+    for plate, owner, make, model, year in DEMO_VEHICLES:
+        if plate in have:
+            continue
+        person = session.exec(select(Person).where(Person.id_number == ids[owner])).one()
+        session.add(Vehicle(plate=plate, owner_id=person.id, make=make, model=model, year=year))
+    session.flush()
 
 
 def _load_demo_accounts(session: Session, now: datetime) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from absher_app.domain import catalogue, notify, wizard
+from absher_app.domain import access_log, catalogue, delegation, notify, wizard
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import numeric_code
@@ -121,10 +121,13 @@ def _submitted(session: Session, account: Account, draft_token: str) -> ServiceR
 
 
 def submit(session: Session, account: Account, service: wizard.Service, ctx: wizard.Context,
-           *, draft_token: str, sms: SmsSender) -> ServiceRequest:
+           *, draft_token: str, sms: SmsSender, on_behalf: str = "") -> ServiceRequest:
     """Turn the draft into a request, its bill, and its first timeline events; in one
     transaction, which must be a fresh one (a lost race rolls it back). A second submit with
     the same draft token returns the first request, also when both run at the same moment.
+
+    `on_behalf`: the reference of the delegation under which the account's holder acts for
+    `ctx.applicant` (checked again here, and the action goes into its activity feed).
 
     Races (tests/unit/domain/test_concurrency.py): on PostgreSQL the draft row is locked, so a
     second submit of it waits here until the first commits and then finds the draft gone and
@@ -137,7 +140,17 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
                          .with_for_update()).first()
     if existing := _submitted(session, account, draft_token):
         return existing
-    if draft is None or draft.account_id != account.id or draft.service_code != service.code:
+    if draft is None or draft.account_id != account.id or draft.service_code != wizard.draft_key(
+            service.code, on_behalf):
+        raise ValidationError("draft_missing", "this application is no longer open")
+    acting = None
+    if on_behalf:
+        acting = delegation.authorize(session, delegate=session.get(Person, account.person_id),
+                                      reference=on_behalf, service_code=service.code,
+                                      today=ctx.today)
+        if acting.delegator_id != ctx.applicant.id:
+            raise ValidationError("draft_missing", "this application is no longer open")
+    elif ctx.applicant.id != account.person_id:
         raise ValidationError("draft_missing", "this application is no longer open")
     try:
         checked = check_draft(service, ctx, wizard.decode_answers(draft.answers_json))
@@ -161,6 +174,16 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
             ServiceRequest.idempotency_key == draft_token)).one()
     _event(session, request, "submitted", ctx.now)
     session.delete(draft)
+    if acting is not None:
+        delegation.record_act(session, acting, kind="act_submitted", actor_id=account.person_id,
+                              service_code=service.code, request_id=request.id,
+                              reference=request.reference, beneficiary_id=ctx.beneficiary.id,
+                              now=ctx.now)
+        # The delegator's "who accessed my record" shows the delegate's acts too.
+        delegate = session.get(Person, account.person_id)
+        access_log.record_access(session, acting.delegator_id, "delegate",
+                                 f"{delegate.name_ar} — {delegate.name_en}", None,
+                                 "delegated_service", ctx.now, actor_id=delegate.id)
     if total:
         bill = Bill(number=_unique(session, Bill, "number", lambda: "9" + numeric_code(12)),
                     request_id=request.id, amount_sar=total, issued_at=ctx.now,
@@ -191,6 +214,7 @@ def _advance_after_payment(session: Session, service: wizard.Service, request: S
 
 def _approve(session: Session, service: wizard.Service, request: ServiceRequest,
              ctx: wizard.Context, sms: SmsSender) -> None:
+    ctx.reference, ctx.request_id, ctx.sms = request.reference, request.id, sms
     outcome = service.effect(ctx)
     request.status = "approved"
     request.outcome_json = json.dumps(outcome, ensure_ascii=False, sort_keys=True)
@@ -203,7 +227,7 @@ def _approve(session: Session, service: wizard.Service, request: ServiceRequest,
                             updated_at=ctx.now)
         session.add(delivery)
         _event(session, request, "delivery_awaiting_document", ctx.now, delivery.tracking_number)
-    notify.notify(session, ctx.applicant, "approved", now=ctx.now, sms=sms,
+    notify.notify(session, ctx.applicant, service.approved_notice, now=ctx.now, sms=sms,
                   reference=request.reference)
 
 
@@ -237,6 +261,10 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
     if amount_sar != bill.amount_sar:
         raise ValidationError("bill_amount", "the amount is not the bill's amount",
                               amount=bill.amount_sar)
+    request = session.get(ServiceRequest, bill.request_id)
+    # A request made under a delegation goes ahead only while the delegation allows it.
+    delegation.check_payment(session, request.id, request.service_code,
+                             now.astimezone(RIYADH).date())
     try:
         session.add(Payment(bill_id=bill.id, amount_sar=amount_sar, bank=bank[:32],
                             bank_reference=bank_reference[:40], paid_at=now))
@@ -246,8 +274,12 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
         return session.get(Bill, bill.id), False
     bill.status, bill.paid_at = "paid", now
     session.add(bill)
-    request = session.get(ServiceRequest, bill.request_id)
     _event(session, request, "paid", now, bill.number)
+    if acting := delegation.delegation_of_request(session, request.id):
+        delegation.record_act(session, acting, kind="act_paid", actor_id=None,
+                              service_code=request.service_code, request_id=request.id,
+                              reference=request.reference, beneficiary_id=request.beneficiary_id,
+                              now=now)
     ctx = context_for(session, request, now)
     _advance_after_payment(session, catalogue.service(request.service_code), request, ctx, sms)
     session.flush()

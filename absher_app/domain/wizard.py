@@ -58,6 +58,10 @@ class Context:
     applicant: Person
     beneficiary: Person | None = None
     answers: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Set while a request is being approved, for effects that tell someone about it.
+    reference: str = ""
+    request_id: int | None = None
+    sms: Any = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +77,9 @@ Parser = Callable[[str, Context], Any]
 
 @dataclasses.dataclass(frozen=True)
 class Field:
-    """One question. `kind` picks the widget: choice, number, date, text, confirm."""
+    """One question. `kind` picks the widget: choice, multi (several of the options: the
+    browser sends `<name>__<value>=yes` per ticked box, see `typed_value`), number, date,
+    text, confirm."""
 
     name: str
     kind: str
@@ -112,6 +118,11 @@ class Service:
     needs_review: bool = False
     delivery: bool = False
     delegable: bool = False
+    # Submitting needs a one-time code sent to the applicant's mobile (a "sign this" step).
+    confirm_by_code: bool = False
+    # What the applicant is told on approval (notifications.<key>) and on the done page.
+    approved_notice: str = "approved"
+    done_key: str = "wizard.next_done"
 
     @property
     def title_key(self) -> str:
@@ -178,6 +189,27 @@ def text(field: str, pattern: str | None = None, max_length: int = MAX_TEXT,
     return parse
 
 
+def several(field: str, values: tuple[str, ...]) -> Parser:
+    """A multi field: at least one of `values`, comma-separated, kept in `values`' order."""
+    def parse(raw: str, ctx: Context) -> str:
+        chosen = {v.strip() for v in raw.split(",") if v.strip()}
+        if not chosen:
+            raise ValidationError("choose_at_least_one", f"{field}: choose", field=field)
+        if not chosen <= set(values):
+            raise ValidationError("choose_one", f"{field}: unknown choice", field=field)
+        return ",".join(v for v in values if v in chosen)
+    return parse
+
+
+def typed_value(field: Field, raw: dict[str, Any]) -> str:
+    """What the form sent for `field`: a multi field's ticked boxes joined with commas."""
+    if field.kind == "multi":
+        return ",".join(o.value for o in field.options
+                        if raw.get(f"{field.name}__{o.value}") == "yes")
+    value = raw.get(field.name, "")
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
 def confirmed(field: str) -> Parser:
     def parse(raw: str, ctx: Context) -> str:
         if raw != "yes":
@@ -233,6 +265,16 @@ def precheck(service: Service, ctx: Context) -> list[Blocker]:
 def active_steps(service: Service, ctx: Context) -> list[Step]:
     """The steps that apply to the answers given so far."""
     return [step for step in service.steps if step.applies(ctx)]
+
+
+def draft_key(service_code: str, on_behalf: str = "") -> str:
+    """The draft's service key: a delegate acting under delegation `on_behalf` keeps that
+    draft apart from their own of the same service."""
+    return f"{service_code}@{on_behalf}" if on_behalf else service_code
+
+
+def service_of_draft_key(key: str) -> str:
+    return key.partition("@")[0]
 
 
 def step_named(service: Service, name: str) -> Step | None:

@@ -8,6 +8,7 @@ from absher_app.models.accounts import (
     SignInTicket,
     UserSession,
 )
+from absher_app.models.delegation import Delegation, DelegationEvent, Vehicle, VehicleTransfer
 from absher_app.models.messages import (
     Appointment,
     AppointmentSlot,
@@ -40,7 +41,8 @@ ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, User
               SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
               Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
               StaffEvent, RecordAccess, Message, MessagePost, MessageAttachment,
-              AppointmentSlot, BranchClosure, Appointment)
+              AppointmentSlot, BranchClosure, Appointment, Delegation, DelegationEvent, Vehicle,
+              VehicleTransfer)
 
 __all__ = [
     "ALL_TABLES", "Account", "Appointment", "AppointmentSlot", "BranchClosure", "Message",
@@ -48,4 +50,5 @@ __all__ = [
     "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
     "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
     "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",
+    "Delegation", "DelegationEvent", "Vehicle", "VehicleTransfer",
 ]

@@ -13,7 +13,8 @@ from absher_app import routes
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import appointments, catalogue, household, messages, notify, requests, wizard
+from absher_app.domain import (appointments, catalogue, delegation, household, messages, notify,
+                               requests, wizard)
 from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
 from absher_app.i18n import translate
 from absher_app.models import Account, Bill, Person
@@ -46,6 +47,8 @@ class Overview:
     open_messages: int
     next_appointment_ar: str
     next_appointment_en: str
+    delegations_to_me: int
+    delegations_from_me: int
     drafts: list[DraftLink]
     recent: list[TransactionRow]
     notifications: list[TextView]
@@ -105,6 +108,7 @@ def overview(account_id: int) -> Overview:
                                         translate(service.title_key, "ar"),
                                         translate(service.title_key, "en")))
         bills = requests.unpaid_bills_of(session, person.id, now)
+        to_me, from_me = delegation.counts(session, person, today)
         entries = household.timeline(session, person, today)
         return Overview(
             services=len(wizard.available_services(catalogue.SERVICES, ctx)),
@@ -119,6 +123,8 @@ def overview(account_id: int) -> Overview:
             open_messages=messages.open_count(session, person.id),
             next_appointment_ar=day_label(upcoming.day, "ar") if upcoming else "",
             next_appointment_en=day_label(upcoming.day, "en") if upcoming else "",
+            delegations_to_me=to_me,
+            delegations_from_me=from_me,
             drafts=drafts,
             recent=[transaction_row(session, r) for r in mine[:5]],
             notifications=[TextView(n.text_ar, n.text_en,
@@ -148,6 +154,8 @@ class DashboardState(rx.State):
     open_messages: int = 0
     next_appointment_ar: str = ""
     next_appointment_en: str = ""
+    delegations_to_me: int = 0
+    delegations_from_me: int = 0
     drafts: list[DraftLink] = []
     recent: list[TransactionRow] = []
     notifications: list[TextView] = []
@@ -216,7 +224,9 @@ def page() -> rx.Component:
             tile("tiles.inquiries", routes.INQUIRIES, rx.el.p(t("tiles.inquiries_hint"))),
             tile("tiles.account", routes.ACCOUNT, rx.el.p(t("dashboard.account_link"))),
             tile("tiles.general", routes.GENERAL_SERVICES, rx.el.p(t("tiles.general_hint"))),
-            tile("tiles.delegations", None, rx.el.p(t("tiles.coming"))),
+            tile("tiles.delegations", routes.DELEGATIONS, rx.el.p(
+                t_with("tiles.delegations_count", {"to_me": s.delegations_to_me,
+                                                   "from_me": s.delegations_from_me}))),
             tile("tiles.messages", routes.MESSAGES,
                  _count("tiles.messages_count", s.open_messages)),
             tile("tiles.appointments", routes.APPOINTMENTS, rx.el.p(rx.cond(

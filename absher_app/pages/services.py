@@ -139,10 +139,26 @@ def _input(field: rx.Var[FieldView], input_type: str, mode: str | None = None) -
     )
 
 
+def _tick(option: rx.Var[OptionView], name: rx.Var[str]) -> rx.Component:
+    return rx.el.div(
+        rx.el.input(id=option.id, name=name + "__" + option.value, type="checkbox", value="yes",
+                    default_checked=option.checked),
+        rx.el.label(bilingual(option.label_ar, option.label_en), html_for=option.id),
+        class_name="checkbox",
+    )
+
+
 def _field(field: rx.Var[FieldView]) -> rx.Component:
     """One field of any kind: the renderer every service shares."""
     return rx.match(
         field.kind,
+        ("multi", rx.el.fieldset(
+            rx.el.legend(bilingual(field.label_ar, field.label_en), class_name="field-label"),
+            _label(field),
+            rx.foreach(field.options, lambda option: _tick(option, field.name)),
+            class_name=rx.cond(field.error_ar != "", "field checkboxes field-has-error",
+                               "field checkboxes"),
+        )),
         ("choice", rx.el.fieldset(
             rx.el.legend(bilingual(field.label_ar, field.label_en), class_name="field-label"),
             _label(field),
@@ -283,6 +299,37 @@ def _review() -> rx.Component:
     )
 
 
+def _code() -> rx.Component:
+    """Confirm with the code sent to the applicant's mobile (services with confirm_by_code)."""
+    return rx.el.form(
+        rx.el.h2(t("wizard.code_title")),
+        rx.el.p(t_with("wizard.code_sent", {"mobile": WizardState.sent_to_mobile}), dir="auto"),
+        _problems(),
+        rx.el.div(
+            rx.el.label(t("wizard.code_label"), html_for="field-code", class_name="field-label"),
+            rx.el.input(id="field-code", name="code", type="text", input_mode="numeric",
+                        auto_complete="one-time-code", max_length=12, dir="ltr",
+                        class_name="field-input", data_testid="confirm-code"),
+            class_name="field",
+        ),
+        rx.el.div(
+            rx.el.button(t("wizard.code_submit"), type="submit", class_name="button"),
+            rx.el.button(t("wizard.code_resend"), type="button", class_name="button secondary",
+                         on_click=WizardState.submit),
+            class_name="button-group",
+        ),
+        on_submit=WizardState.confirm_code, reset_on_submit=True, class_name="form",
+    )
+
+
+def _refused() -> rx.Component:
+    return rx.el.div(
+        _problems(),
+        rx.el.a(t("delegation.back_to_list"), href=routes.DELEGATIONS),
+        class_name="panel",
+    )
+
+
 def _done() -> rx.Component:
     return rx.el.div(
         rx.el.div(
@@ -306,9 +353,13 @@ def _done() -> rx.Component:
             rx.cond(WizardState.pay_url != "",
                     rx.el.a(t("wizard.pay_now"), href=WizardState.pay_url, class_name="button"),
                     rx.fragment()),
-            rx.el.a(t("wizard.view_transaction"),
-                    href=routes.TRANSACTIONS + "/" + WizardState.reference,
-                    class_name="button secondary"),
+            rx.cond(WizardState.on_behalf != "",
+                    rx.el.a(t("delegation.back_to_delegation"),
+                            href=routes.DELEGATIONS + "/" + WizardState.on_behalf,
+                            class_name="button secondary"),
+                    rx.el.a(t("wizard.view_transaction"),
+                            href=routes.TRANSACTIONS + "/" + WizardState.reference,
+                            class_name="button secondary")),
             class_name="button-group",
         ),
     )
@@ -321,6 +372,11 @@ def wizard_page() -> rx.Component:
                 rx.el.p(t_with("wizard.for", {"name": WizardState.beneficiary.ar},
                                {"name": WizardState.beneficiary.en}), class_name="muted"),
                 rx.fragment()),
+        rx.cond(WizardState.acting_for.ar != "",
+                rx.el.p(t_with("delegation.acting_for", {"name": WizardState.acting_for.ar},
+                               {"name": WizardState.acting_for.en}),
+                        class_name="notice", data_testid="acting-for"),
+                rx.fragment()),
         rx.cond(WizardState.resumed & (WizardState.phase == "step"),
                 rx.el.p(t("wizard.resumed"), class_name="notice"), rx.fragment()),
         rx.match(
@@ -328,10 +384,12 @@ def wizard_page() -> rx.Component:
             ("unavailable", rx.el.div(rx.el.p(t("wizard.unavailable")),
                                       rx.el.a(t("wizard.back_to_services"),
                                               href=routes.SERVICES))),
+            ("refused", _refused()),
             ("who", _who()),
             ("blocked", _blocked()),
             ("step", _step()),
             ("review", _review()),
+            ("code", _code()),
             ("done", _done()),
             rx.el.p(t("wizard.loading"), aria_busy="true"),
         ),

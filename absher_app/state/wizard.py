@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from absher_app import routes
 from absher_app.db import session_scope
-from absher_app.domain import catalogue, requests, wizard
+from absher_app.domain import catalogue, codes, requests, wizard
+from absher_app.domain import delegation as delegations
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import error_text, translate
 from absher_app.models import Account, Person, ServiceRequest
@@ -97,6 +98,12 @@ def error_view(error: DomainError) -> TextView:
                     error_text(error.code, "en", **error.params))
 
 
+def on_behalf_from_query(params: dict) -> str:
+    """?delegation=REFERENCE: the delegate acts under that delegation (anything odd -> '')."""
+    value = str(params.get("delegation", ""))[:12]
+    return value if delegations.REFERENCE.fullmatch(value) else ""
+
+
 def service_code_from_path(path: str) -> str:
     """'/services/exit_reentry_issue/' -> 'exit_reentry_issue' (anything odd -> '')."""
     parts = [p for p in (path or "").split("/") if p]
@@ -152,10 +159,16 @@ class Loaded:
 
 
 class WizardState(rx.State):
-    """The screen of the wizard now showing. Phases: loading, unavailable, who, blocked, step,
-    review, done."""
+    """The screen of the wizard now showing. Phases: loading, unavailable, refused (acting on
+    behalf is not allowed), who, blocked, step, review, code (confirm with an SMS code), done.
+
+    `on_behalf` is the reference of the delegation the signed-in person acts under (from the
+    URL); every handler checks it again through delegation.authorize."""
 
     _service_code: str = ""
+    on_behalf: str = ""
+    acting_for: TextView = TextView("", "")
+    sent_to_mobile: str = ""
     phase: str = "loading"
     title: TextView = TextView("", "")
     beneficiary: TextView = TextView("", "")
@@ -180,15 +193,33 @@ class WizardState(rx.State):
 
     # -- loading -------------------------------------------------------------------------------
 
+    def _draft_key(self) -> str:
+        return wizard.draft_key(self._service_code, self.on_behalf)
+
+    def _unavailable(self) -> None:
+        if self.phase != "refused":
+            self.phase = "unavailable"
+
     def _open(self, session: Session, account_id: int, code: str) -> Loaded | None:
         service = catalogue.service(code)
         account = session.get(Account, account_id)
         if service is None or account is None:
             return None
         applicant = session.get(Person, account.person_id)
-        ctx = wizard.Context(session=session, today=today_in_riyadh(CLOCK), now=CLOCK.now(),
+        today = today_in_riyadh(CLOCK)
+        if self.on_behalf:
+            try:
+                acting = delegations.authorize(session, delegate=applicant,
+                                               reference=self.on_behalf, service_code=code,
+                                               today=today)
+            except DomainError as error:
+                self.phase, self.problems = "refused", [error_view(error)]
+                return None
+            applicant = session.get(Person, acting.delegator_id)
+            self.acting_for = TextView(applicant.name_ar, applicant.name_en)
+        ctx = wizard.Context(session=session, today=today, now=CLOCK.now(),
                              applicant=applicant)
-        draft = wizard.load_draft(session, account, code)
+        draft = wizard.load_draft(session, account, self._draft_key())
         if draft is not None and draft.beneficiary_id is not None:
             ctx.beneficiary = next((p for p in wizard.candidates(service, ctx)
                                     if p.id == draft.beneficiary_id), None)
@@ -230,7 +261,7 @@ class WizardState(rx.State):
                           for line in fee]
         self.fee_total = wizard.fee_total(fee)
         self.problems = []
-        wizard.save_draft(loaded.session, loaded.account, loaded.service.code, now=loaded.ctx.now,
+        wizard.save_draft(loaded.session, loaded.account, self._draft_key(), now=loaded.ctx.now,
                           step="review")
 
     @staticmethod
@@ -277,7 +308,7 @@ class WizardState(rx.State):
         with session_scope() as session:
             loaded = self._open(session, account_id, code)
             if loaded is None or not wizard.candidates(loaded.service, loaded.ctx):
-                self.phase = "unavailable"
+                self._unavailable()
                 return
             self.title = text_view(loaded.service.title_key)
             self.resumed = loaded.draft is not None and bool(loaded.draft.answers_json != "{}")
@@ -296,7 +327,8 @@ class WizardState(rx.State):
                 return
             if len(candidates) == 1:
                 loaded.ctx.beneficiary = candidates[0]
-                loaded.draft = wizard.save_draft(session, loaded.account, code, now=loaded.ctx.now,
+                loaded.draft = wizard.save_draft(session, loaded.account, self._draft_key(),
+                                                 now=loaded.ctx.now,
                                                  beneficiary_id=candidates[0].id)
                 self._draft_token = loaded.draft.token
                 self._after_beneficiary(loaded)
@@ -316,6 +348,8 @@ class WizardState(rx.State):
         """on_load: open the service named in the URL for the signed-in person."""
         self._service_code = service_code_from_path(self.router.url.path)
         for_member = str(self.router.url.query_parameters.get("for", ""))[:12]
+        self.on_behalf = on_behalf_from_query(self.router.url.query_parameters)
+        self.acting_for = TextView("", "")
         self.phase, self.problems, self.reference = "loading", [], ""
         self.beneficiary, self.blockers = TextView("", ""), []
         if not await self._run(self._load, self._service_code, for_member, touch=False):
@@ -328,7 +362,7 @@ class WizardState(rx.State):
         with session_scope() as session:
             loaded = self._open(session, account_id, self._service_code)
             if loaded is None:
-                self.phase = "unavailable"
+                self._unavailable()
                 return
             person = next((p for p in wizard.candidates(loaded.service, loaded.ctx)
                            if str(p.id) == value), None)
@@ -337,9 +371,9 @@ class WizardState(rx.State):
                 self.problems = [TextView(*both("errors.choose_one"))]
                 return
             if loaded.draft is not None and loaded.draft.beneficiary_id != person.id:
-                wizard.discard_draft(session, loaded.account, self._service_code)
+                wizard.discard_draft(session, loaded.account, self._draft_key())
                 session.flush()
-            loaded.draft = wizard.save_draft(session, loaded.account, self._service_code,
+            loaded.draft = wizard.save_draft(session, loaded.account, self._draft_key(),
                                              now=loaded.ctx.now, beneficiary_id=person.id)
             self._draft_token = loaded.draft.token
             loaded.ctx.beneficiary = person
@@ -361,7 +395,7 @@ class WizardState(rx.State):
         with session_scope() as session:
             loaded = self._open(session, account_id, self._service_code)
             if loaded is None:
-                self.phase = "unavailable"
+                self._unavailable()
             elif loaded.ctx.beneficiary is None or loaded.draft is None:
                 self._show_who(loaded)
                 loaded = None
@@ -382,7 +416,7 @@ class WizardState(rx.State):
                 return
             index = min(max(self.step_index, 0), len(steps) - 1)
             step = steps[index]
-            typed = {f.name: str(raw.get(f.name, ""))[:wizard.MAX_TEXT] for f in step.fields}
+            typed = {f.name: wizard.typed_value(f, raw) for f in step.fields}
             values, problems = wizard.parse_step(step, typed, loaded.ctx)
             if problems:
                 self._show_step(loaded, index, typed, problems)
@@ -391,7 +425,7 @@ class WizardState(rx.State):
                            json.loads(wizard.encode_answers(values)).items()})
             following = wizard.active_steps(loaded.service, loaded.ctx)
             next_step = following[index + 1].name if index + 1 < len(following) else "review"
-            loaded.draft = wizard.save_draft(loaded.session, loaded.account, self._service_code,
+            loaded.draft = wizard.save_draft(loaded.session, loaded.account, self._draft_key(),
                                              now=loaded.ctx.now, answers=stored, step=next_step)
             if next_step == "review":
                 self._show_review(loaded)
@@ -417,7 +451,7 @@ class WizardState(rx.State):
                                     wizard.decode_answers(loaded.draft.answers_json))
             steps = wizard.active_steps(loaded.service, loaded.ctx)
             if index < len(steps):
-                wizard.save_draft(loaded.session, loaded.account, self._service_code,
+                wizard.save_draft(loaded.session, loaded.account, self._draft_key(),
                                   now=loaded.ctx.now, step=steps[index].name)
             self._show_step(loaded, index)
 
@@ -430,16 +464,18 @@ class WizardState(rx.State):
             return rx.redirect(routes.LOGIN)
         return None
 
-    def _submit(self, account_id: int) -> None:
+    def _submit(self, account_id: int, code: str | None = None) -> None:
         if self._draft_token and self._show_submitted(account_id):
             return  # a double click or a retry: the first submit already made the request
         with self._opened(account_id) as loaded:
             if loaded is None:
                 return
             try:
+                if loaded.service.confirm_by_code and not self._code_confirmed(loaded, code):
+                    return
                 request = requests.submit(loaded.session, loaded.account, loaded.service,
                                           loaded.ctx, draft_token=loaded.draft.token,
-                                          sms=get_sms_sender())
+                                          sms=get_sms_sender(), on_behalf=self.on_behalf)
             except requests.BlockedError:
                 self._after_beneficiary(loaded)
                 return
@@ -450,6 +486,35 @@ class WizardState(rx.State):
                 self.problems = [error_view(error)]
                 return
             self._done(loaded.session, request)
+
+    def _code_confirmed(self, loaded: Loaded, code: str | None) -> bool:
+        """The code step: send a code to the applicant's mobile (code None), or check the one
+        typed. Same one-time codes and throttles as signing in. False: stay on this step."""
+        account, person = loaded.account, loaded.ctx.applicant
+        if code is None:
+            requests.check_draft(loaded.service, loaded.ctx,
+                                 wizard.decode_answers(loaded.draft.answers_json))
+            sent = codes.issue_code(loaded.session, person_id=person.id, mobile=account.mobile,
+                                    purpose="confirm", now=loaded.ctx.now, sms=get_sms_sender(),
+                                    lang=account.language)
+            self.phase, self.sent_to_mobile, self.problems = "code", sent.masked_mobile, []
+            return False
+        try:
+            codes.verify_code(loaded.session, person_id=person.id, purpose="confirm", code=code,
+                              now=loaded.ctx.now)
+        except DomainError as error:
+            self.phase, self.problems = "code", [error_view(error)]
+            return False
+        return True
+
+    @rx.event
+    async def confirm_code(self, form_data: dict):
+        """The code sent to the applicant's mobile, typed on the code step."""
+        value = form_data.get("code", "")
+        code = value.strip()[:12] if isinstance(value, str) else ""
+        if not await self._run(self._submit, code):
+            return rx.redirect(routes.LOGIN)
+        return None
 
     def _show_submitted(self, account_id: int) -> bool:
         with session_scope() as session:
@@ -466,8 +531,9 @@ class WizardState(rx.State):
         self.bill_due = bill.due_at.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M") if bill else ""
         self.fee_total = request.fee_sar
         self.pay_url = get_payment_provider().payment_page(bill.number) if bill else ""
+        service = catalogue.service(request.service_code)
         key = ("wizard.next_pay" if request.status == "awaiting_payment" else
-               "wizard.next_review" if request.status == "in_review" else "wizard.next_done")
+               "wizard.next_review" if request.status == "in_review" else service.done_key)
         self.next_text = text_view(key)
 
     @rx.event
@@ -481,7 +547,7 @@ class WizardState(rx.State):
         with session_scope() as session:
             account = session.get(Account, account_id)
             if account is not None and catalogue.service(self._service_code):
-                wizard.discard_draft(session, account, self._service_code)
+                wizard.discard_draft(session, account, self._draft_key())
         self._draft_token = ""
         self._load(account_id, self._service_code)
 

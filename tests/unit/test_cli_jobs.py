@@ -47,6 +47,7 @@ def test_jobs_run_on_an_empty_database(capsys):
         "expire-unpaid: 0 unpaid bills expired (with their requests)",
         "reminders: 0 expiry reminders sent (in-app and SMS)",
         "purge-attachments: 0 attachments never sent deleted",
+        "expire-delegations: 0 delegations expired at their end date",
     ], "")
 
 
@@ -101,7 +102,8 @@ def test_one_failing_job_does_not_stop_the_other(seeded, capsys, monkeypatch):
     assert status == 2
     assert out == ["expire-unpaid: 0 unpaid bills expired (with their requests)",
                    "reminders: failed: RuntimeError: the registry is on fire",
-                   "purge-attachments: 0 attachments never sent deleted"]
+                   "purge-attachments: 0 attachments never sent deleted",
+                   "expire-delegations: 0 delegations expired at their end date"]
     assert err == "absher: error: job failed: reminders\n"
 
 

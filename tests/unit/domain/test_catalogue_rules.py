@@ -552,7 +552,7 @@ def test_every_service_step_field_option_and_hint_has_its_text():
                 if field.kind == "choice":
                     assert field.options, field.name
                 keys += [option.label_key for option in field.options]
-    assert len(catalogue.SERVICES) == 13
+    assert len(catalogue.SERVICES) == 15
     assert missing(keys) == []
 
 
@@ -581,6 +581,7 @@ def test_every_status_event_and_notification_has_its_text():
         call.args[2].value for call in _module_calls(requests, {"notify"})
         if len(call.args) > 2 and isinstance(call.args[2], ast.Constant)}
     notifications |= {f"delivery_{s}" for s in requests.DELIVERY_STATUSES[1:]}
+    notifications |= {service.approved_notice for service in catalogue.SERVICES}
     assert {"bill_issued", "approved", "rejected", "expired", "in_review"} <= notifications
     events = {"submitted", "bill_issued", "paid", "in_review", "approved", "rejected", "expired"}
     events |= {f"delivery_{s}" for s in requests.DELIVERY_STATUSES}

@@ -1,0 +1,289 @@
+"""Electronic delegation, with two browser contexts (delegator and delegate): the wizard with
+the SMS code, acceptance by reference number, an exit/re-entry visa issued on behalf for the
+delegator's domestic worker, the activity feed, revocation and the refusal after it, a wrong
+reference and an expired delegation, the certificate and the public /verify page.
+
+The persons are fictional and imported through the registry (QA-CONTRACT §2), so that other
+journeys' visas or delegations never get in the way; mobiles 05400002xx are theirs alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from absher_app.domain.demo import DEMO_PASSWORD, demo_id
+from absher_app.providers.clock import SystemClock, today_in_riyadh
+from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot, visit, wait_until_connected
+from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
+
+pytestmark = pytest.mark.e2e
+
+DELEGATOR = {"id": demo_id("1", 77780001), "mobile": "0540000201", "user": "faris.delegator",
+             "en": "Faris Saad Alqahtani", "ar": "فارس سعد القحطاني"}
+DELEGATE = {"id": demo_id("1", 77780002), "mobile": "0540000202", "user": "nawaf.delegate",
+            "en": "Nawaf Ali Alharbi", "ar": "نواف علي الحربي"}
+WORKER = {"id": demo_id("2", 77780003), "mobile": "0540000203",
+          "en": "Ramesh Babu", "ar": "راميش بابو"}
+
+_ACCOUNTS_AND_AN_EXPIRED_DELEGATION = """
+import json, sys
+from datetime import UTC, date, datetime, timedelta
+from sqlmodel import select
+from absher_app.db import session_scope
+from absher_app.domain.passwords import hash_password
+from absher_app.models import Account, Delegation, Person
+
+specs = json.loads(sys.argv[1])
+password_hash = hash_password(sys.argv[2])
+now = datetime.now(UTC)
+with session_scope() as session:
+    for id_number, username in specs:
+        person = session.exec(select(Person).where(Person.id_number == id_number)).one()
+        if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
+            continue
+        session.add(Account(person_id=person.id, username=username,
+                            email=f"{username}@example.org", mobile=person.mobile,
+                            password_hash=password_hash, status="active",
+                            activation_channel="office", activated_at=now, created_at=now,
+                            password_changed_at=now))
+    # A request made three weeks ago for ten days, never answered: its end date has passed.
+    ids = [session.exec(select(Person).where(Person.id_number == i)).one().id
+           for i, _ in specs]
+    if not session.exec(select(Delegation).where(Delegation.reference == "8000000017")).first():
+        start = date.today() - timedelta(days=21)
+        session.add(Delegation(reference="8000000017", delegator_id=ids[0], delegate_id=ids[1],
+                               sector="passports", services="iqama_renew", starts_on=start,
+                               ends_on=start + timedelta(days=9), status="pending",
+                               created_at=now - timedelta(days=21), updated_at=now))
+"""
+
+
+@pytest.fixture(scope="module")
+def parties(app_url, app_env):
+    today = today_in_riyadh(SystemClock())
+    records = [
+        {"id_number": p["id"], "category": "citizen", "name_ar": p["ar"], "name_en": p["en"],
+         "birth_date": birth, "gender": "M", "nationality": "SA", "mobile": p["mobile"],
+         "passport": {"number": number, "expiry": "2031-01-31"}}
+        for p, birth, number in ((DELEGATOR, "1980-03-03", "A7780001"),
+                                 (DELEGATE, "1992-06-06", "A7780002"))
+    ] + [{"id_number": WORKER["id"], "category": "resident", "name_ar": WORKER["ar"],
+          "name_en": WORKER["en"], "birth_date": "1990-01-01", "gender": "M",
+          "nationality": "IN", "mobile": WORKER["mobile"],
+          "passport": {"number": "N7780003", "expiry": (today + timedelta(days=900)).isoformat()},
+          "iqama_expiry": (today + timedelta(days=300)).isoformat(),
+          "sponsor_id": DELEGATOR["id"], "relationship": "domestic_worker"}]
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "delegation-people.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    result = cli("registry", "import", str(path), env=app_env)
+    assert result.returncode == 0, result.stderr
+    made = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", _ACCOUNTS_AND_AN_EXPIRED_DELEGATION,
+         json.dumps([[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]]),
+         DEMO_PASSWORD], env=app_env, cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    return DELEGATOR, DELEGATE
+
+
+def _english(page: Page) -> None:
+    wait_until_connected(page)
+    if page.locator("html").get_attribute("lang") != "en":
+        page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def _signed_in(browser: Browser, base_url: str, app_env, who: dict) -> Page:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    sign_in(page, app_env, who["user"], DEMO_PASSWORD, who["mobile"])
+    _english(page)
+    return page
+
+
+def _continue(page: Page) -> None:
+    page.get_by_role("button", name="Continue").click()
+
+
+def _make_delegation(page: Page, app_env, today, shots: bool = False) -> str:
+    visit(page, "/services")
+    page.get_by_role("link", name="Electronic delegation for individuals").click()
+    expect(page.get_by_role("heading", level=1,
+                            name="Electronic delegation for individuals")).to_be_visible()
+    page.get_by_label("General Directorate of Passports").check()
+    if shots:
+        screenshot(page, "delegation-wizard-sector-en-desktop")
+    _continue(page)
+    expect(page.get_by_role("heading", name="Delegated services")).to_be_visible()
+    _continue(page)  # nothing ticked
+    expect(page.get_by_role("alert")).to_contain_text("Choose at least one option.")
+    page.get_by_label("Issue an exit/re-entry visa").check()
+    page.get_by_label("Issue or renew an iqama").check()
+    if shots:
+        page.set_viewport_size({"width": 360, "height": 800})
+        screenshot(page, "delegation-wizard-services-en-360")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    _continue(page)
+    page.get_by_label("Delegate's ID number").fill(DELEGATOR["id"])
+    page.get_by_label("Delegate's mobile number").fill(DELEGATOR["mobile"])
+    _continue(page)
+    expect(page.get_by_role("alert")).to_contain_text("You cannot delegate to yourself.")
+    page.get_by_label("Delegate's ID number").fill(DELEGATE["id"])
+    page.get_by_label("Delegate's mobile number").fill("0540000299")
+    _continue(page)
+    expect(page.get_by_role("alert")).to_contain_text("not the one on the delegate's account")
+    page.get_by_label("Delegate's mobile number").fill(DELEGATE["mobile"])
+    _continue(page)
+    page.get_by_label("First day").fill(today.isoformat())
+    page.get_by_label("Last day").fill((today + timedelta(days=400)).isoformat())
+    _continue(page)
+    expect(page.get_by_role("alert")).to_contain_text("365 days at most")
+    page.get_by_label("Last day").fill((today + timedelta(days=30)).isoformat())
+    _continue(page)
+    page.get_by_label(re.compile("^I agree that the delegate")).check()
+    _continue(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    before = last_message_id(app_env)
+    page.get_by_role("button", name="Submit the request").click()
+    expect(page.get_by_label("Code sent to your mobile")).to_be_visible()
+    if shots:
+        screenshot(page, "delegation-wizard-code-en-desktop")
+    page.get_by_label("Code sent to your mobile").fill("000000")
+    page.get_by_role("button", name="Confirm and send").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.get_by_label("Code sent to your mobile").fill(
+        latest_code(app_env, DELEGATOR["mobile"], before))
+    page.get_by_role("button", name="Confirm and send").click()
+    reference = page.get_by_test_id("reference").inner_text().strip()
+    assert re.fullmatch(r"\d{10}", reference)
+    return reference
+
+
+def _answer(page: Page, reference: str, decision: str) -> None:
+    visit(page, "/delegations")
+    page.get_by_label("Reference number").fill(reference)
+    page.get_by_label(decision).check()
+    page.get_by_role("button", name="Send my answer").click()
+
+
+def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_url: str,
+                                                        app_env, parties):
+    today = today_in_riyadh(SystemClock())
+    delegator = _signed_in(browser, base_url, app_env, DELEGATOR)
+    before = last_message_id(app_env)
+    reference = _make_delegation(delegator, app_env, today, shots=True)
+    # The delegate got the reference number by SMS.
+    out = json.loads(cli("sms", "outbox", "--to", DELEGATE["mobile"], "--json",
+                         env=app_env).stdout)
+    assert any(reference in m["body"] and m["id"] > before for m in out)
+
+    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    visit(delegate, "/dashboard")
+    expect(delegate.get_by_role("link", name="Delegations (to me / from me)")).to_be_visible()
+    expect(delegate.get_by_text("1 to me / 0 from me")).to_be_visible()
+    # A wrong reference number is refused, saying so.
+    wrong = reference[:-1] + ("0" if reference[-1] != "0" else "1")
+    _answer(delegate, wrong, "I accept the delegation")
+    expect(delegate.get_by_role("alert")).to_contain_text("This reference number is wrong")
+    delegate.get_by_label("Reference number").fill(reference)
+    delegate.get_by_label("I accept the delegation").check()
+    delegate.get_by_role("button", name="Send my answer").click()
+    expect(delegate.get_by_role("status")).to_have_text(
+        "You accepted the delegation; it is now active.")
+    screenshot(delegate, "delegation-list-en-desktop")
+
+    # The delegate issues an exit/re-entry visa for the delegator's domestic worker.
+    visit(delegate, f"/delegations/{reference}")
+    delegate.get_by_role("link", name="Issue an exit/re-entry visa").click()
+    expect(delegate.get_by_test_id("acting-for")).to_contain_text(DELEGATOR["en"])
+    # The delegator's household: a citizen applies for their worker, who is chosen at once.
+    expect(delegate.get_by_text(WORKER["en"]).first).to_be_visible()
+    delegate.get_by_label("Single").check()
+    _continue(delegate)
+    delegate.get_by_label("Length in days").fill("30")
+    _continue(delegate)
+    delegate.get_by_role("button", name="Submit the request").click()
+    request_ref = delegate.get_by_test_id("reference").inner_text().strip()
+    delegate.get_by_role("link", name="Pay now").click()
+    delegate.get_by_role("button", name="Pay SAR 200").click()
+    expect(delegate.get_by_role("status")).to_have_text("Paid. Your transaction goes ahead now.")
+
+    # The delegator sees it in the activity feed, then revokes.
+    visit(delegator, f"/delegations/{reference}")
+    feed = delegator.get_by_test_id("activity-feed")
+    expect(feed).to_contain_text(request_ref)
+    expect(feed).to_contain_text(WORKER["en"])
+    screenshot(delegator, "delegation-feed-en-desktop")
+    visit(delegator, f"/delegations/{reference}/certificate")
+    expect(delegator.get_by_role("img", name="QR code to verify the delegation")).to_be_visible()
+    screenshot(delegator, "delegation-certificate-en-desktop")
+    visit(delegator, f"/verify?reference={reference}")
+    expect(delegator.get_by_test_id("verify-validity")).to_have_text(
+        "This delegation is valid now")
+    expect(delegator.get_by_role("region", name="Verification result")).not_to_contain_text(
+        DELEGATOR["en"])
+    visit(delegator, f"/delegations/{reference}")
+    delegator.get_by_role("button", name="Revoke the delegation").click()
+    expect(delegator.get_by_test_id("delegation-status")).to_have_text("Revoked")
+
+    # The delegate's next attempt is refused on the server, with the reason.
+    visit(delegate, f"/services/exit_reentry_cancel?delegation={reference}")
+    expect(delegate.get_by_role("alert")).to_contain_text("The delegator revoked this delegation")
+    visit(delegate, f"/services/exit_reentry_issue?delegation={reference}")
+    expect(delegate.get_by_role("alert")).to_contain_text("The delegator revoked this delegation")
+    # A service never delegated is refused too (checked before the revocation's reason).
+    visit(delegate, f"/services/passport_issue?delegation={reference}")
+    expect(delegate.get_by_role("alert")).to_be_visible()
+
+    visit(delegator, f"/verify?reference={reference}")
+    expect(delegator.get_by_test_id("verify-validity")).to_have_text(
+        "This delegation is not valid now")
+    expect(delegator.get_by_test_id("verify-status")).to_have_text("Revoked")
+    delegator.context.close()
+    delegate.context.close()
+
+
+def test_an_expired_delegation_cannot_be_accepted_and_the_job_expires_it(
+        browser: Browser, base_url: str, app_env, parties):
+    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    _answer(delegate, "8000000017", "I accept the delegation")
+    expect(delegate.get_by_role("alert")).to_contain_text("This delegation has expired")
+    result = cli("delegations", "expire", env=app_env)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"\d+ delegations? expired at their end date\n", result.stdout)
+    visit(delegate, "/delegations")
+    expect(delegate.get_by_role("table").filter(has_text="Expired").first).to_be_visible()
+    delegate.context.close()
+
+
+@pytest.mark.parametrize("lang, width", [("ar", 360), ("en", 360), ("ar", 1280)])
+def test_screenshots_of_lists_feed_and_certificate(browser: Browser, base_url: str, app_env,
+                                                   parties, lang, width):
+    context = browser.new_context(base_url=base_url,
+                                  viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, app_env, DELEGATOR["user"], DEMO_PASSWORD, DELEGATOR["mobile"])
+    wait_until_connected(page)
+    if lang == "en":
+        _english(page)
+    elif page.locator("html").get_attribute("lang") != "ar":
+        page.get_by_role("button", name="العربية").click()
+    visit(page, "/delegations")
+    screenshot(page, f"delegation-list-{lang}-{width}")
+    link = page.locator("table a").first
+    reference = link.inner_text().strip()
+    visit(page, f"/delegations/{reference}")
+    screenshot(page, f"delegation-detail-{lang}-{width}")
+    visit(page, f"/delegations/{reference}/certificate")
+    screenshot(page, f"delegation-certificate-{lang}-{width}")
+    visit(page, "/services/delegation")
+    screenshot(page, f"delegation-wizard-{lang}-{width}")
+    visit(page, f"/verify?reference={reference}")
+    screenshot(page, f"delegation-verify-{lang}-{width}")
+    context.close()
