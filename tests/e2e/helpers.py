@@ -18,8 +18,11 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def latest_code(env: dict[str, str], mobile: str, after_id: int = 0, timeout: float = 10) -> str:
-    """The 6-digit code in the newest outbox message to `mobile` newer than `after_id`."""
+def latest_code(env: dict[str, str], mobile: str, after_id: int = 0, timeout: float = 30) -> str:
+    """The 6-digit code in the newest outbox message to `mobile` newer than `after_id`.
+
+    Each look is a CLI process (about a second, several on a loaded machine): wait long enough.
+    """
     import json
 
     deadline = time.monotonic() + timeout
