@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         description="how often the app runs the background jobs; 0 turns the schedule off",
     )
 
+    bench: bool = Field(
+        default=False, validation_alias=AliasChoices("ABSHER_BENCH"),
+        description="register BenchState (a no-op event, the worker's PID, state sizes) for "
+                    "bench/ and the scale-out journeys; refused in production",
+    )
+    event_log: bool = Field(
+        default=False, validation_alias=AliasChoices("ABSHER_EVENT_LOG"),
+        description="log one line per event: worker PID, client token and handler name",
+    )
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment != "production":
@@ -64,6 +74,8 @@ class Settings(BaseSettings):
             problems.append("ABSHER_SMS_PROVIDER must name a real SMS provider, not the dev outbox")
         if self.db_url.startswith("sqlite"):
             problems.append("REFLEX_DB_URL must point at a server database, not SQLite")
+        if self.bench:
+            problems.append("ABSHER_BENCH is for load tests, never for production")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self

@@ -53,7 +53,7 @@ class LoginState(rx.State):
         self.error = problem(error, field)
 
     def _pending(self) -> int | None:
-        if self._account_id and time.monotonic() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
+        if self._account_id and time.time() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
             return self._account_id
         self._account_id = 0
         return None
@@ -110,7 +110,9 @@ class LoginState(rx.State):
             if status != "active":
                 self.step = "inactive"
             else:
-                self._account_id, self._password_ok_at = account_id, time.monotonic()
+                # Wall-clock time: the next event may be handled by another worker or host,
+                # whose monotonic clock starts elsewhere.
+                self._account_id, self._password_ok_at = account_id, time.time()
                 self.step, self.method, self.masked_mobile = "code", method, masked
                 self.notice = ""
                 self._set_wait(wait)
