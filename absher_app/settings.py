@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         description="how often the app runs the background jobs; 0 turns the schedule off",
     )
 
+    hash_threads: int = Field(
+        default=1, ge=1, le=64, validation_alias=AliasChoices("ABSHER_HASH_THREADS"),
+        description="password hashes (argon2id) one worker process computes at once; the rest "
+                    "queue, so that a sign-in storm never starves other users' events",
+    )
     bench: bool = Field(
         default=False, validation_alias=AliasChoices("ABSHER_BENCH"),
         description="register BenchState (a no-op event, the worker's PID, state sizes) for "

@@ -28,6 +28,7 @@ from absher_app.models import Account
 from absher_app.pages.register import activation_ways
 from absher_app.providers.clock import SystemClock
 from absher_app.providers.sms import get_sms_sender
+from absher_app.state.hashing import run_hashing
 from absher_app.state.language import LanguageState, adopt_language_script, t
 
 CLOCK = SystemClock()
@@ -102,7 +103,7 @@ class LoginState(rx.State):
         self.busy = True
         yield
         try:
-            account_id, status, method, masked, wait = await asyncio.to_thread(_authenticate)
+            account_id, status, method, masked, wait = await run_hashing(_authenticate)
         except DomainError as error:
             self._fail(error, "login" if error.code == "bad_credentials" else "")
         else:
