@@ -53,6 +53,10 @@ class Settings(BaseSettings):
         description="how often the app runs the background jobs; 0 turns the schedule off",
     )
 
+    workers: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("GRANIAN_WORKERS"),
+        description="backend worker processes (read by Reflex's Granian; checked here)",
+    )
     hash_threads: int = Field(
         default=1, ge=1, le=64, validation_alias=AliasChoices("ABSHER_HASH_THREADS"),
         description="password hashes (argon2id) one worker process computes at once; the rest "
@@ -67,6 +71,15 @@ class Settings(BaseSettings):
         default=False, validation_alias=AliasChoices("ABSHER_EVENT_LOG"),
         description="log one line per event: worker PID, client token and handler name",
     )
+
+    @model_validator(mode="after")
+    def _workers_share_state(self) -> Settings:
+        # Without Redis each worker keeps its own page state (disk or memory): a browser whose
+        # socket lands on another worker would find its state gone. Reflex itself only warns.
+        if self.workers > 1 and not self.redis_url:
+            raise SettingsError(f"GRANIAN_WORKERS={self.workers} needs REFLEX_REDIS_URL: "
+                                "without Redis every worker keeps its own copy of the state")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

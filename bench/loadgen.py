@@ -44,6 +44,7 @@ NAMESPACE = "/_event"
 SERVICE = "exit_reentry_issue"
 TICKET = re.compile(r"ticket=([A-Za-z0-9_\-]+)")
 USER_AGENT = "absher-bench/1 (python-socketio)"
+SIGN_IN_TIMEOUT_S = 120
 
 
 class JourneyError(RuntimeError):
@@ -99,8 +100,8 @@ class Session:
     def var(self, substate: str, name: str, default: Any = None) -> Any:
         return self.state.get(substate, {}).get(f"{name}_rx_state_", default)
 
-    async def _until(self, predicate: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + self.timeout
+    async def _until(self, predicate: Callable[[], bool], timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout or self.timeout)
         while not predicate():
             self._changed.clear()
             left = deadline - time.monotonic()
@@ -132,7 +133,7 @@ class Session:
         return time.perf_counter() - start
 
     async def send(self, name: str, payload: dict[str, Any], until: Callable[[], bool],
-                   path: str | None = None, query: str = "") -> float:
+                   path: str | None = None, query: str = "", timeout: float | None = None) -> float:
         """Emit one event and wait until the page shows its outcome; the round trip (s)."""
         if path is not None:
             self.path = path
@@ -140,7 +141,7 @@ class Session:
         await self.sio.emit("event", {"name": name, "payload": payload,
                                       "router_data": router(self.path, query)},
                             namespace=NAMESPACE)
-        await self._until(until)
+        await self._until(until, timeout)
         return time.perf_counter() - start
 
     async def close(self) -> None:
@@ -184,7 +185,9 @@ class Session:
             "/login/", lambda: self.var(ROOT, "is_hydrated") is True))
         stats.add("sign-in: password", await self.send(
             f"{LOGIN}.submit_credentials", {"form_data": form(login=login, password=password)},
-            lambda: self.var(LOGIN, "step") == "code" or bool(self._login_error())))
+            lambda: self.var(LOGIN, "step") == "code" or bool(self._login_error()),
+            # A sign-in storm queues the hashes: this is a throughput test, so wait longer.
+            timeout=SIGN_IN_TIMEOUT_S))
         if self.var(LOGIN, "step") != "code":
             raise JourneyError(f"password refused for {login}: {self._login_error()}")
         code = await read_code()

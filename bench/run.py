@@ -143,6 +143,7 @@ class Level:
     journey: list[float] = field(default_factory=list)
     journey_rate: float = 0.0
     page_load: list[float] = field(default_factory=list)
+    password: list[float] = field(default_factory=list)
     signins: int = 0
     signin_rate: float = 0.0
     idle_p95: float = 0.0
@@ -152,6 +153,7 @@ class Level:
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
     client_cpu: float = 0.0
+    load_average: float = 0.0
 
 
 async def guarded(stats: Stats, coro) -> bool:
@@ -171,6 +173,7 @@ async def think(mean: float) -> None:
 
 async def run_level(base: str, n: int, db_url: str, args) -> Level:
     level = Level(n)
+    level.load_average = os.getloadavg()[0]
     stats = Stats()
     engine = sqlalchemy.create_engine(db_url)
     cpu0 = time.process_time()
@@ -216,6 +219,7 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
     stop.set()
     await asyncio.gather(*watchers)
     level.signins = sum(signed)
+    level.password = stats.times.get("sign-in: password", [])
     level.signin_rate = level.signins / (storm_end - storm_start)
     level.idle_p95 = pct([rt for t, rt in samples if t < storm_start], 95)
     level.storm_p95 = pct([rt for t, rt in samples if storm_start <= t < storm_end], 95)
@@ -431,6 +435,8 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
     row("journey p95 ÷ no-op p95 (target ≤ 1.5)",
         lambda c, lv: f"{pct(lv.journey, 95) / pct(lv.noop, 95):.1f}" if lv.noop else "–")
     row("sign-ins/s (argon2id, all at once)", lambda c, lv: f"{lv.signin_rate:.1f}")
+    row("sign-in password step p50/p95 in the storm (ms, queued)",
+        lambda c, lv: "/".join(f"{pct(lv.password, q):.0f}" for q in (50, 95)))
     row("others' ping p95 idle → sign-in storm (ms)",
         lambda c, lv: f"{lv.idle_p95:.0f} → {lv.storm_p95:.0f}")
     row("state per session, KB (largest class)",
@@ -438,6 +444,7 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
                       f"{lv.state_largest[1] / 1024:.1f})")
     row("errors / timeouts (target 0)", lambda c, lv: f"{len(lv.errors)} / {lv.timeouts}")
     row("load generator CPU (s)", lambda c, lv: f"{lv.client_cpu:.0f}")
+    row("machine load average (1 min) at the start", lambda c, lv: f"{lv.load_average:.1f}")
     if blank:
         for page in ("home", "sign-in", "dashboard", "wizard step"):
             def cell(c, lv, page=page):

@@ -8,7 +8,7 @@ from absher_app.settings import DEV_SECRET_KEY, Settings, SettingsError, get_set
 
 ENV_NAMES = ("ABSHER_ENV", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "ABSHER_SECRET_KEY",
              "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL",
-             "ABSHER_BENCH", "ABSHER_EVENT_LOG")
+             "ABSHER_BENCH", "ABSHER_EVENT_LOG", "GRANIAN_WORKERS", "ABSHER_HASH_THREADS")
 SECRET = "k" * 40
 PG_URL = "postgresql+psycopg://absher:pw@db.internal:5432/absher"
 
@@ -149,3 +149,16 @@ def test_bench_and_event_log_are_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("ABSHER_BENCH", "1")
     monkeypatch.setenv("ABSHER_EVENT_LOG", "true")
     assert (make().bench, make().event_log) == (True, True)
+
+
+def test_several_workers_need_redis_to_share_the_state():
+    assert make(workers=1).workers == 1
+    assert make(workers=2, redis_url="redis://127.0.0.1:6379/0").workers == 2
+    with pytest.raises(SettingsError, match="REFLEX_REDIS_URL"):
+        make(workers=2)
+
+
+def test_workers_are_read_from_granian_workers(monkeypatch):
+    monkeypatch.setenv("GRANIAN_WORKERS", "3")
+    monkeypatch.setenv("REFLEX_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert make().workers == 3
