@@ -37,6 +37,7 @@ from absher_app.state.wizard import WizardState
 from absher_app.state.session import SessionState
 from absher_app.state.staff_session import StaffSessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
+from absher_app.settings import get_settings
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
 # SQLModel and share one MetaData, so registering one of them hands Reflex all of them.
@@ -131,6 +132,14 @@ PAGES = (
 
 for route, builder, title, on_load in PAGES:
     app.add_page(builder, route=route, title=title, on_load=on_load)
+
+# Diagnostics for bench/ and the scale-out journeys (absher_app/state/bench.py, event_log.py).
+if get_settings().bench:
+    from absher_app.state import bench  # noqa: F401  (registers BenchState)
+if get_settings().event_log:
+    from absher_app.state.event_log import EventLogMiddleware
+
+    app.add_middleware(EventLogMiddleware())
 
 # The background jobs (expire unpaid bills, expiry reminders), every hour while the app runs.
 app.register_lifespan_task(jobs.run_on_schedule)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 
 import sqlalchemy
 from sqlmodel import Session, create_engine
@@ -28,6 +29,10 @@ def get_engine(url: str | None = None) -> sqlalchemy.Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL cannot corrupt the database; it skips the fsync of every
+            # commit (a power cut may lose the last commits, not the file). Every event commits
+            # (the session's last activity): with FULL, fsyncs queued the writers (bench/).
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
@@ -45,3 +50,38 @@ def session_scope(engine: sqlalchemy.Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+PROTECTED_DATABASES = frozenset({"postgres", "template0", "template1", "test"})
+
+
+def create_database(url: str, *, recreate: bool = False) -> bool:
+    """Make sure the database named in `url` exists; True when this call created it.
+
+    PostgreSQL: the database is created through the server's `postgres` database (the scaled
+    configuration, the benchmark and the scaled journeys each name their own). `recreate=True`
+    drops it first (never one of PROTECTED_DATABASES); for SQLite it deletes the file.
+    """
+    parsed = sqlalchemy.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if recreate and parsed.database:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        return recreate
+    name = parsed.database or ""
+    if recreate and name in PROTECTED_DATABASES:
+        raise ValueError(f"refusing to drop the database {name!r}")
+    admin = sqlalchemy.create_engine(parsed.set(database="postgres"),
+                                     isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if recreate:
+                connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
+            exists = connection.execute(
+                sqlalchemy.text("select 1 from pg_database where datname = :name"),
+                {"name": name}).scalar()
+            if not exists:
+                connection.execute(sqlalchemy.text(f'create database "{name}"'))
+            return not exists
+    finally:
+        admin.dispose()

@@ -63,6 +63,34 @@ class Settings(BaseSettings):
                     "statically (relative paths are from the working directory)",
     )
 
+    workers: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("GRANIAN_WORKERS"),
+        description="backend worker processes (read by Reflex's Granian; checked here)",
+    )
+    hash_threads: int = Field(
+        default=1, ge=1, le=64, validation_alias=AliasChoices("ABSHER_HASH_THREADS"),
+        description="password hashes (argon2id) one worker process computes at once; the rest "
+                    "queue, so that a sign-in storm never starves other users' events",
+    )
+    bench: bool = Field(
+        default=False, validation_alias=AliasChoices("ABSHER_BENCH"),
+        description="register BenchState (a no-op event, the worker's PID, state sizes) for "
+                    "bench/ and the scale-out journeys; refused in production",
+    )
+    event_log: bool = Field(
+        default=False, validation_alias=AliasChoices("ABSHER_EVENT_LOG"),
+        description="log one line per event: worker PID, client token and handler name",
+    )
+
+    @model_validator(mode="after")
+    def _workers_share_state(self) -> Settings:
+        # Without Redis each worker keeps its own page state (disk or memory): a browser whose
+        # socket lands on another worker would find its state gone. Reflex itself only warns.
+        if self.workers > 1 and not self.redis_url:
+            raise SettingsError(f"GRANIAN_WORKERS={self.workers} needs REFLEX_REDIS_URL: "
+                                "without Redis every worker keeps its own copy of the state")
+        return self
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment != "production":
@@ -74,6 +102,8 @@ class Settings(BaseSettings):
             problems.append("ABSHER_SMS_PROVIDER must name a real SMS provider, not the dev outbox")
         if self.db_url.startswith("sqlite"):
             problems.append("REFLEX_DB_URL must point at a server database, not SQLite")
+        if self.bench:
+            problems.append("ABSHER_BENCH is for load tests, never for production")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self

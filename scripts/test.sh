@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run every test: set up, make sure Debian's Chromium is there, then unit tests (SQLite and,
-# when reachable, PostgreSQL) and the Playwright journeys against the production build.
-# Extra arguments go to pytest, e.g. `scripts/test.sh tests/unit -k registry`.
+# when reachable, PostgreSQL) and the Playwright journeys against the production build; then
+# the journeys once more against the scale-out configuration (PostgreSQL + Redis + 2 workers),
+# when PostgreSQL and Redis answer (otherwise the reason is printed and they are skipped).
+# Extra arguments go to pytest instead, e.g. `scripts/test.sh tests/unit -k registry`
+# (ABSHER_E2E_SCALED=1 scripts/test.sh tests/e2e runs only the scaled journeys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,4 +17,18 @@ if [ ! -x "${ABSHER_CHROMIUM:-/usr/bin/chromium}" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-exec python -m pytest "${@:-tests}"
+if [ "$#" -gt 0 ]; then
+  exec python -m pytest "$@"
+fi
+
+status=0
+python -m pytest tests || status=$?
+
+echo "==> browser journeys again, scale-out configuration (PostgreSQL + Redis + 2 workers)"
+reason=$(python -c "from tests.e2e.conftest import scaled_unavailable; print(scaled_unavailable() or '')")
+if [ -n "$reason" ]; then
+  echo "==> SKIPPED the scale-out journeys: $reason"
+else
+  ABSHER_E2E_SCALED=1 python -m pytest tests/e2e -p no:cacheprovider || status=$?
+fi
+exit "$status"

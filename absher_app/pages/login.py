@@ -30,6 +30,7 @@ from absher_app.providers.clock import SystemClock
 from absher_app.providers.rate_limit import counting_failures, get_rate_limiter
 from absher_app.providers.sms import get_sms_sender
 from absher_app.settings import get_settings
+from absher_app.state.hashing import run_hashing
 from absher_app.state.language import LanguageState, adopt_language_script, t
 
 CLOCK = SystemClock()
@@ -57,7 +58,7 @@ class LoginState(rx.State):
         self.error = problem(error, field)
 
     def _pending(self) -> int | None:
-        if self._account_id and time.monotonic() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
+        if self._account_id and time.time() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
             return self._account_id
         self._account_id = 0
         return None
@@ -74,16 +75,22 @@ class LoginState(rx.State):
         reason = self.router.url.query_parameters.get("reason", "") if self.router else ""
         self.notice = reason if reason in routes.SIGN_OUT_REASONS else ""
 
-    @rx.event
+    @rx.event(background=True)
     async def submit_credentials(self, form_data: dict):
-        """Check the password; then ask for the second factor (or explain activation)."""
+        """Check the password; then ask for the second factor (or explain activation).
+
+        A background event: the hash waits its turn in the hashing pool (a sign-in burst
+        queues there) without holding this tab's state lock, which Redis would expire after
+        REFLEX_REDIS_LOCK_EXPIRATION (10 s) and so lose what the handler then writes.
+        """
         values = form_values(form_data, "login")
         password = form_data.get("password", "")
         password = password if isinstance(password, str) else ""
-        lang = (await self.get_state(LanguageState)).lang
-        device = self.router.headers.user_agent if self.router else ""
-
-        client = self.router.session.client_ip if self.router else ""
+        async with self:
+            lang = (await self.get_state(LanguageState)).lang
+            device = self.router.headers.user_agent if self.router else ""
+            client = self.router.session.client_ip if self.router else ""
+            self.busy = True
 
         def _authenticate():
             with session_scope() as session:
@@ -107,23 +114,29 @@ class LoginState(rx.State):
                                                    CLOCK.now())
                 return account.id, account.status, method, masked, wait
 
-        self.busy = True
-        yield
         try:
-            account_id, status, method, masked, wait = await asyncio.to_thread(_authenticate)
+            account_id, status, method, masked, wait = await run_hashing(_authenticate)
         except DomainError as error:
-            self._fail(error, "login" if error.code == "bad_credentials" else "")
-        else:
+            async with self:
+                self._fail(error, "login" if error.code == "bad_credentials" else "")
+                self.busy = False
+            return
+        except BaseException:
+            async with self:
+                self.busy = False
+            raise
+        async with self:
+            self.busy = False
             self.error = NO_PROBLEM
             if status != "active":
                 self.step = "inactive"
             else:
-                self._account_id, self._password_ok_at = account_id, time.monotonic()
+                # Wall-clock time: the next event may be handled by another worker or host,
+                # whose monotonic clock starts elsewhere.
+                self._account_id, self._password_ok_at = account_id, time.time()
                 self.step, self.method, self.masked_mobile = "code", method, masked
                 self.notice = ""
                 self._set_wait(wait)
-        finally:
-            self.busy = False
 
     @rx.event
     async def submit_code(self, form_data: dict):

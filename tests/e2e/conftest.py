@@ -2,6 +2,12 @@
 
 The fixture builds and starts the app once per test run, on its own SQLite file with the demo
 data and its own port (ABSHER_E2E_PORT, default 3100), unless ABSHER_E2E_URL names a running one.
+
+ABSHER_E2E_SCALED=1 runs the same journeys against the scale-out configuration instead:
+PostgreSQL (database ABSHER_E2E_PG_URL, recreated empty, migrated, demo data), Reflex's Redis
+state manager (ABSHER_E2E_REDIS_URL, that database number flushed) and two Granian workers; the
+server logs one line per event with the worker's PID (ABSHER_EVENT_LOG=1). Without a reachable
+PostgreSQL or Redis every journey is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -32,6 +38,29 @@ CHROMIUM_ARGS = [
 # WCAG 2.x A and AA, up to 2.2.
 WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 STARTUP_TIMEOUT_S = 900
+SCALED = os.environ.get("ABSHER_E2E_SCALED") == "1"
+E2E_PG_URL = os.environ.get("ABSHER_E2E_PG_URL",
+                            "postgresql+psycopg://postgres@127.0.0.1:5432/absher_e2e")
+# A database number of its own, flushed at the start of a scaled run.
+E2E_REDIS_URL = os.environ.get("ABSHER_E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
+SCALED_WORKERS = 2
+
+
+def scaled_unavailable() -> str | None:
+    """Why the scale-out configuration cannot run here (None when PostgreSQL and Redis answer)."""
+    import redis
+
+    from absher_app.db import create_database
+
+    try:
+        create_database(E2E_PG_URL)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL not reachable for {E2E_PG_URL}: {type(exc).__name__}"
+    try:
+        redis.Redis.from_url(E2E_REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        return f"Redis not reachable at {E2E_REDIS_URL}: {type(exc).__name__}"
+    return None
 
 
 def _wait_for(url: str, timeout: float, process: subprocess.Popen | None) -> None:
@@ -53,7 +82,7 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
     """The environment the app under test runs with."""
     env = dict(os.environ)
     env.update({
-        "REFLEX_DB_URL": f"sqlite:///{db_path}",
+        "REFLEX_DB_URL": E2E_PG_URL if SCALED else f"sqlite:///{db_path}",
         "ABSHER_ENV": "test",
         "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
@@ -73,6 +102,15 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "REFLEX_SOCKET_TIMEOUT": "1h",
         "PATH": f"{ROOT / '.venv/bin'}:{ROOT / '.tools/node_modules/.bin'}:{env.get('PATH', '')}",
     })
+    if SCALED:
+        env.update({
+            "REFLEX_REDIS_URL": E2E_REDIS_URL,
+            "GRANIAN_WORKERS": str(SCALED_WORKERS),
+            "REFLEX_USE_GRANIAN": "1",
+            "ABSHER_EVENT_LOG": "1",
+        })
+    else:
+        env.pop("REFLEX_REDIS_URL", None)
     return env
 
 
@@ -92,7 +130,7 @@ class AppServer:
         self.env, self.port = env, port
         self.url = f"http://localhost:{port}"
         self.process: subprocess.Popen | None = None
-        self.log_path = ARTIFACTS / "e2e-server.log"
+        self.log_path = ARTIFACTS / ("e2e-server-scaled.log" if SCALED else "e2e-server.log")
 
     def start(self) -> None:
         log = open(self.log_path, "a")  # noqa: SIM115 - the child process holds it
@@ -135,6 +173,15 @@ def app_server(app_env) -> Iterator[AppServer | None]:
         return
     port = int(os.environ.get("ABSHER_E2E_PORT", "3100"))
     ARTIFACTS.mkdir(exist_ok=True)
+    if SCALED:
+        if reason := scaled_unavailable():
+            pytest.skip(f"scale-out journeys not run: {reason}")
+        import redis
+
+        from absher_app.db import create_database
+
+        create_database(E2E_PG_URL, recreate=True)
+        redis.Redis.from_url(E2E_REDIS_URL).flushdb()
     db_path = ARTIFACTS / "e2e.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)

@@ -93,14 +93,21 @@ def people(app_url, app_env) -> dict[str, Person]:
         "name_en": p.name_en, "birth_date": p.birth_date, "gender": "M", "nationality": "SA",
         "mobile": p.mobile, "passport": {"number": p.passport, "expiry": "2031-01-31"},
     } for p in PEOPLE.values()]
+    specs = [[p.id_number, p.username] for p in PEOPLE.values() if p.username]
+    add_people("recovery-people", records, specs, app_env)
+    return PEOPLE
+
+
+def add_people(name: str, records: list[dict], accounts: list[list[str]],
+               app_env: dict[str, str]) -> None:
+    """Import `records` into the app's registry and give the persons named in `accounts`
+    ([id_number, username] pairs) active accounts with the password DEMO_PASSWORD."""
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / "recovery-people.json"
+    path = ARTIFACTS / f"{name}.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     result = cli("registry", "import", str(path), env=app_env)
     assert result.returncode == 0, result.stderr
-    specs = [[p.id_number, p.username] for p in PEOPLE.values() if p.username]
     created = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", _CREATE_ACCOUNTS,
-                              json.dumps(specs), DEMO_PASSWORD],
+                              json.dumps(accounts), DEMO_PASSWORD],
                              env=app_env, cwd=ROOT, capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
-    return PEOPLE

@@ -7,7 +7,8 @@ import pytest
 from absher_app.settings import DEV_SECRET_KEY, Settings, SettingsError, get_settings
 
 ENV_NAMES = ("ABSHER_ENV", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "ABSHER_SECRET_KEY",
-             "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL")
+             "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL",
+             "ABSHER_BENCH", "ABSHER_EVENT_LOG", "GRANIAN_WORKERS", "ABSHER_HASH_THREADS")
 SECRET = "k" * 40
 PG_URL = "postgresql+psycopg://absher:pw@db.internal:5432/absher"
 
@@ -133,3 +134,31 @@ def test_get_settings_is_cached_until_cleared(monkeypatch):
     assert get_settings() is first
     get_settings.cache_clear()
     assert get_settings().db_url == "sqlite:///two.db"
+
+
+def test_bench_diagnostics_are_off_by_default_and_refused_in_production():
+    assert (make().bench, make().event_log) == (False, False)
+    assert make(environment="test", bench=True).bench is True
+    with pytest.raises(SettingsError) as excinfo:
+        make(environment="production", secret_key=SECRET, sms_provider="none", db_url=PG_URL,
+             bench=True)
+    assert "ABSHER_BENCH" in str(excinfo.value)
+
+
+def test_bench_and_event_log_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ABSHER_BENCH", "1")
+    monkeypatch.setenv("ABSHER_EVENT_LOG", "true")
+    assert (make().bench, make().event_log) == (True, True)
+
+
+def test_several_workers_need_redis_to_share_the_state():
+    assert make(workers=1).workers == 1
+    assert make(workers=2, redis_url="redis://127.0.0.1:6379/0").workers == 2
+    with pytest.raises(SettingsError, match="REFLEX_REDIS_URL"):
+        make(workers=2)
+
+
+def test_workers_are_read_from_granian_workers(monkeypatch):
+    monkeypatch.setenv("GRANIAN_WORKERS", "3")
+    monkeypatch.setenv("REFLEX_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert make().workers == 3

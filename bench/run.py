@@ -1,0 +1,502 @@
+"""The load benchmark: one command, one table. Not a test: it reports, it asserts nothing.
+
+    python -m bench.run                      # 50, 200 and 500 sessions, both configurations
+    python -m bench.run --sessions 50,200    # smaller
+    python -m bench.run --configs sqlite     # one configuration
+
+For each configuration (SQLite + disk state, one worker; PostgreSQL + Redis, two workers) it
+makes a bench database (migrations, demo data, N resident accounts), starts the production
+build with ABSHER_BENCH=1 on a loopback port, and for each session count:
+ 1. opens the sessions on /login, plus a few observer sessions on / that ping all along;
+ 2. signs every session in at once (argon2id, SMS code from the outbox, ticket → cookie): the
+    sign-in storm; the observers' ping p95 before and during it shows whether hashing blocks
+    other users' events;
+ 3. the journey: dashboard (a page load with the cookie), the exit/re-entry wizard up to check
+    your answers, the iqama inquiry; each session thinks 0.5–1.5 × --think seconds between events;
+ 4. the no-op: BenchState.ping, --pings times per session, with the same think time;
+ 5. the serialized state of a few sessions (BenchState.measure).
+Then page weight: bytes transferred and compressed JS for home, sign-in, dashboard and a wizard
+step in Debian's Chromium, against a blank Reflex page built the same way (bench/blank_app).
+Everything is bounded (counts and timeouts) and stays on 127.0.0.1/localhost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import random
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy
+
+from bench import seed
+from bench.loadgen import JourneyError, Session, Stats, ROOT as ROOT_STATE
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "test-artifacts" / "bench"
+PORTS = {"sqlite": 3651, "scaled": 3652, "blank": 3653}
+PG_URL = os.environ.get("ABSHER_BENCH_PG_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/absher_bench")
+REDIS_URL = os.environ.get("ABSHER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+CONFIG_TITLES = {"sqlite": "SQLite + disk state, 1 worker",
+                 "scaled": "PostgreSQL + Redis, 2 workers"}
+# Events on an open socket; the dashboard is a page load (new socket, hydrate, on_load) and is
+# reported on a row of its own.
+JOURNEY_KINDS = ("wizard: open", "wizard: answer", "inquiry: open", "inquiry: ask")
+CONNECT_PARALLEL = 25
+OBSERVERS = 8
+OBSERVER_INTERVAL_S = 0.2
+BASELINE_S = 3.0
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- servers ------------------------------------------------------------------------------------
+
+def server_env(config: str, port: int, db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "REFLEX_DB_URL": db_url,
+        "ABSHER_ENV": "test",
+        "ABSHER_BENCH": "1",
+        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
+        "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
+        "ABSHER_JOBS_EVERY_MINUTES": "0",
+        # Every simulated user comes from 127.0.0.1; the limiter still counts (in Redis when
+        # configured), it just never says no.
+        "ABSHER_INQUIRY_RATE_LIMIT": "1000000/minute",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PATH": f"{ROOT / '.venv/bin'}:{ROOT / '.tools/node_modules/.bin'}:{env.get('PATH', '')}",
+    })
+    env.pop("REFLEX_REDIS_URL", None)
+    env.pop("ABSHER_EVENT_LOG", None)
+    if config == "scaled":
+        env.update({"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2",
+                    "REFLEX_USE_GRANIAN": "1"})
+    else:
+        env["GRANIAN_WORKERS"] = "1"
+    return env
+
+
+@contextlib.contextmanager
+def running(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen]:
+    """`reflex run --env prod` on `port` until the block ends (its process group is stopped)."""
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--frontend-port", str(port),
+             "--backend-port", str(port)], cwd=cwd, env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 900
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited ({process.returncode}); see {log}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no answer on :{port}; see {log}") from None
+                time.sleep(1)
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# -- measurements -------------------------------------------------------------------------------
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) in milliseconds."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
+
+
+@dataclass
+class Level:
+    """What one session count measured."""
+
+    sessions: int
+    noop: list[float] = field(default_factory=list)
+    noop_rate: float = 0.0
+    journey: list[float] = field(default_factory=list)
+    journey_rate: float = 0.0
+    page_load: list[float] = field(default_factory=list)
+    password: list[float] = field(default_factory=list)
+    signins: int = 0
+    signin_rate: float = 0.0
+    idle_p95: float = 0.0
+    storm_p95: float = 0.0
+    state_total: int = 0
+    state_largest: tuple[str, int] = ("", 0)
+    errors: list[str] = field(default_factory=list)
+    timeouts: int = 0
+    client_cpu: float = 0.0
+    load_average: float = 0.0
+
+
+async def guarded(stats: Stats, coro) -> bool:
+    try:
+        await coro
+        return True
+    except TimeoutError:
+        stats.timeouts += 1
+    except (JourneyError, Exception) as error:  # noqa: BLE001 - every failure is counted
+        stats.errors.append(f"{type(error).__name__}: {error}"[:200])
+    return False
+
+
+async def think(mean: float) -> None:
+    await asyncio.sleep(random.uniform(0.5 * mean, 1.5 * mean))
+
+
+async def run_level(base: str, n: int, db_url: str, args) -> Level:
+    level = Level(n)
+    level.load_average = os.getloadavg()[0]
+    stats = Stats()
+    engine = sqlalchemy.create_engine(db_url)
+    cpu0 = time.process_time()
+    sessions = [Session(base, base) for _ in range(n)]
+    observers = [Session(base, base) for _ in range(OBSERVERS)]
+    gate = asyncio.Semaphore(CONNECT_PARALLEL)
+
+    async def opened(session: Session, path: str) -> None:
+        async with gate:
+            await session.connect(path, lambda: session.var(ROOT_STATE, "is_hydrated") is True)
+
+    progress(f"  {n} sessions: opening /login")
+    await asyncio.gather(*(guarded(stats, opened(s, "/")) for s in observers))
+    ok = await asyncio.gather(*(guarded(stats, opened(s, "/login/")) for s in sessions))
+    live = [(i, s) for (i, s), good in zip(enumerate(sessions), ok) if good]
+
+    # Observers ping all through the sign-in storm: (time sent, round trip).
+    samples: list[tuple[float, float]] = []
+    stop = asyncio.Event()
+
+    async def observe(session: Session) -> None:
+        while not stop.is_set():
+            sent = time.monotonic()
+            if await guarded(stats, _timed(session.ping(), samples, sent)):
+                pass
+            await asyncio.sleep(OBSERVER_INTERVAL_S)
+
+    watchers = [asyncio.create_task(observe(s)) for s in observers]
+    await asyncio.sleep(BASELINE_S)
+    progress(f"  {n} sessions: sign-in storm")
+    storm_start = time.monotonic()
+
+    async def sign_in(i: int, session: Session) -> None:
+        async def code() -> str:
+            found = await asyncio.to_thread(seed.latest_code, engine, seed.mobile(i))
+            if found is None:
+                raise JourneyError(f"no code for {seed.username(i)}")
+            return found[1]
+        await session.sign_in(seed.username(i), seed.PASSWORD, code, stats)
+
+    signed = await asyncio.gather(*(guarded(stats, sign_in(i, s)) for i, s in live))
+    storm_end = time.monotonic()
+    stop.set()
+    await asyncio.gather(*watchers)
+    level.signins = sum(signed)
+    level.password = stats.times.get("sign-in: password", [])
+    level.signin_rate = level.signins / (storm_end - storm_start)
+    level.idle_p95 = pct([rt for t, rt in samples if t < storm_start], 95)
+    level.storm_p95 = pct([rt for t, rt in samples if storm_start <= t < storm_end], 95)
+    await asyncio.gather(*(s.close() for s in observers))
+    live = [(i, s) for (i, s), good in zip(live, signed) if good]
+
+    progress(f"  {n} sessions: journey (dashboard, exit/re-entry wizard to check answers, "
+             "inquiry)")
+
+    async def journey(i: int, session: Session) -> None:
+        await asyncio.sleep(random.uniform(0, args.think))
+        stats.add("dashboard", await session.dashboard())
+        await think(args.think)
+        stats.add("wizard: open", await session.open_wizard())
+        if session.var("reflex___state____state.absher_app___state___wizard____wizard_state",
+                       "phase") == "review":
+            await think(args.think)
+            stats.add("wizard: open", await session.restart_draft())
+        await think(args.think)
+        stats.add("wizard: answer", await session.answer(visa_kind="multiple"))
+        await think(args.think)
+        stats.add("wizard: answer", await session.answer(days="30"))
+        await think(args.think)
+        stats.add("inquiry: open", await session.open_inquiries())
+        await think(args.think)
+        stats.add("inquiry: ask", await session.ask_iqama(seed.iqama_number(i)))
+
+    start = time.monotonic()
+    done = await asyncio.gather(*(guarded(stats, journey(i, s)) for i, s in live))
+    took = time.monotonic() - start
+    level.journey = [t for kind in JOURNEY_KINDS for t in stats.times.get(kind, [])]
+    level.page_load = stats.times.get("dashboard", [])
+    level.journey_rate = (len(level.journey) + len(level.page_load)) / took
+    live = [(i, s) for (i, s), good in zip(live, done) if good]
+
+    progress(f"  {n} sessions: no-op events")
+
+    async def noop(session: Session) -> None:
+        await asyncio.sleep(random.uniform(0, args.think))
+        for _ in range(args.pings):
+            stats.add("no-op", await session.ping())
+            await think(args.think)
+
+    start = time.monotonic()
+    await asyncio.gather(*(guarded(stats, noop(s)) for _, s in live))
+    took = time.monotonic() - start
+    level.noop = stats.times.get("no-op", [])
+    level.noop_rate = len(level.noop) / took
+
+    for _, session in live[:3]:
+        sizes: dict[str, int] = {}
+        if await guarded(stats, _store(session.state_bytes(), sizes)):
+            total = sum(sizes.values())
+            if total > level.state_total:
+                level.state_total = total
+                level.state_largest = max(sizes.items(), key=lambda kv: kv[1])
+    progress(f"  {n} sessions: closing")
+    for chunk in range(0, len(sessions), 100):
+        await asyncio.gather(*(s.close() for s in sessions[chunk:chunk + 100]))
+    engine.dispose()
+    level.errors, level.timeouts = stats.errors, stats.timeouts
+    progress(f"  {n} sessions: p50/p95/p99 ms by event: " + "; ".join(
+        f"{kind} {fmt_ms(times)}" for kind, times in stats.times.items()))
+    level.client_cpu = time.process_time() - cpu0
+    return level
+
+
+async def _timed(coro, samples: list, sent: float) -> None:
+    samples.append((sent, await coro))
+
+
+async def _store(coro, into: dict) -> None:
+    into.update(await coro)
+
+
+def argon2_verify_ms() -> float:
+    """One argon2id verification with the app's parameters, in this process (median of 5)."""
+    from absher_app.domain.passwords import hash_password, verify_password
+
+    hashed = hash_password(seed.PASSWORD)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        verify_password(seed.PASSWORD, hashed)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# -- page weight --------------------------------------------------------------------------------
+
+def page_weight(base: str, cookie: str | None, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """name -> (bytes transferred, JS bytes transferred) of a cold load in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    out: dict[str, tuple[int, int]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, path in paths.items():
+            context = browser.new_context()
+            if cookie and name in ("dashboard", "wizard step"):
+                key, value = cookie.split("=", 1)
+                context.add_cookies([{"name": key, "value": value, "url": base}])
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            kinds: dict[str, str] = {}
+            sizes: dict[str, int] = {}
+            cdp.on("Network.responseReceived",
+                   lambda e: kinds.__setitem__(e["requestId"], e.get("type", "")))
+            cdp.on("Network.loadingFinished",
+                   lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)
+            total = sum(sizes.values())
+            js = sum(size for rid, size in sizes.items() if kinds.get(rid) == "Script")
+            fonts = sum(size for rid, size in sizes.items() if kinds.get(rid) == "Font")
+            out[name] = (total, js)
+            progress(f"  {name}: {total / 1024:.0f} KB in {len(sizes)} responses: JS "
+                     f"{js / 1024:.0f} KB, fonts {fonts / 1024:.0f} KB, other "
+                     f"{(total - js - fonts) / 1024:.0f} KB")
+            context.close()
+        browser.close()
+    return out
+
+
+def app_pages(base: str, db_url: str) -> dict[str, tuple[int, int]]:
+    engine = sqlalchemy.create_engine(db_url)
+
+    async def signed_in_cookie() -> str:
+        session = Session(base, base)
+        stats = Stats()
+
+        async def code() -> str:
+            return (await asyncio.to_thread(seed.latest_code, engine, seed.mobile(0)))[1]
+        try:
+            await session.sign_in(seed.username(0), seed.PASSWORD, code, stats)
+        finally:
+            await session.close()
+        return session.cookie
+
+    cookie = asyncio.run(signed_in_cookie())
+    engine.dispose()
+    return page_weight(base, cookie, {"home": "/", "sign-in": "/login/",
+                                      "dashboard": "/dashboard/",
+                                      "wizard step": "/services/exit_reentry_issue/"})
+
+
+def blank_page() -> tuple[int, int]:
+    cwd = ROOT / "bench" / "blank_app"
+    port = PORTS["blank"]
+    env = dict(os.environ)
+    env.update({"REFLEX_USE_SYSTEM_BUN": "1",
+                "PATH": f"{ROOT / '.venv/bin'}:{ROOT / '.tools/node_modules/.bin'}:{env['PATH']}"})
+    for name in ("REFLEX_DB_URL", "REFLEX_REDIS_URL", "GRANIAN_WORKERS"):
+        env.pop(name, None)
+    progress("blank Reflex app: building and serving (same toolchain)")
+    with running(cwd, env, port, WORK / "blank-server.log"):
+        return page_weight(f"http://localhost:{port}", None, {"blank": "/"})["blank"]
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]:
+    port = PORTS[config]
+    base = f"http://localhost:{port}"
+    db_url = f"sqlite:///{WORK / 'bench.db'}" if config == "sqlite" else PG_URL
+    env = server_env(config, port, db_url)
+    progress(f"{CONFIG_TITLES[config]}: bench database with {max(levels)} accounts")
+    seed.prepare(db_url, max(levels), env)
+    if config == "scaled":
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    progress(f"{CONFIG_TITLES[config]}: building and starting on :{port}")
+    results = []
+    weights: dict = {}
+    with running(ROOT, env, port, WORK / f"{config}-server.log"):
+        for n in levels:
+            results.append(asyncio.run(run_level(base, n, db_url, args)))
+            lv = results[-1]
+            progress(f"  {n} sessions: journey p95 {pct(lv.journey, 95):.0f} ms, no-op p95 "
+                     f"{pct(lv.noop, 95):.0f} ms, errors {len(lv.errors)}, "
+                     f"timeouts {lv.timeouts}")
+        if not args.skip_weight:
+            progress(f"{CONFIG_TITLES[config]}: page weight")
+            weights = app_pages(base, db_url)
+    return results, weights
+
+
+def fmt_ms(values: list[float]) -> str:
+    return "/".join(f"{pct(values, q):.0f}" for q in (50, 95, 99)) if values else "–"
+
+
+def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[int, int] | None,
+          args, verify_ms: float) -> str:
+    columns = [(c, lv) for c, levels in runs.items() for lv in levels]
+    head = ["measure"] + [f"{'SQLite·1w' if c == 'sqlite' else 'PG+Redis·2w'} · {lv.sessions}"
+                          for c, lv in columns]
+    rows: list[list[str]] = []
+
+    def row(name: str, cell) -> None:
+        rows.append([name] + [cell(c, lv) for c, lv in columns])
+
+    row("no-op round trip p50/p95/p99 (ms)", lambda c, lv: fmt_ms(lv.noop))
+    row("no-op events/s", lambda c, lv: f"{lv.noop_rate:.0f}")
+    row("journey event round trip p50/p95/p99 (ms)", lambda c, lv: fmt_ms(lv.journey))
+    row("journey events/s (incl. page loads)", lambda c, lv: f"{lv.journey_rate:.0f}")
+    row("dashboard page load p50/p95/p99 (ms): socket, hydrate, on_load",
+        lambda c, lv: fmt_ms(lv.page_load))
+    row("journey p95 ÷ no-op p95 (target ≤ 1.5)",
+        lambda c, lv: f"{pct(lv.journey, 95) / pct(lv.noop, 95):.1f}" if lv.noop else "–")
+    row("sign-ins/s (argon2id, all at once)", lambda c, lv: f"{lv.signin_rate:.1f}")
+    row("sign-in password step p50/p95 in the storm (ms, queued)",
+        lambda c, lv: "/".join(f"{pct(lv.password, q):.0f}" for q in (50, 95)))
+    row("others' ping p95 idle → sign-in storm (ms)",
+        lambda c, lv: f"{lv.idle_p95:.0f} → {lv.storm_p95:.0f}")
+    row("state per session, KB (largest class)",
+        lambda c, lv: f"{lv.state_total / 1024:.1f} ({lv.state_largest[0].split('____')[-1]} "
+                      f"{lv.state_largest[1] / 1024:.1f})")
+    row("errors / timeouts (target 0)", lambda c, lv: f"{len(lv.errors)} / {lv.timeouts}")
+    row("load generator CPU (s)", lambda c, lv: f"{lv.client_cpu:.0f}")
+    row("machine load average (1 min) at the start", lambda c, lv: f"{lv.load_average:.1f}")
+    if blank:
+        for page in ("home", "sign-in", "dashboard", "wizard step"):
+            def cell(c, lv, page=page):
+                if c not in weights or not weights[c]:
+                    return "–"
+                total, js = weights[c][page]
+                return (f"{total / 1024:.0f} KB, JS {js / 1024:.0f} KB "
+                        f"(×{total / blank[0]:.2f})")
+            row(f"page weight {page}: bytes, JS (÷ blank)", cell)
+        row("blank Reflex page: bytes, JS", lambda c, lv:
+            f"{blank[0] / 1024:.0f} KB, JS {blank[1] / 1024:.0f} KB")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths)) + " |" for r in rows]
+    note = (f"\n{platform.node()}: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}),"
+            f" Python {platform.python_version()}; think time {args.think} s ±50 %, "
+            f"{args.pings} no-op events per session; one argon2id verify {verify_ms:.0f} ms here "
+            f"(so ≈ {1000 / verify_ms * (os.cpu_count() or 1):.0f} sign-ins/s if hashing alone "
+            "used every CPU); the load generator shares the machine.")
+    return "\n".join(lines) + note
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", default="50,200,500",
+                        help="concurrent session counts, comma-separated (default 50,200,500)")
+    parser.add_argument("--configs", default="sqlite,scaled",
+                        help="sqlite and/or scaled (default both)")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean think time between a session's events, seconds (default 1)")
+    parser.add_argument("--pings", type=int, default=10, help="no-op events per session")
+    parser.add_argument("--skip-weight", action="store_true", help="no page-weight measurement")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.sessions.split(",")]
+    if max(levels) > 2000 or args.pings > 100:
+        raise SystemExit("bounded: at most 2000 sessions and 100 pings each")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    WORK.mkdir(parents=True, exist_ok=True)
+    verify_ms = argon2_verify_ms()
+    runs: dict[str, list[Level]] = {}
+    weights: dict[str, dict] = {}
+    errors: list[str] = []
+    for config in args.configs.split(","):
+        runs[config], weights[config] = run_config(config, levels, args)
+        errors += [e for lv in runs[config] for e in lv.errors]
+    blank = None if args.skip_weight else blank_page()
+    print(table(runs, weights, blank, args, verify_ms))
+    if errors:
+        print("\nfirst errors:\n  " + "\n  ".join(sorted(set(errors))[:10]))
+
+
+if __name__ == "__main__":
+    main()
