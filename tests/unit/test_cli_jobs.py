@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from absher_app.db import session_scope
 from absher_app.domain import household
 from absher_app.models import Account, Bill, ServiceRequest
 from absher_app.settings import get_settings
+from tests.own_loop import run_in_own_loop
 from tests.unit.test_cli import db_url, upgraded  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("upgraded")
@@ -150,13 +150,6 @@ def test_the_app_registers_the_schedule():
     from absher_app.absher_app import app
 
     assert jobs.run_on_schedule in app.get_lifespan_tasks()
-
-
-def run_in_own_loop(coroutine):
-    """asyncio.run in a thread of its own: the browser tests, run earlier in the same process,
-    leave an event loop running in this one."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_the_schedule_runs_the_jobs_every_period(monkeypatch):

@@ -9,6 +9,7 @@ import threading
 import time
 
 from absher_app.state import hashing
+from tests.own_loop import run_in_own_loop
 
 
 def test_hashes_queue_in_their_own_pool_while_the_loop_stays_free(monkeypatch):
@@ -44,7 +45,7 @@ def test_hashes_queue_in_their_own_pool_while_the_loop_stays_free(monkeypatch):
         return results, ticks
 
     try:
-        results, ticks = asyncio.run(scenario())
+        results, ticks = run_in_own_loop(scenario())
     finally:
         hashing._pool.cache_clear()
     assert results == ["done"] * 4

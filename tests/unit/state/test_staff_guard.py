@@ -9,7 +9,6 @@ touch nothing. The staff states are found by walking the app's states, so a new 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 from types import SimpleNamespace
@@ -27,6 +26,7 @@ from absher_app.models import Account, StaffEvent, StaffMember
 from absher_app.state import staff_session
 from absher_app.state.session import SESSION_COOKIE
 from absher_app.state.staff_session import STAFF_SESSION_COOKIE, StaffSessionState
+from tests.own_loop import run_in_own_loop
 from tests.unit.domain.test_requests import NOW, TODAY
 from tests.unit.test_state_secrets import app_states
 
@@ -105,7 +105,7 @@ async def _first_answer(result):
 def call(cls: type[rx.State], name: str, cookie: str):
     fn = cls.event_handlers[name].fn
     params = list(inspect.signature(fn).parameters.values())[1:]
-    return asyncio.run(_first_answer(fn(FakeState(cookie), *[_argument(p) for p in params])))
+    return run_in_own_loop(_first_answer(fn(FakeState(cookie), *[_argument(p) for p in params])))
 
 
 def redirect_path(answer) -> str:
@@ -185,9 +185,9 @@ def test_the_guard_lets_the_right_role_through(world, engine):
                                     now=NOW)
         session.commit()
     state = FakeState(f"{STAFF_SESSION_COOKIE}={token}; {world.citizen}")
-    who, refusal = asyncio.run(staff_session.staff_guard(state, staff.ACTIVATE_ACCOUNTS))
+    who, refusal = run_in_own_loop(staff_session.staff_guard(state, staff.ACTIVATE_ACCOUNTS))
     assert refusal is None and who.username == "clerk.ok"
-    who, refusal = asyncio.run(staff_session.staff_guard(state, staff.REVIEW_REQUESTS))
+    who, refusal = run_in_own_loop(staff_session.staff_guard(state, staff.REVIEW_REQUESTS))
     assert who is None and 'path:"/staff/not-allowed"' in rx_format.format_event(refusal)
     with pytest.raises(ValueError):
-        asyncio.run(staff_session.staff_guard(state, "everything"))
+        run_in_own_loop(staff_session.staff_guard(state, "everything"))
