@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -123,6 +124,18 @@ def app_env() -> dict[str, str]:
     return app_environment(ARTIFACTS / "e2e.db", port)
 
 
+def _refuse_a_busy_port(port: int) -> None:
+    """Stop at once when another app already listens on the port: Reflex would only warn, and
+    the journeys would then drive that app while reading codes from this run's database."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError as exc:
+            raise RuntimeError(f"port {port} is already in use (another test run?); set "
+                               "ABSHER_E2E_PORT to a free port") from exc
+
+
 class AppServer:
     """The production app under test: started once per run, restartable by a test."""
 
@@ -133,6 +146,7 @@ class AppServer:
         self.log_path = ARTIFACTS / ("e2e-server-scaled.log" if SCALED else "e2e-server.log")
 
     def start(self) -> None:
+        _refuse_a_busy_port(self.port)
         log = open(self.log_path, "a")  # noqa: SIM115 - the child process holds it
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod",
