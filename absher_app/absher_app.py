@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import jobs, routes
+from absher_app.http_routes import guard_uploads, http_app
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
-from absher_app.http_routes import guard_uploads, http_app
 from absher_app.pages import (
     account,
     account_access,
@@ -33,11 +33,11 @@ from absher_app.pages import (
     transactions,
     visa,
 )
-from absher_app.state.wizard import WizardState
+from absher_app.settings import get_settings
+from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
 from absher_app.state.staff_session import StaffSessionState
-from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
-from absher_app.settings import get_settings
+from absher_app.state.wizard import WizardState
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
 # SQLModel and share one MetaData, so registering one of them hands Reflex all of them.

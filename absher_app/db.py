@@ -76,7 +76,8 @@ def create_database(url: str, *, recreate: bool = False) -> bool:
     try:
         with admin.connect() as connection:
             if recreate:
-                connection.execute(sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
+                connection.execute(
+                    sqlalchemy.text(f'drop database if exists "{name}" with (force)'))
             exists = connection.execute(
                 sqlalchemy.text("select 1 from pg_database where datname = :name"),
                 {"name": name}).scalar()

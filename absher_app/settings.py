@@ -116,8 +116,9 @@ class Settings(BaseSettings):
         try:
             parse(value)
         except ValueError as exc:
-            raise ValueError(f"ABSHER_{info.field_name.upper()} {value!r} is not like '20/minute'") \
-                from exc
+            raise ValueError(
+                f"ABSHER_{info.field_name.upper()} {value!r} is not like '20/minute'"
+            ) from exc
         return value
 
     @property

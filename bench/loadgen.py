@@ -1,9 +1,10 @@
 """A simulated browser: one Reflex session over socket.io, as the compiled frontend drives it.
 
 What the browser does (see .web/utils/state.js after a build, reflex/app.py EventNamespace):
-- it opens socket.io on path `/_event`, namespace `/_event` (websocket transport) with `?token=<uuid>` (the tab's token,
-  kept in sessionStorage), its cookies and Origin in the handshake headers, and the first event
-  (`hydrate_and_load`, with the page's router data) in the CONNECT packet's `auth`;
+- it opens socket.io on path `/_event`, namespace `/_event` (websocket transport) with
+  `?token=<uuid>` (the tab's token, kept in sessionStorage), its cookies and Origin in the
+  handshake headers, and the first event (`hydrate_and_load`, with the page's router data) in
+  the CONNECT packet's `auth`;
 - it emits `event` with `{name, payload, router_data: {pathname, asPath[, query]}}`; form
   submissions carry their fields as `{"__reflex_form_data__": [[name, value], ...]}`;
 - it receives `event` messages `{delta: {state: {var_rx_state_: value}}, events: [...]}`.
@@ -19,6 +20,7 @@ reloads, i.e. a new socket whose handshake carries the cookie, with the same tok
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 import uuid
@@ -147,10 +149,8 @@ class Session:
     async def close(self) -> None:
         if self.sio is not None:
             sio, self.sio = self.sio, None
-            try:
+            with contextlib.suppress(Exception):  # closing a broken socket
                 await sio.disconnect()
-            except Exception:  # noqa: BLE001 - closing a broken socket
-                pass
             if sio.eio.http is not None and not sio.eio.http.closed:
                 await sio.eio.http.close()
 
@@ -199,14 +199,15 @@ class Session:
         if not found:
             raise JourneyError(f"code refused for {login}: {self._login_error()}")
         start = time.perf_counter()
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            async with http.get(f"{self.base_url}/auth/session?ticket={found[-1].group(1)}",
-                                allow_redirects=False,
-                                headers={"User-Agent": USER_AGENT}) as response:
-                morsel = response.cookies.get("absher_session")
-                if morsel is None:
-                    raise JourneyError(f"no session cookie for {login} ({response.status})")
-                self.cookie = f"absher_session={morsel.value}"
+        async with (
+            aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+            http.get(f"{self.base_url}/auth/session?ticket={found[-1].group(1)}",
+                     allow_redirects=False, headers={"User-Agent": USER_AGENT}) as response,
+        ):
+            morsel = response.cookies.get("absher_session")
+            if morsel is None:
+                raise JourneyError(f"no session cookie for {login} ({response.status})")
+            self.cookie = f"absher_session={morsel.value}"
         stats.add("sign-in: cookie", time.perf_counter() - start)
 
     # -- the journey ---------------------------------------------------------------------------

@@ -42,7 +42,8 @@ from pathlib import Path
 import sqlalchemy
 
 from bench import seed
-from bench.loadgen import JourneyError, Session, Stats, ROOT as ROOT_STATE
+from bench.loadgen import ROOT as ROOT_STATE
+from bench.loadgen import JourneyError, Session, Stats
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "test-artifacts" / "bench"
@@ -188,7 +189,7 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
     progress(f"  {n} sessions: opening /login")
     await asyncio.gather(*(guarded(stats, opened(s, "/")) for s in observers))
     ok = await asyncio.gather(*(guarded(stats, opened(s, "/login/")) for s in sessions))
-    live = [(i, s) for (i, s), good in zip(enumerate(sessions), ok) if good]
+    live = [(i, s) for (i, s), good in zip(enumerate(sessions), ok, strict=True) if good]
 
     # Observers ping all through the sign-in storm: (time sent, round trip).
     samples: list[tuple[float, float]] = []
@@ -224,7 +225,7 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
     level.idle_p95 = pct([rt for t, rt in samples if t < storm_start], 95)
     level.storm_p95 = pct([rt for t, rt in samples if storm_start <= t < storm_end], 95)
     await asyncio.gather(*(s.close() for s in observers))
-    live = [(i, s) for (i, s), good in zip(live, signed) if good]
+    live = [(i, s) for (i, s), good in zip(live, signed, strict=True) if good]
 
     progress(f"  {n} sessions: journey (dashboard, exit/re-entry wizard to check answers, "
              "inquiry)")
@@ -253,7 +254,7 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
     level.journey = [t for kind in JOURNEY_KINDS for t in stats.times.get(kind, [])]
     level.page_load = stats.times.get("dashboard", [])
     level.journey_rate = (len(level.journey) + len(level.page_load)) / took
-    live = [(i, s) for (i, s), good in zip(live, done) if good]
+    live = [(i, s) for (i, s), good in zip(live, done, strict=True) if good]
 
     progress(f"  {n} sessions: no-op events")
 
@@ -331,9 +332,10 @@ def page_weight(base: str, cookie: str | None, paths: dict[str, str]) -> dict[st
             kinds: dict[str, str] = {}
             sizes: dict[str, int] = {}
             cdp.on("Network.responseReceived",
-                   lambda e: kinds.__setitem__(e["requestId"], e.get("type", "")))
+                   lambda e, kinds=kinds: kinds.__setitem__(e["requestId"], e.get("type", "")))
             cdp.on("Network.loadingFinished",
-                   lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+                   lambda e, sizes=sizes: sizes.__setitem__(e["requestId"],
+                                                           int(e["encodedDataLength"])))
             page.goto(base + path, wait_until="networkidle")
             page.wait_for_timeout(500)
             total = sum(sizes.values())
@@ -457,10 +459,12 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
         row("blank Reflex page: bytes, JS", lambda c, lv:
             f"{blank[0] / 1024:.0f} KB, JS {blank[1] / 1024:.0f} KB")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |",
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths)) + " |" for r in rows]
-    note = (f"\n{platform.node()}: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}),"
+    lines += ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |"
+              for r in rows]
+    cpu = platform.processor() or platform.machine()
+    note = (f"\n{platform.node()}: {os.cpu_count()} CPUs ({cpu}),"
             f" Python {platform.python_version()}; think time {args.think} s ±50 %, "
             f"{args.pings} no-op events per session; one argon2id verify {verify_ms:.0f} ms here "
             f"(so ≈ {1000 / verify_ms * (os.cpu_count() or 1):.0f} sign-ins/s if hashing alone "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy
@@ -53,7 +53,7 @@ def add_accounts(db_url: str, count: int) -> None:
     from absher_app.models import Account, Person
 
     password_hash = hash_password(PASSWORD)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = date.today()
     engine = sqlalchemy.create_engine(db_url)
     with engine.begin() as c:
@@ -61,7 +61,8 @@ def add_accounts(db_url: str, count: int) -> None:
             id_number=iqama_number(i), category="resident", name_ar=f"مستخدم اختبار {i}",
             name_en=f"Bench User {i}", birth_date=date(1990, 1, 1), gender="M",
             nationality="IN", mobile=mobile(i), passport_number=f"B{i:07d}",
-            passport_expiry=today + timedelta(days=5 * 365), iqama_expiry=today + timedelta(days=700),
+            passport_expiry=today + timedelta(days=5 * 365),
+            iqama_expiry=today + timedelta(days=700),
             traffic_fines_sar=0, travel_ban=False, absent_report=False, updated_at=now,
         ) for i in range(count)])
         ids = dict(c.execute(sqlalchemy.select(Person.id_number, Person.id).where(

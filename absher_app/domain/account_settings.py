@@ -423,7 +423,8 @@ def report_not_me(session: Session, account: Account, *, confirmed: bool, now: d
     """Lock the account until a password reset ("this wasn't me"), end every session, and
     tell the person by SMS how to get back in."""
     if not confirmed:
-        raise ValidationError("not_me_confirm_required", "confirm that you want to lock the account")
+        raise ValidationError("not_me_confirm_required",
+                              "confirm that you want to lock the account")
     account.status = "locked"
     session.add(account)
     ended = end_all_sessions(session, account.id, now=now)
@@ -444,7 +445,8 @@ def close_account(session: Session, account: Account, *, password: str, confirme
     """
     reauthenticate(session, account, password, now=now, device=device)
     if not confirmed:
-        raise ValidationError("close_confirm_required", "confirm that you want to close the account")
+        raise ValidationError("close_confirm_required",
+                              "confirm that you want to close the account")
     _notify(session, account, sms, "sms.account_closed", "account_closed")
     account.status = "closed"
     account.password_hash = ""  # no credential is kept for a closed account

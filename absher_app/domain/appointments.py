@@ -481,7 +481,8 @@ def close_day(session: Session, branch_code: str, day: date, reason: str, *, now
     another time. Returns those appointments.
 
     Raises:
-        ValidationError: branch_unknown, appointment_past, closure_reason_required, day_already_closed.
+        ValidationError: branch_unknown, appointment_past, closure_reason_required,
+            day_already_closed.
     """
     branch = find_branch(session, branch_code)
     if day < now.astimezone(RIYADH).date():

@@ -62,6 +62,8 @@ def both_calendars(day: date, lang: str) -> str:
 
 
 def days_text(count: int, lang: str) -> str:
-    """A number of days with the noun agreeing: 'يوم واحد', 'يومين' (after 'بعد'), '5 أيام', '30 يوماً';
-    '1 day', '30 days'."""
+    """A number of days with the noun agreeing.
+
+    'يوم واحد', 'يومين' (after 'بعد'), '5 أيام', '30 يوماً'; '1 day', '30 days'.
+    """
     return counted("calendar.days", count, lang, "days")

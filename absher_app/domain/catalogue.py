@@ -66,7 +66,9 @@ def approved_count(ctx: Context, service_code: str, since: date | None = None) -
                if since is None or r.submitted_at.astimezone(RIYADH).date() >= since)
 
 
-def issued_visa(ctx: Context, kinds: tuple[str, ...], *, valid_on: date | None = None) -> Visa | None:
+def issued_visa(
+    ctx: Context, kinds: tuple[str, ...], *, valid_on: date | None = None
+) -> Visa | None:
     """The beneficiary's issued visa of these kinds (still valid on `valid_on` if given)."""
     visas = ctx.session.exec(select(Visa).where(
         Visa.person_id == ctx.beneficiary.id, Visa.status == "issued",

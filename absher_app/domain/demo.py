@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from absher_app.domain.identity import luhn_check_digit
-from absher_app.domain.registry import parse_person
 from absher_app.domain.passwords import hash_password
+from absher_app.domain.registry import parse_person
 from absher_app.domain.staff import create_staff
 from absher_app.models import Account, Branch, Person, StaffMember, Vehicle
 

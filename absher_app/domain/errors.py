@@ -1,4 +1,7 @@
-"""Typed domain errors that carry an i18n key, so every layer can say them in the user's language."""
+"""Typed domain errors that carry an i18n key.
+
+So every layer can say them in the user's language.
+"""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ no reset since).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hmac
 import math
@@ -108,11 +109,10 @@ def start_reset(session: Session, id_number: str, mobile: str, *, now: datetime,
     progress.account_id, progress.person_id = account.id, account.person_id
     audit.record(session, "reset_requested", person_id=account.person_id,
                  account_id=account.id, now=now)
-    try:
+    # A reset code sent moments ago still works; the answer must not differ.
+    with contextlib.suppress(codes.ThrottledError):
         codes.issue_code(session, person_id=account.person_id, mobile=account.mobile,
                          purpose="reset", now=now, sms=sms, lang=lang)
-    except codes.ThrottledError:
-        pass  # a reset code sent moments ago still works; the answer must not differ
     return progress
 
 

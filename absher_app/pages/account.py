@@ -10,6 +10,7 @@ while it is being scanned, and the new backup codes until the person says they s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -228,10 +229,8 @@ class AccountState(rx.State):
             account_settings.sign_out_everywhere(session, account, now=CLOCK.now(),
                                                  device=device)
 
-        try:
+        with contextlib.suppress(NotSignedIn):
             await as_signed_in(self, _end)
-        except NotSignedIn:
-            pass
         return await self._signed_out()
 
     async def _signed_out(self):
@@ -798,7 +797,8 @@ def _scan_step() -> rx.Component:
                   width="205", height="205", class_name="totp-qr"),
         rx.el.p(t("account.totp.manual"), id="totp-key-label"),
         rx.el.p(rx.el.code(AuthenticatorState.enrol_secret, dir="ltr"),
-                aria_labelledby="totp-key-label", class_name="totp-key", **{"data-testid": "totp-key"}),
+                aria_labelledby="totp-key-label", class_name="totp-key",
+                **{"data-testid": "totp-key"}),
         rx.el.form(
             error_summary(error),
             text_field("totp_code", "account.totp.code", error, input_mode="numeric",

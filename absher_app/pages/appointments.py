@@ -149,15 +149,14 @@ def _prefill(account_id: int, query: dict[str, str]) -> Prefill:
         person_id = session.get(Account, account_id).person_id
         found = Prefill()
         sector = appointments.sectors()[0]
-        if moving := appointments.appointment_for(session, query.get("reschedule", ""),
-                                                  person_id):
-            if moving.status == appointments.ACTIVE:
-                branch = session.get(Branch, moving.branch_id)
-                message = session.get(Message, moving.message_id) if moving.message_id else None
-                return Prefill(moving.reference, message.reference if message else "",
-                               moving.sector, moving.topic, branch.city, branch.code,
-                               _when(moving.day, moving.start, "ar"),
-                               _when(moving.day, moving.start, "en"))
+        moving = appointments.appointment_for(session, query.get("reschedule", ""), person_id)
+        if moving and moving.status == appointments.ACTIVE:
+            branch = session.get(Branch, moving.branch_id)
+            message = session.get(Message, moving.message_id) if moving.message_id else None
+            return Prefill(moving.reference, message.reference if message else "",
+                           moving.sector, moving.topic, branch.city, branch.code,
+                           _when(moving.day, moving.start, "ar"),
+                           _when(moving.day, moving.start, "en"))
         message: Message | None = messages_domain.message_for(
             session, query.get("message", ""), person_id)
         if message is not None and message.needs_visit:

@@ -13,8 +13,16 @@ from absher_app import routes
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
-from absher_app.domain import (appointments, catalogue, delegation, household, messages, notify,
-                               requests, wizard)
+from absher_app.domain import (
+    appointments,
+    catalogue,
+    delegation,
+    household,
+    messages,
+    notify,
+    requests,
+    wizard,
+)
 from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
 from absher_app.i18n import translate
 from absher_app.models import Account, Bill, Person

@@ -34,6 +34,7 @@ from absher_app.state.language import is_english, t
 from absher_app.state.session import CLOCK, signed_in_account
 from absher_app.state.wizard import TextView, both
 
+
 def bilingual(ar, en):
     return rx.cond(is_english(), en, ar)
 

@@ -22,8 +22,8 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
 from absher_app.domain import accounts, codes
-from absher_app.domain.identity import mask_mobile
 from absher_app.domain.errors import DomainError
+from absher_app.domain.identity import mask_mobile
 from absher_app.models import Account
 from absher_app.pages.register import activation_ways
 from absher_app.providers.clock import SystemClock

@@ -17,7 +17,7 @@ from absher_app.models import Account, Person
 from absher_app.providers.clock import today_in_riyadh
 from absher_app.state.language import is_english, t
 from absher_app.state.session import CLOCK, signed_in_account
-from absher_app.state.wizard import FieldView, OptionView, TextView, WizardState
+from absher_app.state.wizard import FieldView, OptionView, WizardState
 
 
 @dataclasses.dataclass
@@ -344,7 +344,8 @@ def _done() -> rx.Component:
                       class_name="summary-row"),
             rx.el.div(rx.el.dt(t("wizard.amount")), rx.el.dd(_sar(WizardState.fee_total)),
                       class_name="summary-row"),
-            rx.el.div(rx.el.dt(t("wizard.due")), rx.el.dd(rx.el.bdi(WizardState.bill_due, dir="ltr")),
+            rx.el.div(rx.el.dt(t("wizard.due")),
+                      rx.el.dd(rx.el.bdi(WizardState.bill_due, dir="ltr")),
                       class_name="summary-row"),
             class_name="summary-list",
         ), rx.fragment()),

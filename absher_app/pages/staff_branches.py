@@ -307,7 +307,8 @@ def _day_picker() -> rx.Component:
     return rx.el.form(
         rx.el.div(
             select_field("branch", "staff.branches.branch", s.branches, s.error,
-                         value=s.branch, on_change=StaffBranchState.choose_branch, placeholder_key="staff.branches.choose"),
+                         value=s.branch, on_change=StaffBranchState.choose_branch,
+                         placeholder_key="staff.branches.choose"),
             rx.el.div(text_field("day", "staff.branches.day", s.error, input_type="date",
                                  default_value=s.day, dir="ltr"), key=s.day),
             rx.el.div(submit_button("staff.branches.show"), class_name="filter-submit"),

@@ -16,7 +16,6 @@ from absher_app.components.text import t_with
 from absher_app.db import session_scope
 from absher_app.domain import catalogue, requests, visas
 from absher_app.domain.errors import DomainError
-from absher_app.i18n import translate
 from absher_app.models import Account, Person, ServiceRequest
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.payment import get_payment_provider
@@ -299,8 +298,9 @@ def pay_page() -> rx.Component:
         "pay.title",
         rx.el.form(
             error_summary(PayState.error),
-            text_field("bill", "pay.bill_number", PayState.error, default_value=PayState.bill_number,
-                       input_mode="numeric", dir="ltr", max_length=20),
+            text_field("bill", "pay.bill_number", PayState.error,
+                       default_value=PayState.bill_number, input_mode="numeric", dir="ltr",
+                       max_length=20),
             rx.el.button(t("pay.find"), type="submit", class_name="button secondary"),
             on_submit=PayState.find, class_name="form", key=PayState.bill_number,
         ),

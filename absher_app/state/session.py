@@ -66,7 +66,8 @@ def _resolve(token: str | None, touch: bool = True) -> SignedIn | None:
         person = session.get(Person, account.person_id)
         idle_end = row.last_seen_at + accounts.SESSION_IDLE
         return SignedIn(account.id, account.person_id, person.name_ar, person.name_en,
-                        session_id=row.id, last_seen_at=row.last_seen_at, ends_at=min(idle_end, row.expires_at),
+                        session_id=row.id, last_seen_at=row.last_seen_at,
+                        ends_at=min(idle_end, row.expires_at),
                         ends_for="idle" if idle_end <= row.expires_at else "expired")
 
 

@@ -8,6 +8,7 @@ closing or changing an account never touches a demo account another test file re
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -178,10 +179,8 @@ class FrameRecorder:
         text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
         decoded = []
         for chunk in DATA_URI_B64.findall(text):
-            try:
+            with contextlib.suppress(ValueError):
                 decoded.append(base64.b64decode(chunk).decode("utf-8", "replace"))
-            except ValueError:
-                pass
         return "\n".join([text, *decoded])
 
     def mark(self) -> int:

@@ -66,7 +66,7 @@ def test_ten_wrong_codes_lock_code_entry(page: Page, app_env, people):
     code = _to_code_step(page, app_env, person)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     box = page.get_by_label("Verification code")
-    for attempt in range(1, 10):
+    for _attempt in range(1, 10):
         box.fill(wrong)
         page.get_by_role("button", name="Verify").click()
         expect(page.get_by_role("alert")).to_have_text("The verification code is not right.")

@@ -1,8 +1,9 @@
 """Messages and requests, and appointments: a resident writes to the directorate with a PDF (a
 fake PDF and a 6 MB file are refused and nothing is stored), an officer (here the operator
-CLI; test_staff_messages.py uses the staff pages) answers and marks that it needs a visit, the resident
-reads the answer, books an appointment from it carrying the message's reference, reschedules
-and cancels; the slip shows a QR code. Screenshots in Arabic and English, 360 px and desktop."""
+CLI; test_staff_messages.py uses the staff pages) answers and marks that it needs a visit, the
+resident reads the answer, books an appointment from it carrying the message's reference,
+reschedules and cancels; the slip shows a QR code. Screenshots in Arabic and English, 360 px and
+desktop."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ from tests.e2e.people import add_people
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not SCALED, reason="scale-out journeys: run with ABSHER_E2E_SCALED=1 "
-                                          "(scripts/test.sh does when PostgreSQL and Redis answer)"),
+                       "(scripts/test.sh does when PostgreSQL and Redis answer)"),
 ]
 
 EVENT_LINE = re.compile(r"^event pid=(\d+) token=(\S+) name=(\S+)$", re.MULTILINE)
@@ -129,7 +129,7 @@ def test_a_backend_var_written_by_one_worker_is_read_by_the_other(app_url, app_e
     """Protocol level (bench/loadgen.py speaks it like the browser): the password is checked on
     one worker, which keeps the pending account in a backend-only var; the socket is opened
     again until the other worker holds it, and the SMS code is accepted there."""
-    from bench.loadgen import LOGIN, ROOT, Session, Stats
+    from bench.loadgen import LOGIN, ROOT, Session
 
     username, mobile = residents["protocol"]
     engine = sqlalchemy.create_engine(app_env["REFLEX_DB_URL"])

@@ -12,7 +12,13 @@ from playwright.sync_api import Page, expect
 from absher_app.domain.calendars import gregorian_text, hijri_text
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
 from absher_app.providers.clock import SystemClock, today_in_riyadh
-from tests.e2e.conftest import REVIEW_SHOTS, assert_accessible, screenshot, visit, wait_until_connected
+from tests.e2e.conftest import (
+    REVIEW_SHOTS,
+    assert_accessible,
+    screenshot,
+    visit,
+    wait_until_connected,
+)
 from tests.e2e.helpers import cli, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -28,12 +28,14 @@ def test_home_is_arabic_rtl_by_default(page: Page):
 def test_language_switch_is_remembered_across_reloads(page: Page):
     visit(page, "/")
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Do your passports business from home")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Do your passports business from home")
     assert _html(page) == ("en", "ltr")
 
     page.reload()
     wait_until_connected(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Do your passports business from home")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Do your passports business from home")
     assert _html(page) == ("en", "ltr")
     visit(page, "/")  # accessibility in English too
 

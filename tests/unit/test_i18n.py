@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from absher_app.i18n import (AR, CATALOGUES, DEFAULT_LANGUAGE, EN, LANGUAGES, counted, error_text,
-                             translate)
+from absher_app.i18n import (
+    AR,
+    CATALOGUES,
+    DEFAULT_LANGUAGE,
+    EN,
+    LANGUAGES,
+    counted,
+    error_text,
+    translate,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "absher_app" / "domain"
@@ -223,4 +231,5 @@ def test_a_count_agrees_with_its_noun(count, arabic, english):
 def test_minutes_and_seconds_params_are_written_with_their_noun():
     assert error_text("account_locked", "en", minutes=1).endswith("Try again in 1 minute.")
     assert error_text("account_locked", "ar", minutes=5).endswith("بعد 5 دقائق.")
-    assert error_text("code_send_wait", "en", seconds=2) == "Wait 2 seconds before asking for a new code."
+    assert error_text("code_send_wait", "en", seconds=2) == (
+        "Wait 2 seconds before asking for a new code.")

@@ -114,8 +114,9 @@ def test_both_parties_need_activated_accounts(session, people):
 
 
 def _adult_boundary(session, people, birth: date) -> Person:
-    person = Person(id_number=demo_id("1", 99990001), category="citizen", name_ar="قاصر", name_en="Minor",
-                    birth_date=birth, gender="M", nationality="SA", mobile="+966540000999")
+    person = Person(id_number=demo_id("1", 99990001), category="citizen", name_ar="قاصر",
+                    name_en="Minor", birth_date=birth, gender="M", nationality="SA",
+                    mobile="+966540000999")
     session.add(person)
     session.flush()
     session.add(Account(person_id=person.id, username="minor", email="m@example.org",

@@ -144,7 +144,8 @@ def test_available_services_per_category(session, people):
 
     everything = codes_of(catalogue.SERVICES)
     assert available("c1") == everything - {"visit_visa_extend"}   # sponsor of two workers
-    assert available("c8") == {"passport_issue", "traffic_fines_pay", "delegation"}  # sponsors no one
+    # c8 sponsors no one.
+    assert available("c8") == {"passport_issue", "traffic_fines_pay", "delegation"}
     assert available("r2") == everything - {"passport_issue", "visit_visa_extend"}
     assert available("v1") == {"visit_visa_extend", "traffic_fines_pay"}
     assert available("g1") == {"traffic_fines_pay"}
