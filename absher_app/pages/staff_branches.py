@@ -31,11 +31,12 @@ from absher_app.domain import appointments, backoffice, staff
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.pages.appointments import day_label
-from absher_app.pages.messages import Option, select_field
+from absher_app.application.views import Option
+from absher_app.components.forms import select_field
 from absher_app.pages.transactions import bilingual
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import t
-from absher_app.state.staff_session import CLOCK, StaffSessionState, staff_guard
+from absher_app.state.staff_session import CLOCK, SessionState, staff_guard
 from absher_app.state.wizard import both
 
 
@@ -401,4 +402,4 @@ def page() -> rx.Component:
     )
 
 
-ON_LOAD = [StaffSessionState.require_staff, StaffBranchState.load]
+ON_LOAD = [SessionState.require_staff, StaffBranchState.load]
