@@ -27,7 +27,6 @@ from absher_app.pages import (
     staff_activation,
     staff_branches,
     staff_console,
-    staff_login,
     staff_messages,
     staff_requests,
     transactions,
@@ -36,7 +35,6 @@ from absher_app.pages import (
 from absher_app.settings import get_settings
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
-from absher_app.state.staff_session import StaffSessionState
 from absher_app.state.wizard import WizardState
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
@@ -59,7 +57,7 @@ PAGES = (
     (routes.HOME, home.page, AR["portal.name"], None),
     (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
     (routes.REGISTER, register.page, AR["register.title"], register.RegisterState.load),
-    (routes.LOGIN, login.page, AR["login.title"], login.LoginState.reset_form),
+    (routes.LOGIN, login.page, AR["login.title"], login.SignInState.reset_form),
     (routes.FORGOT_PASSWORD, recovery.page, AR["recovery.title"],
      recovery.RecoveryState.reset_form),
     (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
@@ -86,12 +84,12 @@ PAGES = (
     (routes.FAMILY, family.page, AR["family.title"],
      [SessionState.require_sign_in, family.FamilyState.load]),
     # The staff back office: every loader checks the staff session and the role again.
-    (routes.STAFF_LOGIN, staff_login.page, AR["staff.login.title"],
-     staff_login.StaffLoginState.reset_form),
+    (routes.STAFF_LOGIN, login.staff_page, AR["staff.login.title"],
+     login.SignInState.reset_form),
     (routes.STAFF_NOT_ALLOWED, staff_console.not_allowed_page, AR["staff.not_allowed.title"],
      None),
     (routes.STAFF, staff_console.home_page, AR["staff.home.title"],
-     StaffSessionState.require_staff),
+     SessionState.require_staff),
     (routes.STAFF_ACTIVATE, staff_activation.page, AR["staff.activate.title"],
      staff_activation.ON_LOAD),
     (routes.STAFF_REQUESTS, staff_requests.queue_page, AR["staff.review.title"],

@@ -15,98 +15,74 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from absher_app import routes
+from absher_app.application import unit
+from absher_app.application.identity import SESSION_COOKIES, Caller
+from absher_app.application.session import redeem_ticket, sign_out
 from absher_app.db import session_scope
-from absher_app.domain import accounts, backoffice, messages, staff
+from absher_app.domain import accounts, backoffice, messages, sessions, staff
 from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
-from absher_app.state.session import SESSION_COOKIE
-from absher_app.state.staff_session import STAFF_SESSION_COOKIE
 
 CLOCK = SystemClock()
 
 
-def _device(request: Request) -> str:
-    return request.headers.get("user-agent", "")[:200]
+# Per realm: its session cookie, its sign-in page, where a new session lands.
+REALM_PAGES = {
+    "person": (SESSION_COOKIES["person"], routes.LOGIN, routes.DASHBOARD),
+    "staff": (SESSION_COOKIES["staff"], routes.STAFF_LOGIN, routes.STAFF),
+}
 
 
-async def establish_session(request: Request) -> RedirectResponse:
-    """Exchange a sign-in ticket for a fresh session cookie (rotated at every sign-in)."""
-    ticket = request.query_params.get("ticket", "")[:100]
-
-    def _redeem() -> str | None:
-        with session_scope() as session:
-            return accounts.redeem_sign_in_ticket(session, ticket, now=CLOCK.now(),
-                                                  device=_device(request))
-
-    token = await run_in_threadpool(_redeem) if ticket else None
-    if token is None:
-        return RedirectResponse(routes.LOGIN, status_code=303)
-    response = RedirectResponse(routes.DASHBOARD, status_code=303)
-    _set_session_cookie(response, SESSION_COOKIE, token)
-    return response
+def _caller(request: Request) -> Caller:
+    tokens = {realm: request.cookies[name] for realm, name in SESSION_COOKIES.items()
+              if request.cookies.get(name)}
+    return Caller(tokens=tokens, client=request.client.host if request.client else "",
+                  device=request.headers.get("user-agent", "")[:200], where=request.url.path)
 
 
-def _set_session_cookie(response: RedirectResponse, name: str, token: str) -> None:
-    # Path "/": the websocket handshake (/_event) must carry it to the server.
-    response.set_cookie(
-        name, token, httponly=True, samesite="strict", path="/",
-        secure=get_settings().public_url.startswith("https://"),
-        max_age=int(accounts.SESSION_MAX.total_seconds()),
-    )
+def session_endpoint(realm: str):
+    """GET: exchange a sign-in ticket for a fresh session cookie (rotated at every sign-in)."""
+    cookie, sign_in_page, landing = REALM_PAGES[realm]
+
+    async def establish(request: Request) -> RedirectResponse:
+        ticket = request.query_params.get("ticket", "")[:100]
+        token = await run_in_threadpool(unit.run, redeem_ticket, _caller(request),
+                                        realm, ticket) if ticket else None
+        if token is None:
+            return RedirectResponse(sign_in_page, status_code=303)
+        response = RedirectResponse(landing, status_code=303)
+        # Path "/": the websocket handshake (/_event) must carry it to the server.
+        response.set_cookie(
+            cookie, token, httponly=True, samesite="strict", path="/",
+            secure=get_settings().public_url.startswith("https://"),
+            max_age=int(sessions.SESSION_MAX.total_seconds()),
+        )
+        return response
+
+    return establish
 
 
-async def establish_staff_session(request: Request) -> RedirectResponse:
-    """The staff sign-in's ticket for a staff session cookie (its own, beside a citizen's)."""
-    ticket = request.query_params.get("ticket", "")[:100]
+def signed_out_endpoint(realm: str):
+    """GET: end the session named by the cookie (if still live) and clear the cookie."""
+    cookie, sign_in_page, _ = REALM_PAGES[realm]
 
-    def _redeem() -> str | None:
-        with session_scope() as session:
-            return staff.redeem_ticket(session, ticket, now=CLOCK.now(), device=_device(request))
+    async def signed_out(request: Request) -> RedirectResponse:
+        if request.cookies.get(cookie):
+            await run_in_threadpool(unit.run, sign_out, _caller(request), realm)
+        # Why the session ended (an idle timeout, the 12-hour cap), for the sign-in page.
+        reason = request.query_params.get("reason", "")[:20]
+        page = routes.login_notice(reason) if realm == "person" else sign_in_page
+        response = RedirectResponse(page, status_code=303)
+        response.delete_cookie(cookie, path="/")
+        return response
 
-    token = await run_in_threadpool(_redeem) if ticket else None
-    if token is None:
-        return RedirectResponse(routes.STAFF_LOGIN, status_code=303)
-    response = RedirectResponse(routes.STAFF, status_code=303)
-    _set_session_cookie(response, STAFF_SESSION_COOKIE, token)
-    return response
-
-
-async def staff_signed_out(request: Request) -> RedirectResponse:
-    """End the staff session named by the cookie (if still live) and clear the cookie."""
-    token = request.cookies.get(STAFF_SESSION_COOKIE)
-
-    def _end() -> None:
-        with session_scope() as session:
-            staff.end_session(session, token, now=CLOCK.now())
-
-    if token:
-        await run_in_threadpool(_end)
-    response = RedirectResponse(routes.STAFF_LOGIN, status_code=303)
-    response.delete_cookie(STAFF_SESSION_COOKIE, path="/")
-    return response
-
-
-async def signed_out(request: Request) -> RedirectResponse:
-    """End the session named by the cookie (if still live) and clear the cookie."""
-    token = request.cookies.get(SESSION_COOKIE)
-
-    def _end() -> None:
-        with session_scope() as session:
-            accounts.end_session(session, token, now=CLOCK.now())
-
-    if token:
-        await run_in_threadpool(_end)
-    # Why the session ended (an idle timeout, the 12-hour cap), for the sign-in page to say.
-    reason = request.query_params.get("reason", "")[:20]
-    response = RedirectResponse(routes.login_notice(reason), status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
+    return signed_out
 
 
 async def download_attachment(request: Request) -> Response:
     """A message's PDF, to the person whose message it is; 404 alike for "not yours", "no such
     file" and "not signed in" (nothing tells one from the other)."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(SESSION_COOKIES["person"])
     attachment_id = request.path_params["attachment_id"]
 
     def _find():
@@ -123,7 +99,7 @@ async def download_attachment(request: Request) -> Response:
 async def staff_download_attachment(request: Request) -> Response:
     """A sent message's PDF, to staff whose role answers messages (the staff session cookie,
     checked in the database like every staff page); 404 for anyone else and for no such file."""
-    token = request.cookies.get(STAFF_SESSION_COOKIE)
+    token = request.cookies.get(SESSION_COOKIES["staff"])
     attachment_id = request.path_params["attachment_id"]
 
     def _find():
@@ -196,10 +172,10 @@ def http_app() -> Starlette:
     return Starlette(routes=[
         # QA-CONTRACT §4 names `/health`; Reflex serves the same check at `/_health`.
         Route("/health", reflex_health, methods=["GET"]),
-        Route(routes.AUTH_SESSION, establish_session, methods=["GET"]),
-        Route(routes.AUTH_SIGNED_OUT, signed_out, methods=["GET"]),
-        Route(routes.AUTH_STAFF_SESSION, establish_staff_session, methods=["GET"]),
-        Route(routes.AUTH_STAFF_SIGNED_OUT, staff_signed_out, methods=["GET"]),
+        Route(routes.AUTH_SESSION, session_endpoint("person"), methods=["GET"]),
+        Route(routes.AUTH_SIGNED_OUT, signed_out_endpoint("person"), methods=["GET"]),
+        Route(routes.AUTH_STAFF_SESSION, session_endpoint("staff"), methods=["GET"]),
+        Route(routes.AUTH_STAFF_SIGNED_OUT, signed_out_endpoint("staff"), methods=["GET"]),
         Route(routes.ATTACHMENT, download_attachment, methods=["GET"]),
         Route(routes.STAFF_ATTACHMENT, staff_download_attachment, methods=["GET"]),
     ])

@@ -147,3 +147,13 @@ def staff_message_path(reference: str) -> str:
 def staff_attachment_path(attachment_id: int) -> str:
     """The staff download of a message's attachment."""
     return f"/staff/files/attachments/{attachment_id}"
+
+
+def reference_in(path: str, section: str) -> str:
+    """The <reference> of `/<section>/<reference>[/...]` ("" for any other path); the domain
+    checks its form."""
+    wanted = [p for p in section.split("/") if p]
+    parts = [p for p in (path or "").split("/") if p]
+    if len(parts) <= len(wanted) or parts[:len(wanted)] != wanted:
+        return ""
+    return parts[len(wanted)][:40]

@@ -10,23 +10,23 @@ from typing import Any
 
 import reflex as rx
 
+from absher_app.application import views
+from absher_app.application.views import NO_PROBLEM  # noqa: F401 (transitional re-export)
+from absher_app.components.text import t_with
 from absher_app.domain.errors import DomainError
-from absher_app.i18n import error_text
 from absher_app.state.language import is_english, t
 
-NO_PROBLEM: dict[str, str] = {"ar": "", "en": "", "field": ""}
 
-
+# TRANSITIONAL spellings for the pages not yet on the event pipeline; new code takes
+# NO_PROBLEM / problem / problem_for from absher_app.application.views.
 def problem(error: DomainError, field: str = "") -> dict[str, str]:
     """The bilingual message for a domain error, attached to `field` (the input's name)."""
-    return {"ar": error_text(error.code, "ar", **error.params),
-            "en": error_text(error.code, "en", **error.params), "field": field}
+    return views.problem(error.about(field) if field else error)
 
 
 def problem_for(code: str, field: str = "", **params: Any) -> dict[str, str]:
     """The bilingual message for an error code the UI itself raises."""
-    return {"ar": error_text(code, "ar", **params), "en": error_text(code, "en", **params),
-            "field": field}
+    return views.problem_for(code, field, **params)
 
 
 def localized(message: rx.Var) -> rx.Var:
@@ -34,17 +34,46 @@ def localized(message: rx.Var) -> rx.Var:
     return rx.cond(is_english(), message["en"], message["ar"])
 
 
-def error_summary(error: rx.Var) -> rx.Component:
-    """The error box at the top of the form (role=alert), when there is an error."""
+def _summary_item(error: rx.Var) -> rx.Component:
+    """One problem; a link to its field when it is about one (GOV.UK error summary)."""
+    return rx.el.li(rx.cond(
+        error["field"] != "",
+        rx.el.a(localized(error), href="#field-" + error["field"].to(str)),
+        rx.el.span(localized(error)),
+    ))
+
+
+def error_summary(errors: rx.Var) -> rx.Component:
+    """The form's problems at its top: a `role="alert"` list, each linked to its field.
+
+    `errors` is a problem ({"ar", "en", "field"}) or a list of problems.
+    """
+    many = rx.Var.create(errors).to(list) if _is_list(errors) else None
+    if many is not None:
+        shown, items = many.length() > 0, rx.foreach(many, _summary_item)
+    else:
+        shown, items = errors["ar"] != "", _summary_item(errors)
     return rx.cond(
-        error["ar"] != "",
+        shown,
         rx.el.div(
-            rx.el.p(localized(error), class_name="error-summary-text"),
-            role="alert",
+            rx.el.h2(t("errors.summary_title"), class_name="error-summary-title"),
+            rx.el.div(rx.el.ul(items, class_name="error-summary-list"), role="alert"),
             class_name="error-summary",
         ),
         rx.fragment(),
     )
+
+
+def _is_list(var: rx.Var) -> bool:
+    var_type = getattr(var, "_var_type", None)
+    return var_type is list or getattr(var_type, "__origin__", None) is list
+
+
+def field_error(error: rx.Var, name: str) -> rx.Component:
+    """The message beside the field `name`, when the problem is about it."""
+    return rx.cond(error["field"] == name,
+                   rx.el.p(localized(error), id=f"field-{name}-error", class_name="field-error"),
+                   rx.fragment())
 
 
 def text_field(name: str, label_key: str, error: rx.Var, *, hint_key: str | None = None,
@@ -71,8 +100,7 @@ def text_field(name: str, label_key: str, error: rx.Var, *, hint_key: str | None
         rx.el.label(t(label_key), html_for=field_id, class_name="field-label"),
         rx.el.p(t(hint_key), id=f"{field_id}-hint", class_name="field-hint") if hint_key
         else rx.fragment(),
-        rx.cond(invalid, rx.el.p(localized(error), id=f"{field_id}-error",
-                                 class_name="field-error"), rx.fragment()),
+        field_error(error, name),
         rx.el.input(
             id=field_id, name=name, type=input_type, default_value=default_value,
             aria_invalid=rx.cond(invalid, "true", "false"),
@@ -141,3 +169,51 @@ def form_values(form_data: dict[str, Any], *names: str) -> dict[str, str]:
         value = form_data.get(name, "")
         values[name] = value.strip()[:512] if isinstance(value, str) else ""
     return values
+
+
+def select_field(name: str, label_key: str, options: rx.Var, error: rx.Var, *,
+                 value: rx.Var[str], on_change, placeholder_key: str) -> rx.Component:
+    """A labelled select over `options` ({value, ar, en}) whose choice goes to the server at
+    once. The select shows `value` (what the person chose), never a server default."""
+    field_id = f"field-{name}"
+    invalid = error["field"] == name
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id, class_name="field-label"),
+        field_error(error, name),
+        rx.el.select(
+            rx.el.option(t(placeholder_key), value=""),
+            rx.foreach(options, lambda o: rx.el.option(
+                rx.cond(is_english(), o.en, o.ar), value=o.value)),
+            id=field_id, name=name, value=value, on_change=on_change,
+            aria_invalid=rx.cond(invalid, "true", "false"),
+            aria_describedby=rx.cond(invalid, f"{field_id}-error", ""),
+            class_name=rx.cond(invalid, "field-input invalid", "field-input"),
+        ),
+        class_name=rx.cond(invalid, "field field-has-error", "field"),
+    )
+
+
+def long_text_field(name: str, label_key: str, hint: rx.Component, error: rx.Var,
+                    max_length: int, rows: int = 0) -> rx.Component:
+    """A labelled text input (or, with `rows`, a textarea) whose hint is a component (e.g.
+    the length limits filled in); typed text keeps its own direction (dir=auto)."""
+    field_id = f"field-{name}"
+    invalid = error["field"] == name
+    control = rx.el.textarea if rows else rx.el.input
+    props = {"rows": rows} if rows else {"type": "text"}
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id, class_name="field-label"),
+        rx.el.p(hint, id=f"{field_id}-hint", class_name="field-hint"),
+        field_error(error, name),
+        control(id=field_id, name=name, max_length=max_length, dir="auto",
+                aria_invalid=rx.cond(invalid, "true", "false"),
+                aria_describedby=rx.cond(invalid, f"{field_id}-error {field_id}-hint",
+                                         f"{field_id}-hint"),
+                class_name=rx.cond(invalid, "field-input invalid", "field-input"), **props),
+        class_name=rx.cond(invalid, "field field-has-error", "field"),
+    )
+
+
+def limits_hint(key: str, low: int, high: int) -> rx.Component:
+    """A hint that states a length range: catalogue string `key` with {min} and {max}."""
+    return t_with(key, {"min": str(low), "max": str(high)})

@@ -23,3 +23,8 @@ def t_with(key: str, ar: dict[str, rx.Var | str], en: dict[str, rx.Var | str] | 
            ) -> rx.Component:
     """The string `key` with its `{placeholders}` filled from vars (per language if they differ)."""
     return rx.cond(is_english(), _fill(EN[key], en if en is not None else ar), _fill(AR[key], ar))
+
+
+def bilingual(ar: rx.Var | str, en: rx.Var | str) -> rx.Var:
+    """One of two texts (state vars), by the current language."""
+    return rx.cond(is_english(), en, ar)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
-from absher_app.domain import audit, codes
+from absher_app.domain import audit, codes, sessions
 from absher_app.domain.errors import DomainError, ValidationError, whole_minutes
 from absher_app.domain.identity import (
     CATEGORIES,
@@ -27,7 +27,6 @@ from absher_app.domain.passwords import (
     hash_password,
     verify_password,
 )
-from absher_app.domain.secrets import digest, url_token
 from absher_app.i18n import translate
 from absher_app.models import Account, Person, SignInTicket, UserSession
 from absher_app.providers.sms import SmsSender
@@ -41,9 +40,9 @@ PASSWORD_FAILURES_PER_WINDOW = 5
 FIRST_LOCK = timedelta(minutes=1)
 MAX_LOCK = timedelta(minutes=10)
 MAX_CONSECUTIVE_FAILURES = 100
-SESSION_IDLE = timedelta(minutes=15)
-SESSION_MAX = timedelta(hours=12)
-TICKET_TTL = timedelta(seconds=60)
+SESSION_IDLE = sessions.SESSION_IDLE
+SESSION_MAX = sessions.SESSION_MAX
+TICKET_TTL = sessions.TICKET_TTL
 # Audit kind of the lock the person asks for from the account page ("this wasn't me").
 NOT_ME_LOCKED = "not_me_locked"
 
@@ -249,7 +248,8 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
     account = find_account(session, login)
     if account is None or account.status == "closed":
         burn_verify_time(password or "")
-        raise AuthError("bad_credentials", "the ID/username or password is not right")
+        raise AuthError("bad_credentials", "the ID/username or password is not right"
+                        ).about("login")
     if account.status == "locked":
         burn_verify_time(password or "")
         if _locked_by_report(session, account):
@@ -285,7 +285,8 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
         if account.locked_until and account.locked_until > now:
             raise LockedError("account_locked", "too many wrong passwords", account.locked_until,
                               now)
-        raise AuthError("bad_credentials", "the ID/username or password is not right")
+        raise AuthError("bad_credentials", "the ID/username or password is not right"
+                        ).about("login")
     audit.record(session, "password_ok", person_id=account.person_id, account_id=account.id,
                  device=device, now=now)
     return account
@@ -330,91 +331,56 @@ def verify_second_factor(session: Session, account: Account, code: str, method: 
         raise ValidationError("code_method", "this way of signing in is not set up")
 
 
+def _active_account(session: Session, account_id: int) -> Account | None:
+    account = session.get(Account, account_id)
+    return account if account is not None and account.status == "active" else None
+
+
+def _signed_in(session: Session, account: Account, now: datetime, device: str) -> None:
+    account.locked_until = None
+    session.add(account)
+    audit.record(session, "login_ok", person_id=account.person_id, account_id=account.id,
+                 device=device, now=now)
+
+
+def _signed_out(session: Session, account_id: int, now: datetime) -> None:
+    account = session.get(Account, account_id)
+    audit.record(session, "signed_out", person_id=account.person_id if account else None,
+                 account_id=account_id, now=now)
+
+
+# Citizens' side of the one session stack (absher_app.domain.sessions).
+PERSON = sessions.Realm(
+    name="person", session_model=UserSession, ticket_model=SignInTicket, owner="account_id",
+    prefix="", principal=_active_account, on_signed_in=_signed_in, on_signed_out=_signed_out)
+
+
 def issue_sign_in_ticket(session: Session, account: Account, *, now: datetime) -> str:
     """A single-use, 60-second ticket that /auth/session exchanges for the session cookie."""
-    ticket = url_token()
-    session.add(SignInTicket(account_id=account.id, ticket_digest=digest(f"ticket:{ticket}"),
-                             expires_at=now + TICKET_TTL))
-    return ticket
+    return sessions.issue_ticket(session, PERSON, account.id, now=now)
 
 
 def redeem_sign_in_ticket(session: Session, ticket: str, *, now: datetime,
                           device: str = "") -> str | None:
     """Turn a ticket into a new session; return the session token (None if the ticket is bad)."""
-    row = session.exec(
-        select(SignInTicket).where(SignInTicket.ticket_digest == digest(f"ticket:{ticket}"))
-    ).first()
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        return None
-    row.used_at = now
-    session.add(row)
-    account = session.get(Account, row.account_id)
-    if account is None or account.status != "active":
-        return None
-    token = url_token()
-    session.add(UserSession(account_id=account.id, token_digest=digest(f"session:{token}"),
-                            created_at=now, last_seen_at=now, expires_at=now + SESSION_MAX,
-                            device=device[:200]))
-    account.locked_until = None
-    session.add(account)
-    audit.record(session, "login_ok", person_id=account.person_id, account_id=account.id,
-                 device=device, now=now)
-    return token
+    return sessions.redeem_ticket(session, PERSON, ticket, now=now, device=device)
 
 
 def resolve_session(session: Session, token: str | None, *, now: datetime,
                     touch: bool = True) -> tuple[Account, UserSession] | None:
     """The signed-in account for a session token, or None when absent, ended or timed out."""
-    if not token:
-        return None
-    row = session.exec(
-        select(UserSession).where(UserSession.token_digest == digest(f"session:{token}"))
-    ).first()
-    if row is None or row.ended_at is not None:
-        return None
-    if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
-        row.ended_at = now
-        session.add(row)
-        return None
-    account = session.get(Account, row.account_id)
-    if account is None or account.status != "active":
-        return None
-    if touch:
-        row.last_seen_at = now
-        session.add(row)
-    return account, row
+    found = sessions.resolve(session, PERSON, token, now=now, touch=touch)
+    return (found.principal, found.row) if found else None
 
 
 def end_session(session: Session, token: str | None, *, now: datetime) -> None:
-    """Sign out: the token stops working at once, and for good.
-
-    The row is ended whatever the account's state: a session whose account is locked (or not
-    active) must not come back to life when the account is active again.
-    """
-    if not token:
-        return
-    row = session.exec(
-        select(UserSession).where(UserSession.token_digest == digest(f"session:{token}"))
-    ).first()
-    if row is None or row.ended_at is not None:
-        return
-    row.ended_at = now
-    session.add(row)
-    account = session.get(Account, row.account_id)
-    audit.record(session, "signed_out", person_id=account.person_id if account else None,
-                 account_id=row.account_id, now=now)
+    """Sign out: the token stops working at once, and for good."""
+    sessions.end(session, PERSON, token, now=now)
 
 
 def end_all_sessions(session: Session, account_id: int, *, now: datetime) -> int:
     """Sign out everywhere; returns how many sessions ended."""
-    rows = session.exec(
-        select(UserSession).where(UserSession.account_id == account_id,
-                                  UserSession.ended_at.is_(None))  # type: ignore[union-attr]
-    ).all()
-    for row in rows:
-        row.ended_at = now
-        session.add(row)
-    return len(rows)
+    return sessions.end_all(session, PERSON, account_id, now=now)
 
 
 def count_accounts(session: Session) -> int:

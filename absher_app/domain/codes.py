@@ -153,7 +153,7 @@ def _fail(session: Session, person_id: int, now: datetime, code: str, message: s
     locked = failure_lock_seconds(session, person_id, now)
     if locked:
         raise ThrottledError("code_locked", "too many wrong codes", locked)
-    raise ValidationError(code, message)
+    raise ValidationError(code, message).about("code")
 
 
 def _check_not_locked(session: Session, person_id: int, now: datetime) -> None:
@@ -173,7 +173,7 @@ def verify_code(session: Session, *, person_id: int, purpose: str, code: str,
     _check_not_locked(session, person_id, now)
     typed = _typed_digits(code)
     if typed is None:
-        raise ValidationError("code_format", "the code is 6 digits")
+        raise ValidationError("code_format", "the code is 6 digits").about("code")
     wanted = _code_digest(person_id, purpose, typed)
     candidates = session.exec(
         select(OneTimeCode).where(OneTimeCode.person_id == person_id,
@@ -244,10 +244,11 @@ def verify_totp(session: Session, account: Account, code: str, now: datetime) ->
     """
     _check_not_locked(session, account.person_id, now)
     if not account.totp_secret:
-        raise ValidationError("totp_not_enrolled", "no authenticator app is enrolled")
+        raise ValidationError("totp_not_enrolled", "no authenticator app is enrolled"
+                              ).about("code")
     typed = _typed_digits(code)
     if typed is None:
-        raise ValidationError("code_format", "the code is 6 digits")
+        raise ValidationError("code_format", "the code is 6 digits").about("code")
     step = totp_matches(account.totp_secret, typed, now, account.totp_last_step)
     if step is None:
         _fail(session, account.person_id, now, "code_wrong", "the code is not right")

@@ -14,12 +14,24 @@ class DomainError(Exception):
     Attributes:
         code: the i18n key of the user-facing message (`errors.<code>` in the catalogues).
         params: values substituted into that message.
+        field: the input the error is about (its form name), "" when it is about the whole
+            request; pages show the message beside that field and link to it from the summary.
     """
 
     def __init__(self, code: str, message: str, **params: Any) -> None:
         super().__init__(message)
         self.code = code
         self.params = params
+        self._field = ""
+
+    @property
+    def field(self) -> str:
+        return self._field or str(self.params.get("field", ""))
+
+    def about(self, field: str) -> DomainError:
+        """This error, said about the input `field` (the name of the form's field)."""
+        self._field = field
+        return self
 
 
 def whole_minutes(seconds: float) -> int:

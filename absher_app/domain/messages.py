@@ -61,9 +61,11 @@ def _clean(text: str) -> str:
 
 def _check_length(text: str, field: str, low: int, high: int) -> str:
     if len(text) < low:
-        raise ValidationError(f"{field}_too_short", f"the {field} is too short", min=low)
+        raise ValidationError(f"{field}_too_short", f"the {field} is too short",
+                              min=low).about(field)
     if len(text) > high:
-        raise ValidationError(f"{field}_too_long", f"the {field} is too long", max=high)
+        raise ValidationError(f"{field}_too_long", f"the {field} is too long",
+                              max=high).about(field)
     return text
 
 
@@ -217,9 +219,10 @@ def send(session: Session, account: Account, *, sector: str, topic: str, subject
         ValidationError: sector_unknown, topic_unknown, subject_*, body_*, attachment_missing.
     """
     if sector not in sectors():
-        raise ValidationError("sector_unknown", "choose a sector")
+        raise ValidationError("sector_unknown", "choose a sector").about("sector")
     if topic not in topics(sector):
-        raise ValidationError("topic_unknown", "choose a service from the list")
+        raise ValidationError("topic_unknown", "choose a service from the list"
+                              ).about("topic")
     subject = " ".join(_clean(subject).split())
     _check_length(subject, "subject", limit("subject_min"), limit("subject_max"))
     body = _check_length(_clean(body), "body", limit("body_min"), limit("body_max"))
@@ -227,7 +230,8 @@ def send(session: Session, account: Account, *, sector: str, topic: str, subject
     if attachment_id is not None:
         attachment = session.get(MessageAttachment, attachment_id)
         if attachment is None or attachment.account_id != account.id or attachment.message_id:
-            raise ValidationError("attachment_missing", "attach the file again")
+            raise ValidationError("attachment_missing", "attach the file again"
+                                  ).about("attachment")
     message = Message(reference=_unique_reference(session), account_id=account.id,
                       person_id=account.person_id, sector=sector, topic=topic, subject=subject,
                       created_at=now, updated_at=now)

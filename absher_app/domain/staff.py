@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 import pyotp
 from sqlmodel import Session, col, func, select
 
-from absher_app.domain import access_log, accounts, audit, codes, requests
+from absher_app.domain import access_log, accounts, audit, codes, requests, sessions
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.identity import mask_mobile, validate_id_number
 from absher_app.domain.passwords import (
@@ -27,7 +27,6 @@ from absher_app.domain.passwords import (
     hash_password,
     verify_password,
 )
-from absher_app.domain.secrets import digest, url_token
 from absher_app.models import (
     Account,
     Branch,
@@ -203,7 +202,8 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     member = find_staff(session, username)
     if member is None:
         burn_verify_time(password or "")
-        raise accounts.AuthError("bad_credentials", "the username or password is not right")
+        raise accounts.AuthError("bad_credentials", "the username or password is not right"
+                                   ).about("login")
     if member.status == "locked":
         burn_verify_time(password or "")
         raise accounts.LockedError("staff_locked", "ask an administrator to unlock", None)
@@ -234,7 +234,8 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
         if lock is not None:
             raise accounts.LockedError("account_locked", "too many wrong passwords",
                                        member.locked_until, now)
-        raise accounts.AuthError("bad_credentials", "the username or password is not right")
+        raise accounts.AuthError("bad_credentials", "the username or password is not right"
+                                   ).about("login")
     record(session, "password_ok", staff_id=member.id, device=device, now=now)
     return member
 
@@ -282,71 +283,51 @@ def verify_code(session: Session, member: StaffMember, code: str, *, now: dateti
 
 # --- Sessions (the same shape as citizens': a ticket, then an HttpOnly cookie) ----------------
 
+def _active_member(session: Session, staff_id: int) -> StaffIdentity | None:
+    member = session.get(StaffMember, staff_id)
+    return identity_of(member) if member is not None and member.status == "active" else None
+
+
+def _signed_in(session: Session, who: StaffIdentity, now: datetime, device: str) -> None:
+    member = session.get(StaffMember, who.staff_id)
+    member.locked_until = None
+    session.add(member)
+    record(session, "login_ok", staff_id=member.id, device=device, now=now)
+
+
+def _signed_out(session: Session, staff_id: int, now: datetime) -> None:
+    record(session, "signed_out", staff_id=staff_id, now=now)
+
+
+# Staff's side of the one session stack (absher_app.domain.sessions): its own tables and
+# cookie, digests kept apart from citizens' by the prefix.
+STAFF = sessions.Realm(
+    name="staff", session_model=StaffSession, ticket_model=StaffSignInTicket, owner="staff_id",
+    prefix="staff-", principal=_active_member, on_signed_in=_signed_in,
+    on_signed_out=_signed_out)
+
+
 def issue_ticket(session: Session, member: StaffMember, *, now: datetime) -> str:
     """A single-use, 60-second ticket that the staff session endpoint exchanges for a cookie."""
-    ticket = url_token()
-    session.add(StaffSignInTicket(staff_id=member.id,
-                                  ticket_digest=digest(f"staff-ticket:{ticket}"),
-                                  expires_at=now + TICKET_TTL))
-    return ticket
+    return sessions.issue_ticket(session, STAFF, member.id, now=now)
 
 
 def redeem_ticket(session: Session, ticket: str, *, now: datetime,
                   device: str = "") -> str | None:
     """Turn a ticket into a new staff session; the session token (None if the ticket is bad)."""
-    row = session.exec(select(StaffSignInTicket).where(
-        StaffSignInTicket.ticket_digest == digest(f"staff-ticket:{ticket}"))).first()
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        return None
-    row.used_at = now
-    session.add(row)
-    member = session.get(StaffMember, row.staff_id)
-    if member is None or member.status != "active":
-        return None
-    token = url_token()
-    session.add(StaffSession(staff_id=member.id, token_digest=digest(f"staff-session:{token}"),
-                             created_at=now, last_seen_at=now, expires_at=now + SESSION_MAX,
-                             device=device[:200]))
-    member.locked_until = None
-    session.add(member)
-    record(session, "login_ok", staff_id=member.id, device=device, now=now)
-    return token
-
-
-def _session_row(session: Session, token: str | None) -> StaffSession | None:
-    if not token:
-        return None
-    return session.exec(select(StaffSession).where(
-        StaffSession.token_digest == digest(f"staff-session:{token}"))).first()
+    return sessions.redeem_ticket(session, STAFF, ticket, now=now, device=device)
 
 
 def resolve_session(session: Session, token: str | None, *, now: datetime,
                     touch: bool = True) -> StaffIdentity | None:
     """The signed-in staff member for a session token; None when absent, ended or timed out."""
-    row = _session_row(session, token)
-    if row is None or row.ended_at is not None:
-        return None
-    if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
-        row.ended_at = now
-        session.add(row)
-        return None
-    member = session.get(StaffMember, row.staff_id)
-    if member is None or member.status != "active":
-        return None
-    if touch:
-        row.last_seen_at = now
-        session.add(row)
-    return identity_of(member)
+    found = sessions.resolve(session, STAFF, token, now=now, touch=touch)
+    return found.principal if found else None
 
 
 def end_session(session: Session, token: str | None, *, now: datetime) -> None:
     """Sign out: the token stops working at once."""
-    row = _session_row(session, token)
-    if row is None or row.ended_at is not None:
-        return
-    row.ended_at = now
-    session.add(row)
-    record(session, "signed_out", staff_id=row.staff_id, now=now)
+    sessions.end(session, STAFF, token, now=now)
 
 
 # --- Activation at an office ------------------------------------------------------------------

@@ -61,6 +61,7 @@ STRINGS: dict[str, str] = {
     "dev_sms.body": "النص",
     "dev_sms.refresh": "تحديث",
     # Errors
+    "errors.summary_title": "هناك مشكلة",
     "errors.generic": "تعذّر إتمام الطلب. حاول مرة أخرى.",
     "errors.id_length": "يجب أن يتكون رقم الهوية من ١٠ أرقام.",
     "errors.id_first_digit": "يجب أن يبدأ رقم الهوية بالرقم ١ أو ٢ أو ٣ أو ٤.",

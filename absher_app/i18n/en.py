@@ -61,6 +61,7 @@ STRINGS: dict[str, str] = {
     "dev_sms.body": "Text",
     "dev_sms.refresh": "Refresh",
     # Errors
+    "errors.summary_title": "There is a problem",
     "errors.generic": "The request could not be completed. Please try again.",
     "errors.id_length": "The ID number must be 10 digits.",
     "errors.id_first_digit": "The ID number must start with 1, 2, 3 or 4.",

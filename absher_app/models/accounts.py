@@ -55,11 +55,11 @@ class BackupCode(SQLModel, table=True):
     used_at: datetime | None = None
 
 
-class UserSession(SQLModel, table=True):
-    """A signed-in browser. The token itself lives only in the browser's HttpOnly cookie."""
+class SessionColumns(SQLModel):
+    """What every signed-in browser's row holds, a citizen's or a staff member's (the owner
+    column is the table's own). The token itself lives only in the browser's HttpOnly cookie."""
 
     id: int | None = Field(default=None, primary_key=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
     token_digest: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
@@ -68,14 +68,25 @@ class UserSession(SQLModel, table=True):
     device: str = Field(default="", max_length=200)
 
 
-class SignInTicket(SQLModel, table=True):
+class TicketColumns(SQLModel):
     """A single-use, 60-second ticket that turns a completed sign-in into a session cookie."""
 
     id: int | None = Field(default=None, primary_key=True)
-    account_id: int = Field(foreign_key="account.id")
     ticket_digest: str = Field(max_length=64, unique=True, index=True)
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class UserSession(SessionColumns, table=True):
+    """A signed-in citizen's browser."""
+
+    account_id: int = Field(foreign_key="account.id", index=True)
+
+
+class SignInTicket(TicketColumns, table=True):
+    """A citizen's sign-in ticket."""
+
+    account_id: int = Field(foreign_key="account.id")
 
 
 class AuthEvent(SQLModel, table=True):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from absher_app.models.accounts import SessionColumns, TicketColumns
 from absher_app.models.base import utcnow
 
 
@@ -31,27 +32,16 @@ class StaffMember(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class StaffSession(SQLModel, table=True):
-    """A signed-in staff browser. The token itself lives only in its HttpOnly cookie."""
+class StaffSession(SessionColumns, table=True):
+    """A signed-in staff browser."""
 
-    id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffmember.id", index=True)
-    token_digest: str = Field(max_length=64, unique=True, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_seen_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
-    ended_at: datetime | None = None
-    device: str = Field(default="", max_length=200)
 
 
-class StaffSignInTicket(SQLModel, table=True):
-    """A single-use, 60-second ticket that turns a completed staff sign-in into a cookie."""
+class StaffSignInTicket(TicketColumns, table=True):
+    """A staff member's sign-in ticket."""
 
-    id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffmember.id")
-    ticket_digest: str = Field(max_length=64, unique=True, index=True)
-    expires_at: datetime
-    used_at: datetime | None = None
 
 
 class StaffEvent(SQLModel, table=True):

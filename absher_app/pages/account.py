@@ -46,7 +46,8 @@ from absher_app.pages.register import strength_meter
 from absher_app.providers.clock import RIYADH, SystemClock
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import LanguageState, document_language_script, is_english, t
-from absher_app.state.session import SessionState, SignedIn, signed_in_account
+from absher_app.state.session import SignedIn, signed_in_account
+from absher_app.state.tab import reset_tab
 
 CLOCK = SystemClock()
 T = TypeVar("T")
@@ -234,9 +235,7 @@ class AccountState(rx.State):
         return await self._signed_out()
 
     async def _signed_out(self):
-        session_state = await self.get_state(SessionState)
-        session_state.signed_in, session_state.name_ar, session_state.name_en = False, "", ""
-        self.loaded = False
+        await reset_tab(self)
         return rx.call_script(SIGNED_OUT_SCRIPT)
 
     @rx.event

@@ -13,7 +13,14 @@ import reflex as rx
 import segno
 
 from absher_app import routes
-from absher_app.components.forms import NO_PROBLEM, error_summary, problem, problem_for
+from absher_app.application.views import Option
+from absher_app.components.forms import (
+    NO_PROBLEM,
+    error_summary,
+    problem,
+    problem_for,
+    select_field,
+)
 from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
@@ -23,9 +30,9 @@ from absher_app.domain.calendars import both_calendars, gregorian_text
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.models import Account, Appointment, Branch, Message
-from absher_app.pages.messages import Option, reference_from_path, select_field
 from absher_app.pages.transactions import bilingual
 from absher_app.providers.sms import get_sms_sender
+from absher_app.routes import reference_in
 from absher_app.state.language import t
 from absher_app.state.session import CLOCK, signed_in_account
 from absher_app.state.wizard import both
@@ -522,7 +529,7 @@ class SlipState(rx.State):
             return rx.redirect(routes.LOGIN)
         self.asking_cancel, self.cancelled, self.error = False, False, NO_PROBLEM
         self._apply(await asyncio.to_thread(
-            _slip, who.account_id, reference_from_path(self.router.url.path, "appointments")))
+            _slip, who.account_id, reference_in(self.router.url.path, routes.APPOINTMENTS)))
         return None
 
     @rx.event

@@ -28,7 +28,7 @@ from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import is_english, t
-from absher_app.state.staff_session import CLOCK, StaffSessionState, staff_guard
+from absher_app.state.staff_session import CLOCK, SessionState, staff_guard
 
 
 class StaffActivationState(rx.State):
@@ -201,4 +201,4 @@ def page() -> rx.Component:
     )
 
 
-ON_LOAD = [StaffSessionState.require_staff, StaffActivationState.load]
+ON_LOAD = [SessionState.require_staff, StaffActivationState.load]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application.views import Option
 from absher_app.components.forms import (
     NO_PROBLEM,
     error_summary,
@@ -21,6 +22,7 @@ from absher_app.components.forms import (
     localized,
     problem,
     problem_for,
+    select_field,
     submit_button,
     text_field,
 )
@@ -31,11 +33,10 @@ from absher_app.domain import appointments, backoffice, staff
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.pages.appointments import day_label
-from absher_app.pages.messages import Option, select_field
 from absher_app.pages.transactions import bilingual
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import t
-from absher_app.state.staff_session import CLOCK, StaffSessionState, staff_guard
+from absher_app.state.staff_session import CLOCK, SessionState, staff_guard
 from absher_app.state.wizard import both
 
 
@@ -402,4 +403,4 @@ def page() -> rx.Component:
     )
 
 
-ON_LOAD = [StaffSessionState.require_staff, StaffBranchState.load]
+ON_LOAD = [SessionState.require_staff, StaffBranchState.load]

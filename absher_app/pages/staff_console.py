@@ -9,7 +9,7 @@ from absher_app import routes
 from absher_app.components.staff_layout import role_label, staff_office, staff_page
 from absher_app.domain import staff
 from absher_app.state.language import t
-from absher_app.state.staff_session import StaffSessionState
+from absher_app.state.staff_session import SessionState
 
 # (permission, title key, description key, route or None while the page is still to come).
 CONSOLE_TASKS: tuple[tuple[str, str, str, str | None], ...] = (
@@ -27,7 +27,7 @@ CONSOLE_TASKS: tuple[tuple[str, str, str, str | None], ...] = (
 def _task(permission: str, title_key: str, hint_key: str, href: str | None) -> rx.Component:
     heading = rx.el.a(t(title_key), href=href) if href else t(title_key)
     return rx.cond(
-        StaffSessionState.permissions.contains(permission),
+        SessionState.permissions.contains(permission),
         rx.el.li(rx.el.h2(heading, class_name="tile-title"), rx.el.p(t(hint_key)),
                  rx.el.p(t("staff.task.coming")) if href is None else rx.fragment(),
                  class_name="service-tile" if href else "service-tile tile-coming"),
@@ -40,11 +40,11 @@ def home_page() -> rx.Component:
     return staff_page(
         "staff.home.title",
         rx.cond(
-            StaffSessionState.signed_in,
+            SessionState.signed_in,
             rx.fragment(
                 rx.el.dl(
                     rx.el.div(rx.el.dt(t("staff.home.role")),
-                              rx.el.dd(role_label(StaffSessionState.role),
+                              rx.el.dd(role_label(SessionState.role),
                                        data_testid="staff-role"),
                               class_name="summary-row"),
                     rx.el.div(rx.el.dt(t("staff.home.office")), rx.el.dd(staff_office()),

@@ -13,11 +13,16 @@ import dataclasses
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application.messages import MessageRow, PostView, message_row
+from absher_app.application.views import Option
 from absher_app.components.forms import (
     NO_PROBLEM,
     error_summary,
+    limits_hint,
     localized,
+    long_text_field,
     problem,
+    select_field,
     submit_button,
 )
 from absher_app.components.staff_layout import staff_page
@@ -27,19 +32,10 @@ from absher_app.domain import backoffice, messages, staff
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import translate
 from absher_app.models import Message, Person
-from absher_app.pages.messages import (
-    MessageRow,
-    Option,
-    PostView,
-    _field,
-    _limits,
-    message_row,
-    select_field,
-)
 from absher_app.pages.transactions import bilingual, local_time
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import t
-from absher_app.state.staff_session import CLOCK, StaffSessionState, staff_guard
+from absher_app.state.staff_session import CLOCK, SessionState, staff_guard
 from absher_app.state.wizard import both
 
 
@@ -348,9 +344,10 @@ def _actions() -> rx.Component:
     return rx.el.section(
         rx.el.h2(t("staff.messages.actions"), id="actions-title"),
         rx.el.form(
-            _field("answer", "staff.messages.answer_field",
-                   _limits("staff.messages.answer_hint", "reply_min"), s.error,
-                   messages.limit("body_max"), rows=5),
+            long_text_field("answer", "staff.messages.answer_field",
+                            limits_hint("staff.messages.answer_hint",
+                                        messages.limit("reply_min"), messages.limit("body_max")),
+                            s.error, messages.limit("body_max"), rows=5),
             submit_button("staff.messages.answer_send", loading=s.busy),
             on_submit=StaffThreadState.answer, class_name="form",
             key=s.answer_serial.to_string(),
@@ -416,5 +413,5 @@ def thread_page() -> rx.Component:
     )
 
 
-INBOX_ON_LOAD = [StaffSessionState.require_staff, StaffInboxState.load]
-THREAD_ON_LOAD = [StaffSessionState.require_staff, StaffThreadState.load]
+INBOX_ON_LOAD = [SessionState.require_staff, StaffInboxState.load]
+THREAD_ON_LOAD = [SessionState.require_staff, StaffThreadState.load]

@@ -34,7 +34,7 @@ from absher_app.pages.transactions import (
 )
 from absher_app.providers.sms import get_sms_sender
 from absher_app.state.language import t
-from absher_app.state.staff_session import CLOCK, StaffSessionState, staff_guard
+from absher_app.state.staff_session import CLOCK, SessionState, staff_guard
 from absher_app.state.wizard import TextView, both, shown_value
 
 
@@ -355,5 +355,5 @@ def review_page() -> rx.Component:
     )
 
 
-QUEUE_ON_LOAD = [StaffSessionState.require_staff, StaffQueueState.load]
-REVIEW_ON_LOAD = [StaffSessionState.require_staff, StaffReviewState.load]
+QUEUE_ON_LOAD = [SessionState.require_staff, StaffQueueState.load]
+REVIEW_ON_LOAD = [SessionState.require_staff, StaffReviewState.load]

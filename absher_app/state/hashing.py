@@ -35,11 +35,12 @@ def _lower_priority() -> None:
 
 
 @functools.cache
-def _pool() -> ThreadPoolExecutor:
+def hashing_pool() -> ThreadPoolExecutor:
+    """The process's pool for password hashing (ABSHER_HASH_THREADS threads, low priority)."""
     return ThreadPoolExecutor(max_workers=get_settings().hash_threads,
                               thread_name_prefix="password-hashing", initializer=_lower_priority)
 
 
 async def run_hashing(work: Callable[[], T]) -> T:
     """Run `work` (which hashes or verifies a password) in the hashing pool."""
-    return await asyncio.get_running_loop().run_in_executor(_pool(), work)
+    return await asyncio.get_running_loop().run_in_executor(hashing_pool(), work)

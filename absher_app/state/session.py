@@ -1,6 +1,11 @@
-"""Who is signed in. The session token lives only in an HttpOnly cookie: the server reads it
-from the websocket's handshake headers (which Reflex never sends to the browser), and every
-handler that needs identity asks `signed_in_account` again; nothing in state is trusted.
+"""Who is signed in, as the page chrome shows it, for citizens and staff alike, and the idle
+timer. Nothing here is trusted for access: every use case finds the caller again from the
+HttpOnly session cookie (absher_app.application.unit.run).
+
+The browser counts `idle_seconds` down from the last time it heard from the server
+(`idle_serial` changes each time); at the warning and at the end it asks `idle_check`, which
+looks at the session in the database before warning or signing out, so that activity in
+another tab or handler is not missed.
 """
 
 from __future__ import annotations
@@ -8,93 +13,48 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime, timedelta
-from http.cookies import SimpleCookie
+from typing import Annotated
 
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application import session as chrome
+from absher_app.application.identity import SignInRequired
+from absher_app.application.inputs import Bounded
 from absher_app.db import session_scope
-from absher_app.domain import accounts
+from absher_app.domain import accounts, sessions
+from absher_app.domain.sessions import SESSION_IDLE
+from absher_app.models import Person
 from absher_app.providers.clock import SystemClock
+from absher_app.state.events import SESSION_COOKIES, SIGN_IN_PAGES, cookie_tokens, event, use
+from absher_app.state.tab import reset_tab
 
-SESSION_COOKIE = "absher_session"
-CLOCK = SystemClock()
 # The idle warning shows this long before the session would end without activity.
 IDLE_WARNING_BEFORE = timedelta(minutes=2)
 IDLE_PHASES = ("warn", "end")
+SIGNED_OUT_PAGES = {"person": routes.AUTH_SIGNED_OUT, "staff": routes.AUTH_STAFF_SIGNED_OUT}
+Phase = Annotated[str, Bounded(8, "warn|end")]
 
 
-@dataclasses.dataclass(frozen=True)
-class SignedIn:
-    """The signed-in person, as handlers need them."""
-
-    account_id: int
-    person_id: int
-    name_ar: str
-    name_en: str
-    session_id: int = 0  # the UserSession row of this browser ("this device")
-    # When the session was last used, and when it ends unless used again (idle or 12 h cap).
-    last_seen_at: datetime | None = None
-    ends_at: datetime | None = None
-    ends_for: str = "idle"
-
-
-def session_token(state: rx.State, cookie_name: str = SESSION_COOKIE) -> str | None:
-    """The session cookie (the citizen's by default) sent with this browser's websocket
-    handshake."""
-    raw = state.router.headers.raw_headers.get("cookie", "") if state.router else ""
-    if not raw:
-        return None
-    cookie = SimpleCookie()
-    try:
-        cookie.load(raw)
-    except Exception:  # noqa: BLE001 - a malformed header is no session
-        return None
-    morsel = cookie.get(cookie_name)
-    return morsel.value if morsel else None
-
-
-def _resolve(token: str | None, touch: bool = True) -> SignedIn | None:
-    """The signed-in person for a token; `touch=False` looks without counting as activity."""
-    from absher_app.models import Person
-
-    with session_scope() as session:
-        found = accounts.resolve_session(session, token, now=CLOCK.now(), touch=touch)
-        if found is None:
-            return None
-        account, row = found
-        person = session.get(Person, account.person_id)
-        idle_end = row.last_seen_at + accounts.SESSION_IDLE
-        return SignedIn(account.id, account.person_id, person.name_ar, person.name_en,
-                        session_id=row.id, last_seen_at=row.last_seen_at,
-                        ends_at=min(idle_end, row.expires_at),
-                        ends_for="idle" if idle_end <= row.expires_at else "expired")
-
-
-async def signed_in_account(state: rx.State, touch: bool = True) -> SignedIn | None:
-    """Check the session in the database (off the event loop); None when not signed in.
-
-    Page loaders pass touch=False: `require_sign_in`, the first on_load of the same
-    navigation, already counted it as activity and started the idle timer from that moment;
-    touching again would look like activity in another tab and push the warning back.
-    """
-    return await asyncio.to_thread(_resolve, session_token(state), touch)
+def leave_for(url: str) -> rx.event.EventSpec:
+    """Replace the page with `url` (a full load: a new socket, with the cookies as they are)."""
+    return rx.call_script(f"window.location.replace('{url}')")
 
 
 class SessionState(rx.State):
-    """The little the page chrome needs: is someone signed in, their name, and the idle timer.
+    """The little the page chrome needs: whose session (realm), their name (staff: username,
+    role, office and permissions), and the idle timer."""
 
-    The browser counts `idle_seconds` down from the last time it heard from the server
-    (`idle_serial` changes each time); at the warning and at the end it asks `idle_check`,
-    which looks at the session in the database before warning or signing out, so that
-    activity in another tab or handler is not missed.
-    """
-
+    realm: str = ""
     signed_in: bool = False
     name_ar: str = ""
     name_en: str = ""
+    role: str = ""
+    office_ar: str = ""
+    office_en: str = ""
+    permissions: list[str] = []
     idle_warning: bool = False
-    idle_seconds: int = int(accounts.SESSION_IDLE.total_seconds())
+    idle_seconds: int = int(SESSION_IDLE.total_seconds())
     idle_serial: int = 0
     # "idle": the session ends for lack of activity; "expired": at its 12-hour cap, which
     # activity cannot push back (the warning then only informs, once).
@@ -102,81 +62,83 @@ class SessionState(rx.State):
     _last_seen_at: datetime | None = None
     _cap_warned: bool = False
 
-    def _signed_out(self) -> None:
-        self.signed_in, self.idle_warning = False, False
-        self.name_ar = self.name_en = ""
-        self._last_seen_at, self._cap_warned = None, False
+    def _show(self, view: chrome.Chrome) -> None:
+        """Show the session and let the browser count again from what the database says."""
+        self.realm, self.signed_in = view.realm, True
+        self.name_ar, self.name_en = view.name_ar, view.name_en
+        self.role, self.office_ar, self.office_en = view.role, view.office_ar, view.office_en
+        self.permissions = list(view.permissions)
+        self._last_seen_at = view.last_seen
+        self.idle_seconds, self.idle_serial = view.seconds_left, self.idle_serial + 1
+        self.idle_warning, self.idle_ending = False, view.ends_for
 
-    def _restart_idle_timer(self, who: SignedIn) -> None:
-        """Let the browser count again from what the database says now."""
-        self._last_seen_at = who.last_seen_at
-        left = (who.ends_at - CLOCK.now()).total_seconds() if who.ends_at else 0
-        self.idle_seconds = max(0, int(left))
-        self.idle_serial += 1
-        self.idle_warning = False
-        self.idle_ending = who.ends_for
+    async def _require(self, realm: str):
+        # A page of the other realm (a citizen's tab opening the back office) starts afresh.
+        if self.realm and self.realm != realm:
+            await reset_tab(self)
+        self._show(await use(self, chrome.CHROME[realm]))
 
-    @rx.event
+    @event
     async def require_sign_in(self):
-        """on_load guard for signed-in pages: a redirect only; handlers check again."""
-        who = await signed_in_account(self)
-        if who is None:
-            self._signed_out()
-            return rx.redirect(routes.LOGIN)
-        self.signed_in = True
-        self.name_ar, self.name_en = who.name_ar, who.name_en
-        self._restart_idle_timer(who)
-        return None
+        """on_load guard of citizens' pages: a redirect only; every use case checks again."""
+        await self._require("person")
 
-    @rx.event
-    async def idle_check(self, phase: str):
+    @event
+    async def require_staff(self):
+        """on_load guard of staff pages (their own loaders then check the role)."""
+        await self._require("staff")
+
+    @event
+    async def idle_check(self, phase: Phase):
         """The browser's idle timer ran to the warning ("warn") or to the end ("end").
 
         Activity the browser did not see (another tab, another handler) restarts the timer;
         otherwise "warn" opens the warning and "end" signs out with the idle message.
         """
-        if phase not in IDLE_PHASES or not self.signed_in:
+        if not self.signed_in or self.realm not in chrome.IDLE_STATUS:
             return None
-        who = await asyncio.to_thread(_resolve, session_token(self), False)
-        if who is None:
-            self._signed_out()
-            if phase == "warn":
-                return rx.call_script(f"window.location.replace('{routes.AUTH_SIGNED_OUT}')")
-            return rx.call_script(
-                f"window.location.replace('{routes.signed_out_because(self.idle_ending)}')")
-        if self._last_seen_at is None or who.last_seen_at > self._last_seen_at:
-            self._restart_idle_timer(who)
+        realm = self.realm
+        try:
+            view = await use(self, chrome.IDLE_STATUS[realm])
+        except SignInRequired:
+            ending = self.idle_ending
+            await reset_tab(self)
+            if phase == "warn" or realm == "staff":
+                return leave_for(SIGNED_OUT_PAGES[realm])
+            return leave_for(routes.signed_out_because(ending))
+        if self._last_seen_at is None or view.last_seen > self._last_seen_at:
+            self._show(view)
             return None
         if phase == "warn":
-            if who.ends_for == "expired":
+            if view.ends_for == "expired":
                 if self._cap_warned:
                     return None
                 self._cap_warned = True
-            self.idle_ending = who.ends_for
-            self.idle_warning = True
+            self.idle_ending, self.idle_warning = view.ends_for, True
             return None
         # Time is up for this browser and nothing happened elsewhere: end it now.
-        self._signed_out()
-        return rx.call_script(
-            f"window.location.replace('{routes.signed_out_because(who.ends_for)}')")
+        await reset_tab(self)
+        return leave_for(routes.signed_out_because(view.ends_for) if realm == "person"
+                         else SIGNED_OUT_PAGES[realm])
 
-    @rx.event
+    @event
     async def stay_signed_in(self):
         """The warning's "Stay signed in": counts as activity on the server."""
-        who = await signed_in_account(self)
-        if who is None:
-            self._signed_out()
-            return rx.call_script(
-                f"window.location.replace('{routes.signed_out_because('idle')}')")
-        self._restart_idle_timer(who)
+        realm = self.realm if self.realm in chrome.CHROME else "person"
+        try:
+            self._show(await use(self, chrome.CHROME[realm]))
+        except SignInRequired:
+            await reset_tab(self)
+            return leave_for(routes.signed_out_because("idle") if realm == "person"
+                             else SIGNED_OUT_PAGES[realm])
         return None
 
-    @rx.event
+    @event
     def dismiss_warning(self):
         """Close the warning of the 12-hour cap (nothing can extend the session then)."""
         self.idle_warning = False
 
-    @rx.event
+    @event
     async def idle_dialog_open_change(self, is_open: bool):
         """Closing the warning (Escape) means staying signed in (or, at the cap, "OK")."""
         if is_open is False and self.idle_warning:
@@ -185,15 +147,52 @@ class SessionState(rx.State):
             return SessionState.stay_signed_in
         return None
 
-    @rx.event
+    @event
     async def sign_out(self):
-        """End the session in the database, then let the server clear the cookie."""
-        token = session_token(self)
+        """End the session in the database, empty the tab, let the server clear the cookie."""
+        realm = self.realm if self.realm in SIGNED_OUT_PAGES else "person"
+        await use(self, chrome.sign_out, realm)
+        await reset_tab(self)
+        return leave_for(SIGNED_OUT_PAGES[realm])
 
-        def _end() -> None:
-            with session_scope() as session:
-                accounts.end_session(session, token, now=CLOCK.now())
 
-        await asyncio.to_thread(_end)
-        self._signed_out()
-        return rx.call_script(f"window.location.replace('{routes.AUTH_SIGNED_OUT}')")
+# --- Transitional: the pages not yet moved onto the event pipeline still ask here. ----------
+
+SESSION_COOKIE = "absher_session"
+CLOCK = SystemClock()
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedIn:
+    """The signed-in person, as the pages not yet on the pipeline need them."""
+
+    account_id: int
+    person_id: int
+    name_ar: str
+    name_en: str
+    session_id: int = 0
+
+
+def session_token(state: rx.State, cookie_name: str = SESSION_COOKIE) -> str | None:
+    """A session cookie sent with this tab's websocket handshake (citizen's by default)."""
+    realm = next((r for r, n in SESSION_COOKIES.items() if n == cookie_name), "person")
+    return cookie_tokens(state).get(realm)
+
+
+def _resolve(token: str | None, touch: bool) -> SignedIn | None:
+    with session_scope() as session:
+        found = sessions.resolve(session, accounts.PERSON, token, now=CLOCK.now(), touch=touch,
+                                 touch_every=sessions.TOUCH_EVERY)
+        if found is None:
+            return None
+        person = session.get(Person, found.principal.person_id)
+        return SignedIn(found.principal.id, person.id, person.name_ar, person.name_en,
+                        session_id=found.row.id)
+
+
+async def signed_in_account(state: rx.State, touch: bool = True) -> SignedIn | None:
+    """The signed-in person (off the event loop); None when not signed in."""
+    return await asyncio.to_thread(_resolve, session_token(state), touch)
+
+
+__all__ = ["IDLE_WARNING_BEFORE", "SIGN_IN_PAGES", "SessionState", "leave_for"]

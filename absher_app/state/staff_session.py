@@ -1,4 +1,7 @@
-"""Who is signed in as staff, and the guard every staff page loader and event handler runs.
+"""TRANSITIONAL: the staff guard of the pages not yet on the event pipeline
+(absher_app.state.events); it goes when the last of them moves.
+
+Who is signed in as staff, and the guard every staff page loader and event handler runs.
 
 The staff session is a random token in its own HttpOnly cookie (`absher_staff_session`),
 separate from a citizen's: being signed in as a citizen gives nothing here. Like the citizen's
@@ -23,15 +26,13 @@ import asyncio
 import logging
 
 import reflex as rx
-from sqlmodel import select
 
 from absher_app import routes
 from absher_app.db import session_scope
 from absher_app.domain import accounts, staff
 from absher_app.domain.staff import StaffIdentity
-from absher_app.models import Branch
 from absher_app.providers.clock import SystemClock
-from absher_app.state.session import session_token
+from absher_app.state.session import SessionState, session_token  # noqa: F401
 
 STAFF_SESSION_COOKIE = "absher_staff_session"
 CLOCK = SystemClock()
@@ -87,49 +88,3 @@ async def staff_guard(state: rx.State, permission: str | None, *,
         return who, None
     return None, rx.redirect(routes.STAFF_LOGIN if refused == "login"
                              else routes.STAFF_NOT_ALLOWED)
-
-
-def office_names(code: str | None) -> tuple[str, str]:
-    """(Arabic, English) name of a staff office; empty for headquarters (the page says so)."""
-    if not code:
-        return "", ""
-    with session_scope() as session:
-        branch = session.exec(select(Branch).where(Branch.code == code)).first()
-        return (branch.name_ar, branch.name_en) if branch else (code, code)
-
-
-class StaffSessionState(rx.State):
-    """What the staff page chrome shows: who is signed in, their role, office and menu."""
-
-    signed_in: bool = False
-    username: str = ""
-    role: str = ""
-    office_ar: str = ""
-    office_en: str = ""
-    permissions: list[str] = []
-
-    @rx.event
-    async def require_staff(self):
-        """on_load of every staff page: any staff session (the page's own loader then checks
-        the role); counts as activity."""
-        who, refusal = await staff_guard(self, None)
-        if refusal:
-            self.signed_in, self.username, self.role, self.permissions = False, "", "", []
-            return refusal
-        self.signed_in, self.username, self.role = True, who.username, who.role
-        self.office_ar, self.office_en = await asyncio.to_thread(office_names, who.office)
-        self.permissions = sorted(who.permissions)
-        return None
-
-    @rx.event
-    async def sign_out(self):
-        """End the staff session in the database; the endpoint clears the cookie."""
-        token = staff_token(self)
-
-        def _end() -> None:
-            with session_scope() as session:
-                staff.end_session(session, token, now=CLOCK.now())
-
-        await asyncio.to_thread(_end)
-        self.signed_in, self.username, self.role, self.permissions = False, "", "", []
-        return rx.call_script(f"window.location.replace('{routes.AUTH_STAFF_SIGNED_OUT}')")

@@ -42,7 +42,7 @@ def _english(page: Page) -> None:
 def staff_sign_in(page: Page, username: str, password: str, secret: str) -> None:
     visit(page, "/staff/login")
     _english(page)
-    page.get_by_label("ID number or username").fill(username)
+    page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_label("Verification code")).to_be_visible()

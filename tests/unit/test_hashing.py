@@ -14,7 +14,7 @@ from tests.own_loop import run_in_own_loop
 
 def test_hashes_queue_in_their_own_pool_while_the_loop_stays_free(monkeypatch):
     monkeypatch.setattr(hashing.get_settings(), "hash_threads", 1)
-    hashing._pool.cache_clear()
+    hashing.hashing_pool.cache_clear()
     running, most, names, nice = 0, 0, set(), set()
     lock = threading.Lock()
 
@@ -47,7 +47,7 @@ def test_hashes_queue_in_their_own_pool_while_the_loop_stays_free(monkeypatch):
     try:
         results, ticks = run_in_own_loop(scenario())
     finally:
-        hashing._pool.cache_clear()
+        hashing.hashing_pool.cache_clear()
     assert results == ["done"] * 4
     assert most == 1, "two hashes ran at once with ABSHER_HASH_THREADS=1"
     assert all(name.startswith("password-hashing") for name in names)

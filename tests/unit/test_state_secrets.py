@@ -67,17 +67,17 @@ def browser_vars(cls: type[rx.State]) -> set[str]:
 
 def test_the_walk_finds_the_apps_states():
     names = {cls.__name__ for cls in app_states()}
-    assert {"LanguageState", "SessionState", "LoginState", "RegisterState", "AccountState",
+    assert {"LanguageState", "SessionState", "SignInState", "RegisterState", "AccountState",
             "PasswordFormState", "MobileFormState", "AuthenticatorState"} <= names
 
 
 def test_backend_vars_are_not_serialised():
     # The convention the rest relies on: underscore vars stay on the server.
-    from absher_app.pages.login import LoginState
+    from absher_app.pages.login import SignInState
 
-    assert "_account_id" not in browser_vars(LoginState)
-    assert "step" in browser_vars(LoginState)
-    assert browser_vars(LoginState) == set(LoginState._frontend_var_names)
+    assert "_principal_id" not in browser_vars(SignInState)
+    assert "step" in browser_vars(SignInState)
+    assert browser_vars(SignInState) == set(SignInState._frontend_var_names)
 
 
 @pytest.mark.parametrize("cls", app_states(), ids=lambda c: c.__name__)

@@ -13,6 +13,7 @@ AR: dict[str, str] = {
     # Sign-in
     "staff.login.title": "دخول الموظفين",
     "staff.login.lead": "هذه الصفحة لموظفي المديرية العامة للجوازات فقط. يتطلب الدخول كلمة المرور ورمزاً من تطبيق المصادقة.",
+    "staff.login.username": "اسم المستخدم",
     "staff.login.username_hint": "اسم المستخدم الذي أنشأه لك مسؤول النظام.",
     "staff.login.totp_prompt": "أدخل الرمز المكوّن من ٦ أرقام الظاهر الآن في تطبيق المصادقة.",
     "staff.login.first_time": "هذا أول دخول لك: أضف إلى تطبيق المصادقة المفتاح الذي سلّمه لك مسؤول النظام، ثم أدخل الرمز الذي يظهره التطبيق. لا يُرسل للموظفين رمز برسالة نصية.",
@@ -123,6 +124,7 @@ EN: dict[str, str] = {
     # Sign-in
     "staff.login.title": "Staff sign-in",
     "staff.login.lead": "For staff of the General Directorate of Passports only. Signing in needs your password and a code from your authenticator app.",
+    "staff.login.username": "Username",
     "staff.login.username_hint": "The username your administrator created for you.",
     "staff.login.totp_prompt": "Enter the 6-digit code your authenticator app shows now.",
     "staff.login.first_time": "This is your first sign-in: add the key your administrator gave you to your authenticator app, then enter the code it shows. Staff never get codes by text message.",

@@ -20,23 +20,23 @@ from sqlmodel import Session, func, select
 
 import absher_app.absher_app  # noqa: F401  (imports every page, hence every state)
 from absher_app import routes
+from absher_app.application import unit
 from absher_app.domain import accounts, backoffice, staff
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.models import Account, StaffEvent, StaffMember
 from absher_app.state import staff_session
-from absher_app.state.session import SESSION_COOKIE
-from absher_app.state.staff_session import STAFF_SESSION_COOKIE, StaffSessionState
+from absher_app.state.session import SESSION_COOKIE, SessionState
+from absher_app.state.staff_session import STAFF_SESSION_COOKIE
 from tests.own_loop import run_in_own_loop
 from tests.unit.domain.test_requests import NOW, TODAY
 from tests.unit.test_state_secrets import app_states
 
 # The only staff state without the guard: the sign-in itself (it checks the password).
-PUBLIC_STATES = {"StaffLoginState"}
+PUBLIC_STATES = {"SignInState"}
 # Handlers any staff member may run, whatever their role.
-ANY_STAFF = {("StaffSessionState", "require_staff"), ("StaffSessionState", "sign_out")}
+ANY_STAFF = {("SessionState", "require_staff")}
 # Handlers that need no session at all, and why.
-UNGUARDED = {("StaffSessionState", "sign_out"):
-             "ends whatever staff session the cookie names; with none it does nothing"}
+UNGUARDED: dict[tuple[str, str], str] = {}
 # The back-office actions a refused handler must never reach.
 ACTIONS = ("find_for_activation", "activate_at_office", "awaiting_decision",
            "deliveries_under_way", "open_request", "decide_request", "advance_delivery")
@@ -49,18 +49,19 @@ BUILTIN = set(rx.State.event_handlers)
 
 def staff_states() -> list[type[rx.State]]:
     found = [cls for cls in app_states()
-             if cls.__module__.startswith("absher_app.pages.staff_") or cls is StaffSessionState]
+             if cls.__module__.startswith("absher_app.pages.staff_") or cls is SessionState]
     return [cls for cls in found if cls.__name__ not in PUBLIC_STATES]
 
 
 def staff_handlers() -> list[tuple[type[rx.State], str]]:
+    # The chrome's session state serves both realms: only its staff guard is a staff handler.
     return [(cls, name) for cls in staff_states() for name in sorted(cls.event_handlers)
-            if name not in BUILTIN]
+            if name not in BUILTIN and (cls is not SessionState or name == "require_staff")]
 
 
 def test_the_walk_finds_every_staff_state_and_handler():
     names = {cls.__name__ for cls in staff_states()}
-    assert {"StaffSessionState", "StaffActivationState", "StaffQueueState",
+    assert {"SessionState", "StaffActivationState", "StaffQueueState",
             "StaffReviewState", "StaffInboxState", "StaffThreadState",
             "StaffBranchState"} <= names
     handlers = {(cls.__name__, name) for cls, name in staff_handlers()}
@@ -74,13 +75,29 @@ def test_the_walk_finds_every_staff_state_and_handler():
 
 
 class FakeState:
-    """What a handler reads of its state before the guard lets it go on: the router."""
+    """What a handler reads of its state before the guard lets it go on: the router, the
+    language, the tab's other states (emptied when the session is refused), and the state
+    class's own defaults and helper methods."""
 
-    def __init__(self, cookie: str, path: str = "/staff/requests/7000000001") -> None:
+    def __init__(self, cookie: str, path: str = "/staff/requests/7000000001",
+                 cls: type[rx.State] | None = None) -> None:
+        self._cls = cls
+        if cls is not None:
+            for name, field in cls.get_fields().items():
+                with contextlib.suppress(Exception):
+                    object.__setattr__(self, name, field.default_value())
         self.router = SimpleNamespace(
             headers=SimpleNamespace(raw_headers={"cookie": cookie} if cookie else {},
                                     user_agent="pytest"),
+            session=SimpleNamespace(client_ip="127.0.0.1"),
             url=SimpleNamespace(path=path, query_parameters={}))
+
+    async def get_state(self, cls):
+        return SimpleNamespace(lang="en", reset=lambda: None)
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._cls, name)  # a helper method of the state class
+        return attr.__get__(self) if inspect.isfunction(attr) else attr
 
 
 def _argument(param: inspect.Parameter):
@@ -105,7 +122,8 @@ async def _first_answer(result):
 def call(cls: type[rx.State], name: str, cookie: str):
     fn = cls.event_handlers[name].fn
     params = list(inspect.signature(fn).parameters.values())[1:]
-    return run_in_own_loop(_first_answer(fn(FakeState(cookie), *[_argument(p) for p in params])))
+    state = FakeState(cookie, cls=cls)
+    return run_in_own_loop(_first_answer(fn(state, *[_argument(p) for p in params])))
 
 
 def redirect_path(answer) -> str:
@@ -138,6 +156,8 @@ def world(engine, monkeypatch):
 
     monkeypatch.setattr(staff_session, "session_scope", scope)
     monkeypatch.setattr(staff_session.CLOCK, "now", lambda: NOW)
+    monkeypatch.setattr(unit, "session_scope", scope)
+    monkeypatch.setattr(unit, "CLOCK", SimpleNamespace(now=lambda: NOW))
     for action in ACTIONS:
         def trap(*_a, _name=action, **_k):
             raise AssertionError(f"{_name} ran for a refused caller")

@@ -1,0 +1,18 @@
+"""Panels and short blocks of content that several pages show."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from absher_app import routes
+from absher_app.state.language import t
+
+
+def activation_ways() -> rx.Component:
+    """The three ways to activate an account, with the demo partners' pages."""
+    return rx.el.ul(
+        rx.el.li(rx.el.a(t("activation.bank"), href=routes.ACTIVATE_BANK)),
+        rx.el.li(rx.el.a(t("activation.kiosk"), href=routes.ACTIVATE_KIOSK)),
+        rx.el.li(t("activation.office")),
+        class_name="link-list",
+    )

@@ -1,0 +1,88 @@
+"""Per-person state has one owner: the people signed in, in this tab, now.
+
+Reflex keeps every page state per browser tab (its client token, which survives sign-out,
+reloads and the next person's sign-in in the same tab) and sends the whole tree to the browser
+each time a page loads (hydration). So whatever a page state holds about a person must be
+emptied before anyone else can see the tab: `reset_tab` empties every state of the portal
+except the tab's language. It runs
+
+- at sign-out, at the end of an idle or over-long session, and when a handler finds the
+  session gone (`SignInRequired`, in absher_app.state.events);
+- at every hydration whose signed-in sessions differ from those the tab's states were filled
+  for (`TabOwnership`, a Reflex middleware): a new person signed in, someone signed out, or
+  the session ended elsewhere ("sign out everywhere", its 12 hours, idleness) — checked in the
+  database, before the snapshot leaves the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+
+import reflex as rx
+from reflex.middleware import Middleware
+from reflex_base.event.processor.base_state_processor import _hydrate_event_names
+
+from absher_app.application.identity import Caller, live_sessions_stamp
+
+LOG = logging.getLogger("absher.tab")
+# A browser's language belongs to the tab, not to the person signed in.
+KEPT_STATES = frozenset({"LanguageState"})
+
+
+class TabOwnerState(rx.State):
+    """The stamp of the sessions the tab's states were filled for (a keyed digest of the live
+    session tokens; "" when nobody is signed in). Backend-only: never sent to the browser."""
+
+    _owner: str = ""
+
+
+@functools.cache
+def person_states() -> tuple[type[rx.State], ...]:
+    """Every state of the portal that may hold something of a person (all but KEPT_STATES):
+    the portal's subclasses of rx.State, found through Python's own class registry."""
+    found, todo = [], list(rx.State.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("absher_app.") and cls.__name__ not in KEPT_STATES \
+                and not cls._mixin:
+            found.append(cls)
+    return tuple(sorted(found, key=lambda cls: cls.get_full_name()))
+
+
+async def reset_tab(state: rx.State) -> None:
+    """Empty every per-person state of this tab (the owner stamp too: nobody's).
+
+    `state` is any state of the tab, locked (or a background proxy inside `async with`).
+    """
+    for cls in person_states():
+        (await state.get_state(cls)).reset()
+
+
+def _cookie_tokens(state: rx.State) -> dict[str, str]:
+    from absher_app.state.events import cookie_tokens  # the one cookie reader
+
+    return cookie_tokens(state)
+
+
+class TabOwnership(Middleware):
+    """At hydration, empty the tab's states when its signed-in sessions changed; refuse the
+    built-in `setvar` event except for the setters a page really uses."""
+
+    async def preprocess(self, app, state, event):
+        if event.name.endswith(".setvar"):
+            LOG.warning("refused event %s: the generic setter is not used by this portal",
+                        event.name)
+            return rx.state.StateUpdate()
+        if event.name not in _hydrate_event_names():
+            return None
+        tokens = _cookie_tokens(state)
+        stamp = await asyncio.to_thread(live_sessions_stamp, Caller(tokens=tokens)) \
+            if tokens else ""
+        holder = await state.get_state(TabOwnerState)
+        if holder._owner != stamp:
+            await reset_tab(state)
+            holder._owner = stamp
+        return None
