@@ -33,6 +33,7 @@ from absher_app.pages import (
     visa,
 )
 from absher_app.settings import get_settings
+from absher_app.state import door
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
 from absher_app.state.wizard import WizardState
@@ -130,6 +131,9 @@ PAGES = (
 
 for route, builder, title, on_load in PAGES:
     app.add_page(builder, route=route, title=title, on_load=on_load)
+
+# Every socket event passes the door first (payload shape, setvar, the tab's owner).
+door.install(app)
 
 # Diagnostics for bench/ and the scale-out journeys (absher_app/state/bench.py, event_log.py).
 if get_settings().bench:

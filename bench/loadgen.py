@@ -32,7 +32,7 @@ import aiohttp
 import socketio
 
 ROOT = "reflex___state____state"
-LOGIN = f"{ROOT}.absher_app___pages___login____login_state"
+LOGIN = f"{ROOT}.absher_app___pages___login____sign_in_state"
 DASHBOARD = f"{ROOT}.absher_app___pages___dashboard____dashboard_state"
 WIZARD = f"{ROOT}.absher_app___state___wizard____wizard_state"
 INQUIRY = f"{ROOT}.absher_app___pages___inquiries____inquiry_state"

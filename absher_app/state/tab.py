@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 
 import reflex as rx
-from reflex.middleware import Middleware
-from reflex_base.event.processor.base_state_processor import _hydrate_event_names
 
 from absher_app.application.identity import Caller, live_sessions_stamp
 
-LOG = logging.getLogger("absher.tab")
 # A browser's language belongs to the tab, not to the person signed in.
 KEPT_STATES = frozenset({"LanguageState"})
 
@@ -61,28 +57,12 @@ async def reset_tab(state: rx.State) -> None:
         (await state.get_state(cls)).reset()
 
 
-def _cookie_tokens(state: rx.State) -> dict[str, str]:
-    from absher_app.state.events import cookie_tokens  # the one cookie reader
-
-    return cookie_tokens(state)
-
-
-class TabOwnership(Middleware):
-    """At hydration, empty the tab's states when its signed-in sessions changed; refuse the
-    built-in `setvar` event except for the setters a page really uses."""
-
-    async def preprocess(self, app, state, event):
-        if event.name.endswith(".setvar"):
-            LOG.warning("refused event %s: the generic setter is not used by this portal",
-                        event.name)
-            return rx.state.StateUpdate()
-        if event.name not in _hydrate_event_names():
-            return None
-        tokens = _cookie_tokens(state)
-        stamp = await asyncio.to_thread(live_sessions_stamp, Caller(tokens=tokens)) \
-            if tokens else ""
-        holder = await state.get_state(TabOwnerState)
-        if holder._owner != stamp:
-            await reset_tab(state)
-            holder._owner = stamp
-        return None
+async def claim_tab(state: rx.State, tokens: dict[str, str]) -> None:
+    """At hydration: when the tab's states were filled for other live sessions than the
+    cookies now prove (`tokens`), empty them, and record whose they are now."""
+    stamp = await asyncio.to_thread(live_sessions_stamp, Caller(tokens=tokens)) \
+        if tokens else ""
+    holder = await state.get_state(TabOwnerState)
+    if holder._owner != stamp:
+        await reset_tab(state)
+        holder._owner = stamp
