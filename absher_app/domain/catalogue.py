@@ -425,7 +425,7 @@ def _within_iqama(ctx: Context, end: date) -> date:
 def _issue_exit_reentry(ctx: Context) -> dict[str, Any]:
     kind = f"exit_reentry_{ctx.answers['visa_kind']}"
     visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind=kind,
-                issued_on=ctx.today,
+                issued_on=ctx.today, request_id=ctx.request_id,
                 valid_until=_within_iqama(ctx, ctx.today + timedelta(days=ctx.answers["days"])))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
@@ -455,7 +455,7 @@ def _issue_final_exit(ctx: Context) -> dict[str, Any]:
         visa.status = "cancelled"
         ctx.session.add(visa)
     visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind="final_exit",
-                issued_on=ctx.today,
+                issued_on=ctx.today, request_id=ctx.request_id,
                 valid_until=ctx.today + timedelta(days=rule("final_exit", "valid_days")))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}

@@ -577,6 +577,22 @@ def test_exit_reentry_issues_the_visa_from_the_day_of_payment(session, people):
         r1.id, "exit_reentry_multiple", TODAY, TODAY + timedelta(days=93), "issued")
     assert outcome(request) == {"visa_number": visa.number,
                                 "valid_until": visa.valid_until.isoformat()}
+    assert visa.request_id == request.id   # the visa knows the request that issued it
+
+
+def test_a_final_exit_visa_knows_its_request_and_an_extension_keeps_the_first(session, people):
+    r1, r10 = people["r1"], people["r10"]
+    final = submit(session, "mohammed", "final_exit_issue", r10)   # free: approved at once
+    [visa] = session.exec(select(Visa).where(Visa.person_id == r10.id)).all()
+    assert (visa.kind, visa.request_id, final.status) == ("final_exit", final.id, "approved")
+    issued = submit(session, "mohammed", "exit_reentry_issue", r1,
+                    {"visa_kind": "single", "days": "30"})
+    pay(session, issued)
+    extended = submit(session, "mohammed", "exit_reentry_extend", r1, {"months": "1"},
+                      now=LATER)
+    pay(session, extended, now=LATER + timedelta(minutes=1))
+    [visa] = session.exec(select(Visa).where(Visa.person_id == r1.id)).all()
+    assert extended.status == "approved" and visa.request_id == issued.id
 
 
 def test_a_visa_that_ended_with_the_iqama_is_issued_when_paid_the_next_day(session, people):
