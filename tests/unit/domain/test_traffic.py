@@ -357,7 +357,7 @@ def test_licence_fee_by_years_late_years_and_delivery(session, people):
 
 
 def test_a_renewed_licence_is_delivered_by_post(session, people):
-    c1, r1 = people["c1"], people["r1"]
+    r1 = people["r1"]   # Mohammed's driver
     held = licence(session, r1)
     old = held.expiry
     request = submit(session, "mohammed", "driving_licence_renew", r1,
