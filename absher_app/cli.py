@@ -82,6 +82,34 @@ def _sms_outbox(args: argparse.Namespace) -> None:
         print(f"{m.created_at:%Y-%m-%d %H:%M:%S}  {m.to}  [{m.purpose}]  {m.body}")
 
 
+def _traffic_fines(args: argparse.Namespace) -> None:
+    from sqlmodel import select
+
+    from absher_app.domain import traffic
+    from absher_app.domain.identity import validate_id_number
+    from absher_app.models import Person
+
+    number = validate_id_number(args.id_number)
+    with session_scope() as session:
+        person = session.exec(select(Person).where(Person.id_number == number)).first()
+        if person is None:
+            raise CliError(f"{number}: not in the civil registry")
+        fines = [{"number": f.number, "date": f.issued_on.isoformat(), "violation": f.violation,
+                  "amount": f.amount_sar, "status": f.status} for f in traffic.fines_of(
+                      session, person)]
+    if args.json:
+        print(json.dumps(fines, ensure_ascii=False, indent=2))
+        return
+    if not fines:
+        print(f"{number} has no traffic fines")
+    for fine in fines:
+        print(f"{fine['number']}  {fine['date']}  {fine['violation']:<22} "
+              f"SAR {fine['amount']:>6}  {fine['status']}")
+    owed = sum(f["amount"] for f in fines if f["status"] == "unpaid")
+    if fines:
+        print(f"unpaid: SAR {owed}")
+
+
 def _accounts_activate(args: argparse.Namespace) -> None:
     from absher_app.domain.accounts import activate_account
     from absher_app.providers.clock import SystemClock
@@ -487,6 +515,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="cmd", required=True)
     dele.add_parser("expire", help="expire delegations past their end date (idempotent; also "
                                    "part of `jobs run`)").set_defaults(func=_delegations_expire)
+
+    traffic = groups.add_parser("traffic", help="traffic records").add_subparsers(
+        dest="cmd", required=True)
+    fines = traffic.add_parser("fines", help="a person's traffic fines, newest first, paid and "
+                                             "unpaid")
+    fines.add_argument("id_number")
+    fines.add_argument("--json", action="store_true", help="print JSON")
+    fines.set_defaults(func=_traffic_fines)
 
     sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from absher_app.domain import audit, codes
+from absher_app.domain import audit, codes, traffic
 from absher_app.domain.accounts import NOT_ME_LOCKED, SESSION_IDLE, end_all_sessions
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import mask_mobile, normalize_mobile
@@ -484,9 +484,15 @@ def _registry_record(session: Session, account: Account) -> dict[str, Any]:
     person = session.get(Person, account.person_id)
     fields = ("id_number", "category", "name_ar", "name_en", "birth_date", "gender",
               "nationality", "mobile", "passport_number", "passport_expiry", "iqama_expiry",
-              "visa_number", "visa_type", "visa_expiry", "sponsor_id", "relationship",
-              "traffic_fines_sar", "travel_ban", "absent_report", "updated_at")
-    return {name: _iso(getattr(person, name)) for name in fields}
+              "visa_number", "visa_type", "visa_expiry", "entered_on", "sponsor_id",
+              "relationship", "travel_ban", "absent_report", "updated_at")
+    record = {name: _iso(getattr(person, name)) for name in fields}
+    fines = traffic.fines_of(session, person)
+    record["traffic_fines_sar"] = sum(f.amount_sar for f in fines if f.status == "unpaid")
+    record["traffic_fines"] = [
+        {"number": f.number, "date": f.issued_on.isoformat(), "violation": f.violation,
+         "amount_sar": f.amount_sar, "status": f.status} for f in fines]
+    return record
 
 
 # The account's columns that are the person's data. Left out on purpose: password_hash,

@@ -1,7 +1,9 @@
-"""The Passports e-services, each one data for the wizard engine (PRODUCT.md §2-3, seed 003).
+"""The Passports and Traffic e-services, each one data for the wizard engine (PRODUCT.md §2-3,
+seeds 000 and 003).
 
 Fees and rule parameters come from data/rules.toml; the rules themselves are small functions
-named after what they check, shared between services.
+named after what they check, shared between services. The traffic sector's facts, fees and
+effects are in absher_app.domain.traffic.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from sqlmodel import select
 
 from absher_app.domain import delegation as delegations
-from absher_app.domain import vehicles
+from absher_app.domain import traffic, vehicles
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import add_months, add_years, age_on, months_covering, rule
 from absher_app.domain.secrets import numeric_code
@@ -27,13 +29,15 @@ from absher_app.domain.wizard import (
     Step,
     a_date,
     choice,
+    choice_of,
     confirmed,
     preselected,
     several,
+    several_of,
     text,
     whole_number,
 )
-from absher_app.models import Person, ServiceRequest, Visa
+from absher_app.models import Person, ServiceRequest, TravelPermit, Visa
 from absher_app.providers.clock import RIYADH
 
 IQAMA_HOLDERS = frozenset({"resident", "dependent"})
@@ -83,12 +87,36 @@ def new_visa_number(ctx: Context) -> str:
             return number
 
 
+def newly_arrived(person: Person) -> bool:
+    """A sponsored worker or dependant in the Kingdom whose first iqama is not issued yet."""
+    return person.category in IQAMA_HOLDERS and person.iqama_expiry is None
+
+
+def holds_iqama(ctx: Context, person: Person) -> bool:
+    """An iqama holder, for the services that act on an iqama (not the newly arrived)."""
+    return person.category in IQAMA_HOLDERS and not newly_arrived(person)
+
+
+def valid_travel_permit(ctx: Context) -> TravelPermit | None:
+    """The beneficiary's travel permit in force today, if any."""
+    return ctx.session.exec(select(TravelPermit).where(
+        TravelPermit.person_id == ctx.beneficiary.id, TravelPermit.status == "issued",
+        TravelPermit.valid_until >= ctx.today)).first()
+
+
+def last_absence_report(ctx: Context) -> ServiceRequest | None:
+    """The approved absence report made through the portal for the beneficiary, latest first."""
+    return ctx.session.exec(select(ServiceRequest).where(
+        ServiceRequest.beneficiary_id == ctx.beneficiary.id,
+        ServiceRequest.service_code == "absence_report",
+        ServiceRequest.status == "approved").order_by(
+        ServiceRequest.submitted_at.desc())).first()  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------------------------------------
 # Rules (pre-check). Each returns a Blocker or None.
 
-def no_traffic_fines(ctx: Context) -> Blocker | None:
-    fines = ctx.beneficiary.traffic_fines_sar
-    return Blocker("traffic_fines", {"amount": fines}) if fines > 0 else None
+no_traffic_fines = traffic.no_unpaid_fines
 
 
 def no_travel_ban(ctx: Context) -> Blocker | None:
@@ -101,9 +129,16 @@ def not_reported_absent(ctx: Context) -> Blocker | None:
 
 def iqama_valid(ctx: Context) -> Blocker | None:
     expiry = ctx.beneficiary.iqama_expiry
-    if expiry is None or expiry < ctx.today:
-        return Blocker("iqama_expired", {"date": expiry.isoformat() if expiry else "-"})
+    if expiry is None:
+        return Blocker("iqama_not_issued")
+    if expiry < ctx.today:
+        return Blocker("iqama_expired", {"date": expiry.isoformat()})
     return None
+
+
+def iqama_valid_if_resident(ctx: Context) -> Blocker | None:
+    """An iqama holder's iqama must be valid (a citizen has none)."""
+    return iqama_valid(ctx) if ctx.beneficiary.category in IQAMA_HOLDERS else None
 
 
 def passport_valid(ctx: Context) -> Blocker | None:
@@ -159,8 +194,7 @@ def has_final_exit_visa(ctx: Context) -> Blocker | None:
         "no_final_exit_visa")
 
 
-def has_traffic_fines(ctx: Context) -> Blocker | None:
-    return None if ctx.beneficiary.traffic_fines_sar > 0 else Blocker("no_traffic_fines")
+has_traffic_fines = traffic.has_unpaid_fines
 
 
 def in_visit_extension_window(ctx: Context) -> Blocker | None:
@@ -184,6 +218,42 @@ def passport_update_allowed(ctx: Context) -> Blocker | None:
 
 def not_already_absent(ctx: Context) -> Blocker | None:
     return Blocker("already_reported_absent") if ctx.beneficiary.absent_report else None
+
+
+def no_final_exit_for_worker(ctx: Context) -> Blocker | None:
+    """An absence report, or its cancellation, is refused once the worker has a final exit."""
+    if visa := issued_visa(ctx, ("final_exit",), valid_on=ctx.today):
+        return Blocker("worker_has_final_exit", {"number": visa.number})
+    return None
+
+
+def absence_cancellable(ctx: Context) -> Blocker | None:
+    """A report made through the portal, within `within_days` of filing it."""
+    report = last_absence_report(ctx)
+    if report is None:
+        return Blocker("absence_not_reported_online")
+    days = rule("absence_report_cancel", "within_days")
+    last = report.submitted_at.astimezone(RIYADH).date() + timedelta(days=days)
+    if ctx.today > last:
+        return Blocker("absence_cancel_window_closed", {"date": last.isoformat(), "days": days})
+    return None
+
+
+def no_valid_travel_permit(ctx: Context) -> Blocker | None:
+    """A new permit needs the one in force cancelled first."""
+    if permit := valid_travel_permit(ctx):
+        return Blocker("travel_permit_exists", {"number": permit.number,
+                                                "date": permit.valid_until.isoformat()})
+    return None
+
+
+def has_valid_travel_permit(ctx: Context) -> Blocker | None:
+    return None if valid_travel_permit(ctx) else Blocker("no_travel_permit")
+
+
+def passport_on_record(ctx: Context) -> Blocker | None:
+    """Reporting a passport lost or damaged needs one recorded (valid or not)."""
+    return None if ctx.beneficiary.passport_number else Blocker("no_passport_on_record")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,6 +326,27 @@ def _iqama_fee(ctx: Context) -> list[FeeLine]:
                              _late_renewals(ctx))
 
 
+def issued_late(person: Person, today: date) -> bool:
+    """A first iqama issued more than `issue_within_days` after entering the Kingdom."""
+    days = rule("iqama_issue", "issue_within_days")
+    return person.entered_on is not None and (today - person.entered_on).days > days
+
+
+def iqama_issue_fee(months: int, dependant: bool, late: bool) -> list[FeeLine]:
+    """The renewal's period fee and dependants' levy, and the late issuance fine."""
+    lines = iqama_renewal_fee(months, dependant, None)
+    if late:
+        lines.append(FeeLine("iqama_issue_late_fine", rule("iqama_issue", "late_fine"),
+                             {"days": rule("iqama_issue", "issue_within_days")}))
+    return lines
+
+
+def _iqama_issue_fee(ctx: Context) -> list[FeeLine]:
+    return iqama_issue_fee(int(ctx.answers["months"]),
+                           ctx.beneficiary.relationship in DEPENDANT_RELATIONSHIPS,
+                           issued_late(ctx.beneficiary, ctx.today))
+
+
 def _extension_fee(ctx: Context) -> list[FeeLine]:
     visa = issued_visa(ctx, EXIT_REENTRY_KINDS)
     kind = "single" if visa is None or visa.kind == "exit_reentry_single" else "multiple"
@@ -271,8 +362,7 @@ def fixed_fee(key: str, section: str, name: str = "fee"):
     return fee
 
 
-def _fines_fee(ctx: Context) -> list[FeeLine]:
-    return [FeeLine("traffic_fines", ctx.beneficiary.traffic_fines_sar)]
+_fines_fee = traffic.fines_fee
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +427,7 @@ def _within_iqama(ctx: Context, end: date) -> date:
 def _issue_exit_reentry(ctx: Context) -> dict[str, Any]:
     kind = f"exit_reentry_{ctx.answers['visa_kind']}"
     visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind=kind,
-                issued_on=ctx.today,
+                issued_on=ctx.today, request_id=ctx.request_id,
                 valid_until=_within_iqama(ctx, ctx.today + timedelta(days=ctx.answers["days"])))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
@@ -367,7 +457,7 @@ def _issue_final_exit(ctx: Context) -> dict[str, Any]:
         visa.status = "cancelled"
         ctx.session.add(visa)
     visa = Visa(number=new_visa_number(ctx), person_id=ctx.beneficiary.id, kind="final_exit",
-                issued_on=ctx.today,
+                issued_on=ctx.today, request_id=ctx.request_id,
                 valid_until=ctx.today + timedelta(days=rule("final_exit", "valid_days")))
     ctx.session.add(visa)
     return {"visa_number": visa.number, "valid_until": visa.valid_until.isoformat()}
@@ -425,13 +515,45 @@ def _report_absence(ctx: Context) -> dict[str, Any]:
     return {}
 
 
-def _pay_fines(ctx: Context) -> dict[str, Any]:
+_pay_fines = traffic.pay_fines
+
+
+def _issue_iqama(ctx: Context) -> dict[str, Any]:
+    """First issue: the iqama runs the chosen months from today."""
     person = ctx.beneficiary
-    paid = person.traffic_fines_sar
-    person.traffic_fines_sar = 0
+    late = issued_late(person, ctx.today)
+    person.iqama_expiry = add_months(ctx.today, int(ctx.answers["months"]))
     person.updated_at = ctx.now
     ctx.session.add(person)
-    return {"paid": paid}
+    return {"valid_until": person.iqama_expiry.isoformat(), "late": late}
+
+
+def _issue_travel_permit(ctx: Context) -> dict[str, Any]:
+    while True:
+        number = "8" + numeric_code(9)
+        if ctx.session.exec(select(TravelPermit).where(TravelPermit.number == number)).first() \
+                is None:
+            break
+    permit = TravelPermit(number=number, person_id=ctx.beneficiary.id, request_id=ctx.request_id,
+                          trips=ctx.answers["trips"], issued_on=ctx.today,
+                          valid_until=ctx.answers["valid_until"])
+    ctx.session.add(permit)
+    return {"permit_number": permit.number, "valid_until": permit.valid_until.isoformat()}
+
+
+def _cancel_travel_permit(ctx: Context) -> dict[str, Any]:
+    permit = valid_travel_permit(ctx)
+    permit.status = "cancelled"
+    ctx.session.add(permit)
+    return {"permit_number": permit.number}
+
+
+def _cancel_absence(ctx: Context) -> dict[str, Any]:
+    person = ctx.beneficiary
+    person.absent_report = False
+    person.updated_at = ctx.now
+    ctx.session.add(person)
+    return {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,6 +598,41 @@ def _domestic_worker(ctx: Context, person: Person) -> bool:
     return person.relationship == "domestic_worker"
 
 
+def _newly_arrived(ctx: Context, person: Person) -> bool:
+    return newly_arrived(person)
+
+
+def _reported_absent_worker(ctx: Context, person: Person) -> bool:
+    return person.relationship == "domestic_worker" and person.absent_report
+
+
+def _needs_travel_permit(ctx: Context, person: Person) -> bool:
+    """A citizen child under the age one travels at without a permit."""
+    return (person.category == "citizen" and person.relationship == "child"
+            and age_on(person.birth_date, ctx.today) < rule("travel_permit", "below_age"))
+
+
+def _permit_last_day(ctx: Context) -> date:
+    """A permit ends by the passport's expiry, the day before the 21st birthday, and a year
+    from today, whichever comes first."""
+    last = ctx.today + timedelta(days=rule("travel_permit", "max_days"))
+    if ctx.beneficiary is not None:
+        last = min(last, add_years(ctx.beneficiary.birth_date,
+                                   rule("travel_permit", "below_age")) - timedelta(days=1))
+        if ctx.beneficiary.passport_expiry is not None:
+            last = min(last, ctx.beneficiary.passport_expiry)
+    return last
+
+
+VEHICLE = Field("plate", "choice", "field.vehicle", choice_of("plate", traffic.vehicle_options),
+                options_from=traffic.vehicle_options)
+LICENCE_DELIVERY_STEP = Step("delivery", "step.licence_delivery", (
+    Field("delivery", "choice", "field.delivery", choice("delivery", ("post", "office")),
+          options=(Option("post", "option.delivery_post"),
+                   Option("office", "option.collect_traffic"))),
+))
+
+
 SERVICES: tuple[Service, ...] = (
     Service(
         code="passport_issue", group="passports", applicants=frozenset({"citizen"}),
@@ -494,7 +651,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="exit_reentry_issue", group="visas", applicants=SPONSORS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(
             Step("visa_kind", "step.visa_kind", (
                 Field("visa_kind", "choice", "field.visa_kind",
@@ -515,7 +672,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="exit_reentry_extend", group="visas", applicants=SPONSORS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(
             Step("months", "step.extension", (
                 Field("months", "number", "field.extension_months",
@@ -529,7 +686,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="exit_reentry_cancel", group="visas", applicants=SPONSORS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(),
         checks=(has_exit_reentry_visa,),
         fee=lambda ctx: [], effect=_cancel_visa(EXIT_REENTRY_KINDS), delegable=True,
@@ -537,7 +694,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="final_exit_issue", group="visas", applicants=SPONSORS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(),
         checks=(no_traffic_fines, no_travel_ban, not_reported_absent, iqama_valid,
                 passport_valid, no_open_request("final_exit_issue"),
@@ -548,7 +705,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="final_exit_cancel", group="visas", applicants=SPONSORS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(),
         checks=(has_final_exit_visa, iqama_valid),
         fee=lambda ctx: [], effect=_cancel_visa(("final_exit",)), delegable=True,
@@ -556,7 +713,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="iqama_renew", group="iqama", applicants=SPONSORS,
         for_self=frozenset(), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(
             Step("period", "step.period", (
                 Field("months", "choice", "field.iqama_months",
@@ -572,7 +729,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="iqama_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
         for_self=IQAMA_HOLDERS, for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(Step("loss", "step.loss", (LOST_ON, CIRCUMSTANCES),
                     check=_reported_in_time("iqama_loss")),),
         checks=(no_open_request("iqama_loss_report"),),
@@ -582,7 +739,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="passport_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
         for_self=IQAMA_HOLDERS, for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(Step("loss", "step.loss", (LOST_ON, CIRCUMSTANCES),
                     check=_reported_in_time("passport_loss")),),
         checks=(passport_valid, no_open_request("passport_loss_report")),
@@ -591,7 +748,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         code="passport_update", group="iqama", applicants=SPONSORS | IQAMA_HOLDERS,
         for_self=frozenset({"resident"}), for_sponsored=ALL_SPONSORED,
-        beneficiary_filter=lambda ctx, p: p.category in IQAMA_HOLDERS,
+        beneficiary_filter=holds_iqama,
         steps=(Step("passport", "step.new_passport", (
             Field("passport_number", "text", "field.passport_number",
                   lambda raw, ctx: text("passport_number", r"[A-Z0-9]{6,12}", 12,
@@ -623,15 +780,20 @@ SERVICES: tuple[Service, ...] = (
                 not_after=lambda ctx: ctx.today)),
             Field("understood", "confirm", "field.absence_final", confirmed("understood")),
         )),),
-        checks=(iqama_valid, not_already_absent, no_open_request("absence_report")),
+        checks=(iqama_valid, not_already_absent, no_final_exit_for_worker,
+                no_open_request("absence_report")),
         fee=fixed_fee("absence_report", "absence_report"), effect=_report_absence,
+        delegable=True,
     ),
     Service(
         code="traffic_fines_pay", group="fines",
         applicants=frozenset({"citizen", "resident", "dependent", "gcc", "visitor"}),
         for_self=frozenset({"citizen", "resident", "dependent", "gcc", "visitor"}),
         for_sponsored=ALL_SPONSORED,
-        steps=(),
+        steps=(Step("fines", "step.fines", (
+            Field("fines", "multi", "field.fines", several_of("fines", traffic.fine_options),
+                  hint_key="hint.fines", options_from=traffic.fine_options),
+        )),),
         checks=(has_traffic_fines, no_open_request("traffic_fines_pay")),
         fee=_fines_fee, effect=_pay_fines, delegable=True,
     ),
@@ -665,8 +827,172 @@ SERVICES += (
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# More of Absher Individuals' delegable Passports services (Saudipedia, "Electronic
+# Authorization in Saudi Arabia": issue and cancel travel permits for dependants, report lost
+# or damaged passports, issue iqamas, report workers' absence), and Traffic services.
+
+SERVICES += (
+    Service(
+        code="iqama_issue", group="iqama", applicants=SPONSORS, for_self=frozenset(),
+        for_sponsored=ALL_SPONSORED, beneficiary_filter=_newly_arrived,
+        steps=(
+            Step("period", "step.period", (
+                Field("months", "choice", "field.iqama_months",
+                      choice("months", ("3", "6", "9", "12")),
+                      options=tuple(Option(m, f"option.months_{m}")
+                                    for m in ("3", "6", "9", "12"))),
+            )),
+        ),
+        checks=(passport_valid, no_traffic_fines, not_reported_absent,
+                no_open_request("iqama_issue")),
+        fee=_iqama_issue_fee, effect=_issue_iqama, delegable=True,
+    ),
+    Service(
+        code="travel_permit_issue", group="passports", applicants=frozenset({"citizen"}),
+        for_self=frozenset(), for_sponsored=frozenset({"child"}),
+        beneficiary_filter=_needs_travel_permit,
+        steps=(
+            Step("permit", "step.travel_permit", (
+                Field("trips", "choice", "field.permit_trips",
+                      choice("trips", ("single", "multiple")),
+                      options=(Option("single", "option.permit_single"),
+                               Option("multiple", "option.permit_multiple"))),
+                Field("valid_until", "date", "field.permit_until",
+                      a_date("valid_until", not_before=_tomorrow, not_after=_permit_last_day,
+                             too_late="permit_too_late"),
+                      hint_key="hint.permit_until"),
+            )),
+        ),
+        checks=(passport_valid, no_travel_ban, no_valid_travel_permit,
+                no_open_request("travel_permit_issue")),
+        fee=fixed_fee("travel_permit", "travel_permit"), effect=_issue_travel_permit,
+        delegable=True,
+    ),
+    Service(
+        code="travel_permit_cancel", group="passports", applicants=frozenset({"citizen"}),
+        for_self=frozenset(), for_sponsored=frozenset({"child"}),
+        beneficiary_filter=_needs_travel_permit,
+        steps=(),
+        checks=(has_valid_travel_permit,),
+        fee=lambda ctx: [], effect=_cancel_travel_permit, delegable=True,
+    ),
+    Service(
+        code="saudi_passport_loss_report", group="reports", applicants=frozenset({"citizen"}),
+        for_self=frozenset({"citizen"}), for_sponsored=frozenset({"child"}),
+        beneficiary_filter=_minor_citizen_child,
+        steps=(
+            Step("event", "step.passport_event", (
+                Field("event", "choice", "field.passport_event",
+                      choice("event", ("lost", "damaged")),
+                      options=(Option("lost", "option.passport_lost"),
+                               Option("damaged", "option.passport_damaged"))),
+                Field("event_on", "date", "field.event_on", a_date(
+                    "event_on", not_after=lambda ctx: ctx.today,
+                    not_before=lambda ctx: ctx.today - timedelta(
+                        days=rule("saudi_passport_loss", "report_within_days")))),
+                Field("circumstances", "text", "field.what_happened",
+                      text("circumstances", max_length=300), hint_key="hint.circumstances"),
+            )),
+        ),
+        checks=(passport_on_record, no_open_request("saudi_passport_loss_report")),
+        fee=fixed_fee("saudi_passport_loss", "saudi_passport_loss"), effect=_passport_lost,
+        delegable=True,
+    ),
+    Service(
+        code="absence_report_cancel", group="reports", applicants=SPONSORS,
+        for_self=frozenset(), for_sponsored=frozenset({"domestic_worker"}),
+        beneficiary_filter=_reported_absent_worker,
+        steps=(Step("cancel", "step.absence_cancel", (
+            Field("reason", "text", "field.absence_cancel_reason",
+                  text("reason", max_length=300), hint_key="hint.absence_cancel_reason"),
+            Field("understood", "confirm", "field.absence_cancel_review", confirmed("understood")),
+        )),),
+        checks=(absence_cancellable, no_final_exit_for_worker,
+                no_open_request("absence_report_cancel")),
+        fee=fixed_fee("absence_report_cancel", "absence_report_cancel"), effect=_cancel_absence,
+        needs_review=True, delegable=True,
+    ),
+)
+
+SERVICES += (
+    Service(
+        code="vehicle_registration_renew", group="traffic", applicants=SPONSORS,
+        for_self=SPONSORS, for_sponsored=frozenset(), beneficiary_filter=vehicles.owns_a_vehicle,
+        steps=(
+            Step("vehicle", "step.vehicle", (VEHICLE,), check=traffic.registration_renewable),
+            Step("years", "step.registration_years", (
+                Field("years", "choice", "field.registration_years",
+                      choice("years", ("1", "2", "3")),
+                      options=tuple(Option(y, f"option.registration_years_{y}")
+                                    for y in ("1", "2", "3"))),
+            )),
+        ),
+        checks=(no_traffic_fines, no_open_request("vehicle_registration_renew")),
+        fee=traffic.registration_fee, effect=traffic.renew_registration, delegable=True,
+    ),
+    Service(
+        code="driving_licence_renew", group="traffic",
+        applicants=SPONSORS | frozenset({"dependent"}),
+        for_self=SPONSORS | frozenset({"dependent"}), for_sponsored=frozenset({"domestic_worker"}),
+        beneficiary_filter=traffic.holds_a_licence,
+        steps=(
+            Step("period", "step.licence_years", (
+                Field("years", "choice", "field.licence_years",
+                      choice("years", ("2", "5", "10")),
+                      options=tuple(Option(y, f"option.licence_years_{y}")
+                                    for y in ("2", "5", "10"))),
+                Field("medical", "confirm", "field.medical_exam", confirmed("medical"),
+                      hint_key="hint.medical_exam"),
+            )),
+            LICENCE_DELIVERY_STEP, ADDRESS_STEP,
+        ),
+        checks=(traffic.licence_due, no_traffic_fines, iqama_valid_if_resident,
+                no_open_request("driving_licence_renew")),
+        fee=traffic.licence_fee, effect=traffic.renew_licence, delivery=True, delegable=True,
+    ),
+    Service(
+        code="driving_authorization_issue", group="traffic", applicants=SPONSORS,
+        for_self=SPONSORS, for_sponsored=frozenset(), beneficiary_filter=vehicles.owns_a_vehicle,
+        steps=(
+            Step("vehicle", "step.vehicle", (VEHICLE,), check=traffic.vehicle_can_be_lent),
+            Step("driver", "step.driver", (
+                Field("driver_id", "text", "field.driver_id", traffic.parse_driver,
+                      hint_key="hint.driver_id"),
+            )),
+            Step("scope", "step.authorization_scope", (
+                Field("scope", "choice", "field.authorization_scope",
+                      choice("scope", ("inside", "outside")),
+                      options=(Option("inside", "option.scope_inside"),
+                               Option("outside", "option.scope_outside"))),
+                Field("ends_on", "date", "field.authorization_ends_on", a_date(
+                    "ends_on", not_before=lambda ctx: ctx.today,
+                    not_after=lambda ctx: ctx.today + timedelta(
+                        days=rule("driving_authorization", "max_days")))),
+            ), check=traffic.authorization_within_registration),
+        ),
+        checks=(no_traffic_fines, no_open_request("driving_authorization_issue")),
+        fee=traffic.authorization_fee, effect=traffic.authorize_driver, delegable=True,
+    ),
+    Service(
+        code="driving_authorization_cancel", group="traffic", applicants=SPONSORS,
+        for_self=SPONSORS, for_sponsored=frozenset(),
+        beneficiary_filter=traffic.has_given_an_authorization,
+        steps=(
+            Step("authorization", "step.authorization_choose", (
+                Field("authorization", "choice", "field.authorization",
+                      choice_of("authorization", traffic.authorization_options),
+                      options_from=traffic.authorization_options),
+            )),
+        ),
+        checks=(no_open_request("driving_authorization_cancel"),),
+        fee=lambda ctx: [], effect=traffic.cancel_authorization, delegable=True,
+    ),
+)
+
 # What a delegation may cover, by sector (seed 000: the Passports services, and the Traffic
-# department's vehicle ownership transfer).
+# department's vehicle ownership transfer; the further traffic services are delegable by our
+# choice). Paying traffic fines stays with the Passports services it unblocks.
 DELEGABLE_BY_SECTOR: dict[str, tuple[str, ...]] = {
     "passports": tuple(s.code for s in SERVICES if s.delegable and s.group != "traffic"),
     "traffic": tuple(s.code for s in SERVICES if s.delegable and s.group == "traffic"),
@@ -759,6 +1085,9 @@ BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
 FIXED_BY: dict[str, tuple[str, ...]] = {
     "traffic_fines": ("traffic_fines_pay",),
     "iqama_expired": ("iqama_renew",),
+    "iqama_not_issued": ("iqama_issue",),
+    "no_passport_on_record": ("passport_issue",),
+    "travel_permit_exists": ("travel_permit_cancel",),
     "passport_missing": ("passport_issue", "passport_update"),
     "passport_expired": ("passport_issue", "passport_update"),
     "passport_expires_soon": ("passport_issue", "passport_update"),

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from absher_app.domain import traffic
 from absher_app.domain.identity import luhn_check_digit
 from absher_app.domain.passwords import hash_password
-from absher_app.domain.registry import parse_person
+from absher_app.domain.registry import FINES, parse_person
 from absher_app.domain.staff import create_staff
-from absher_app.models import Account, Branch, Person, StaffMember, Vehicle
+from absher_app.models import Account, Branch, DrivingLicence, Person, StaffMember, Vehicle
 
 
 def demo_id(first_digit: str, serial: int) -> str:
@@ -32,7 +33,10 @@ def demo_mobile(serial: int) -> str:
 
 
 # (key, category, name_ar, name_en, birth, gender, nationality, extra)
-# `extra` holds document dates as day offsets from today, sponsor keys and flags.
+# `extra` holds document dates as day offsets from today, sponsor keys and flags; "fines" lists
+# unpaid traffic fines as (violation, amount, days ago), and "arrived" the day a newly arrived
+# sponsored person entered the Kingdom (days ago; they have no iqama yet). New people go at the
+# end: a person's identity number comes from their place among those of their kind.
 _PEOPLE: list[tuple[str, str, str, str, str, str, str, dict[str, Any]]] = [
     ("c1", "citizen", "محمد عبدالله القحطاني", "Mohammed Abdullah Alqahtani", "1990-04-12", "M",
      "SA", {"passport": 900, "mobile": "0551234567"}),
@@ -41,7 +45,8 @@ _PEOPLE: list[tuple[str, str, str, str, str, str, str, dict[str, Any]]] = [
     ("c3", "citizen", "عبدالله محمد القحطاني", "Abdullah Mohammed Alqahtani", "2014-02-20", "M",
      "SA", {"passport": -40, "sponsor": "c1", "relationship": "child"}),
     ("c4", "citizen", "خالد سعد العتيبي", "Khalid Saad Alotaibi", "1985-11-30", "M", "SA",
-     {"passport": 1200, "fines": 1500}),
+     {"passport": 1200, "fines": [("speeding", 800, 75), ("mobile_phone", 500, 40),
+                                  ("no_seatbelt", 200, 12)]}),
     ("c5", "citizen", "نورة فهد الدوسري", "Noura Fahd Aldosari", "1988-06-15", "F", "SA",
      {"passport": 700, "travel_ban": True}),
     ("c6", "citizen", "فيصل ناصر الشهري", "Faisal Nasser Alshehri", "1979-01-05", "M", "SA",
@@ -66,9 +71,10 @@ _PEOPLE: list[tuple[str, str, str, str, str, str, str, dict[str, Any]]] = [
      {"passport": 60, "iqama": 330}),
     ("r6", "resident", "سوريا براساد", "Surya Prasad", "1990-01-17", "M", "NP",
      {"passport": 900, "iqama": -15, "sponsor": "c4", "relationship": "domestic_worker",
-      "fines": 200}),
+      "fines": [("wrong_parking", 200, 30)]}),
     ("r7", "resident", "فاطمة الزهراء", "Fatima Alzahraa", "1994-05-09", "F", "SD",
-     {"passport": 500, "iqama": 180, "fines": 300}),
+     {"passport": 500, "iqama": 180, "fines": [("no_seatbelt", 150, 50),
+                                                ("wrong_parking", 150, 20)]}),
     ("r8", "resident", "أنيل شارما", "Anil Sharma", "1983-09-29", "M", "IN",
      {"passport": 650, "iqama": 120, "sponsor": "c6", "relationship": "domestic_worker",
       "absent": True}),
@@ -99,7 +105,13 @@ _PEOPLE: list[tuple[str, str, str, str, str, str, str, dict[str, Any]]] = [
     ("v3", "visitor", "كينجي تاناكا", "Kenji Tanaka", "1981-06-18", "M", "JP",
      {"passport": 900, "visa": -2}),
     ("v4", "visitor", "أمينة ديالو", "Aminata Diallo", "1999-02-02", "F", "SN",
-     {"passport": 400, "visa": 60, "fines": 500}),
+     {"passport": 400, "visa": 60, "fines": [("speeding", 500, 8)]}),
+    # A worker who arrived three weeks ago: Turki issues the first iqama online.
+    ("r11", "resident", "جوزيف ماثيو", "Joseph Mathew", "1993-03-15", "M", "IN",
+     {"passport": 1700, "arrived": 21, "sponsor": "c8", "relationship": "domestic_worker"}),
+    # Khalid's daughter, 16: her father issues and cancels travel permits for her.
+    ("c11", "citizen", "لمى خالد العتيبي", "Lama Khalid Alotaibi", "2010-01-20", "F", "SA",
+     {"passport": 1000, "sponsor": "c4", "relationship": "child"}),
 ]
 
 _FIRST_DIGIT = {"citizen": "1", "resident": "2", "dependent": "2", "visitor": "3", "gcc": "4"}
@@ -162,6 +174,11 @@ def demo_ids() -> dict[str, str]:
     return ids
 
 
+def demo_fine_number(serial: int, index: int) -> str:
+    """The demo's fine numbers: 10 digits, by person and fine."""
+    return f"{7100000000 + serial * 1000 + index}"
+
+
 def demo_records(today: date) -> list[dict[str, Any]]:
     """The demo persons in the import format of QA-CONTRACT §2."""
     ids = demo_ids()
@@ -177,9 +194,13 @@ def demo_records(today: date) -> list[dict[str, Any]]:
             "id_number": ids[key], "category": category, "name_ar": name_ar,
             "name_en": name_en, "birth_date": birth, "gender": gender,
             "nationality": nationality, "mobile": extra.get("mobile", demo_mobile(serial)),
-            "traffic_fines_sar": extra.get("fines", 0),
             "travel_ban": extra.get("travel_ban", False),
         }
+        if "fines" in extra:
+            record["traffic_fines"] = [
+                {"number": demo_fine_number(serial, index), "date": day(-ago),
+                 "violation": violation, "amount": amount}
+                for index, (violation, amount, ago) in enumerate(extra["fines"], start=1)]
         if "passport" in extra:
             letter = "A" if nationality == "SA" else "N"
             record["passport"] = {"number": f"{letter}{7000000 + serial * 7919:07d}",
@@ -187,6 +208,8 @@ def demo_records(today: date) -> list[dict[str, Any]]:
         if "iqama" in extra:
             record["iqama_expiry"] = day(extra["iqama"])
             record["absent_report"] = extra.get("absent", False)
+        if "arrived" in extra:
+            record["entry_date"] = day(-extra["arrived"])
         if "visa" in extra:
             record["visa"] = {"number": f"V{600000000 + serial * 104729}", "type": "visit",
                               "expiry": day(extra["visa"])}
@@ -203,8 +226,12 @@ def load_demo(session: Session, today: date) -> DemoCounts:
     persons_added = 0
     for record in demo_records(today):
         values = parse_person(record)
+        fines = values.pop(FINES)
         if values["id_number"] not in existing:
-            session.add(Person(**values))
+            person = Person(**values)
+            session.add(person)
+            session.flush()
+            traffic.sync_fines(session, person, fines, today)
             persons_added += 1
     codes = set(session.exec(select(Branch.code)).all())
     branches_added = 0
@@ -216,7 +243,8 @@ def load_demo(session: Session, today: date) -> DemoCounts:
     session.flush()
     now = datetime.combine(today, time(8), UTC)
     accounts_added = _load_demo_accounts(session, now=now)
-    _load_demo_vehicles(session)
+    _load_demo_vehicles(session, today)
+    _load_demo_licences(session, today)
     return DemoCounts(persons_added=persons_added, branches_added=branches_added,
                       accounts_added=accounts_added,
                       staff_added=_load_demo_staff(session, now=now))
@@ -234,24 +262,54 @@ def _load_demo_staff(session: Session, now: datetime) -> int:
     return added
 
 
-# Demo vehicles (traffic sector, for the ownership transfer): (plate, owner key, make, model,
-# year). Added once; after a transfer a vehicle stays with its new owner.
-DEMO_VEHICLES: list[tuple[str, str, str, str, int]] = [
-    ("ABD1234", "c1", "Toyota", "Camry", 2021),
-    ("KSA4821", "c1", "Hyundai", "Sonata", 2019),
-    ("RUH7710", "c4", "Nissan", "Patrol", 2022),
-    ("JED3055", "r2", "Kia", "Cerato", 2020),
+# Demo vehicles (traffic sector): (plate, owner key, make, model, year, and the registration,
+# insurance and periodic inspection ends as day offsets from today). Added once; after a
+# transfer a vehicle stays with its new owner.
+DEMO_VEHICLES: list[tuple[str, str, str, str, int, int, int, int]] = [
+    # Registration due in 40 days, insurance and inspection valid: renewable, lendable.
+    ("ABD1234", "c1", "Toyota", "Camry", 2021, 40, 300, 200),
+    # Registration ended 100 days ago (a late fine) and the insurance too: not renewable yet.
+    ("KSA4821", "c1", "Hyundai", "Sonata", 2019, -100, -10, 150),
+    ("RUH7710", "c4", "Nissan", "Patrol", 2022, 700, 250, 250),
+    ("JED3055", "r2", "Kia", "Cerato", 2020, 20, 90, 90),
+]
+
+# Demo driving licences: (person key, licence number, expiry as a day offset from today).
+DEMO_LICENCES: list[tuple[str, str, int]] = [
+    ("c1", "1000000101", 200),     # renewable (less than a year left)
+    ("c4", "1000000104", -400),    # expired more than a year ago: two years of late fine
+    ("c8", "1000000108", 3000),    # valid for years: a driver others may authorise
+    ("r1", "2000000111", 100),     # Mohammed's driver: he renews it for him
+    ("r2", "2000000112", 1000),
+    ("r4", "2000000114", 500),
 ]
 
 
-def _load_demo_vehicles(session: Session) -> None:
+def _load_demo_vehicles(session: Session, today: date) -> None:
     ids = demo_ids()
     have = set(session.exec(select(Vehicle.plate)).all())
-    for plate, owner, make, model, year in DEMO_VEHICLES:
+    for plate, owner, make, model, year, registration, insurance, inspection in DEMO_VEHICLES:
         if plate in have:
             continue
         person = session.exec(select(Person).where(Person.id_number == ids[owner])).one()
-        session.add(Vehicle(plate=plate, owner_id=person.id, make=make, model=model, year=year))
+        session.add(Vehicle(plate=plate, owner_id=person.id, make=make, model=model, year=year,
+                            registration_expiry=today + timedelta(days=registration),
+                            insurance_expiry=today + timedelta(days=insurance),
+                            inspection_expiry=today + timedelta(days=inspection)))
+    session.flush()
+
+
+def _load_demo_licences(session: Session, today: date) -> None:
+    ids = demo_ids()
+    have = set(session.exec(select(DrivingLicence.number)).all())
+    for key, number, expiry in DEMO_LICENCES:
+        if number in have:
+            continue
+        person = session.exec(select(Person).where(Person.id_number == ids[key])).one()
+        if session.exec(select(DrivingLicence).where(
+                DrivingLicence.person_id == person.id)).first() is None:
+            session.add(DrivingLicence(person_id=person.id, number=number,
+                                       expiry=today + timedelta(days=expiry)))
     session.flush()
 
 

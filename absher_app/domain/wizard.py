@@ -29,6 +29,9 @@ from absher_app.models import Account, Person, WizardDraft
 
 DEPENDANT_RELATIONSHIPS = frozenset({"spouse", "child", "parent"})
 MAX_TEXT = 300
+# A multi field's answer is its ticked values joined with commas: longer than one text answer
+# (a delegation may cover every service of a sector), bounded by its options.
+MAX_MULTI = 2000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,20 +69,27 @@ class Context:
 
 @dataclasses.dataclass(frozen=True)
 class Option:
-    """A choice of a choice field: its value and the i18n key of its label."""
+    """A choice of a choice field: its value and the i18n key of its label, and the values of
+    the label's placeholders (`params`, name-value pairs) for options made from records."""
 
     value: str
     label_key: str
+    params: tuple[tuple[str, Any], ...] = ()
 
 
 Parser = Callable[[str, Context], Any]
+OptionsOf = Callable[[Context], tuple[Option, ...]]
 
 
 @dataclasses.dataclass(frozen=True)
 class Field:
     """One question. `kind` picks the widget: choice, multi (several of the options: the
     browser sends `<name>__<value>=yes` per ticked box, see `typed_value`), number, date,
-    text, confirm."""
+    text, confirm.
+
+    A choice or multi field lists either fixed `options` or, with `options_from`, options
+    made from the records in the context (the beneficiary's fines, their vehicles): read them
+    with `field_options`."""
 
     name: str
     kind: str
@@ -87,6 +97,17 @@ class Field:
     parse: Parser
     hint_key: str | None = None
     options: tuple[Option, ...] = ()
+    options_from: OptionsOf | None = None
+
+
+def field_options(field: Field, ctx: Context | None) -> tuple[Option, ...]:
+    """The options `field` offers in `ctx`: its fixed ones, or those made from the records
+    (none without a context or a beneficiary to make them from)."""
+    if field.options_from is None:
+        return field.options
+    if ctx is None or ctx.beneficiary is None:
+        return ()
+    return field.options_from(ctx)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,8 +222,34 @@ def several(field: str, values: tuple[str, ...]) -> Parser:
     return parse
 
 
+def choice_of(field: str, options: OptionsOf) -> Parser:
+    """A choice among the options made from the context (see Field.options_from)."""
+    def parse(raw: str, ctx: Context) -> str:
+        if raw not in {o.value for o in options(ctx)}:
+            raise ValidationError("choose_one", f"{field}: choose one", field=field)
+        return raw
+    return parse
+
+
+def several_of(field: str, options: OptionsOf) -> Parser:
+    """A multi field over the options made from the context: at least one, kept in the
+    options' order."""
+    def parse(raw: str, ctx: Context) -> str:
+        return several(field, tuple(o.value for o in options(ctx)))(raw, ctx)
+    return parse
+
+
 def typed_value(field: Field, raw: dict[str, Any]) -> str:
-    """What the form sent for `field`: a multi field's ticked boxes joined with commas."""
+    """What the form sent for `field`: a multi field's ticked boxes joined with commas.
+
+    Fixed options: the ticked ones, in the options' order (other boxes are dropped). Options
+    made from records are not known here: every `<name>__<value>=yes` is passed on, and the
+    field's parser refuses a value its context does not offer."""
+    if field.kind == "multi" and field.options_from is not None:
+        prefix = f"{field.name}__"
+        ticked = sorted(str(key)[len(prefix):] for key, value in raw.items()
+                        if str(key).startswith(prefix) and value == "yes")
+        return ",".join(ticked)[:MAX_MULTI]
     if field.kind == "multi":
         return ",".join(o.value for o in field.options
                         if raw.get(f"{field.name}__{o.value}") == "yes")
@@ -290,8 +337,9 @@ def parse_step(step: Step, raw: dict[str, str], ctx: Context) -> tuple[dict[str,
     values: dict[str, Any] = {}
     problems: list[DomainError] = []
     for field in step.fields:
+        limit = MAX_MULTI if field.kind == "multi" else MAX_TEXT
         try:
-            values[field.name] = field.parse(str(raw.get(field.name, ""))[:MAX_TEXT], ctx)
+            values[field.name] = field.parse(str(raw.get(field.name, ""))[:limit], ctx)
         except DomainError as error:
             problems.append(error)
     if not problems:

@@ -25,6 +25,7 @@ from absher_app.models.services import (
     Payment,
     RequestEvent,
     ServiceRequest,
+    TravelPermit,
     Visa,
     WizardDraft,
 )
@@ -36,13 +37,14 @@ from absher_app.models.staff import (
     StaffSession,
     StaffSignInTicket,
 )
+from absher_app.models.traffic import DrivingAuthorization, DrivingLicence, TrafficFine
 
 ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, UserSession,
               SignInTicket, AuthEvent, WizardDraft, ServiceRequest, RequestEvent, Bill, Payment,
               Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
               StaffEvent, RecordAccess, Message, MessagePost, MessageAttachment,
               AppointmentSlot, BranchClosure, Appointment, Delegation, DelegationEvent, Vehicle,
-              VehicleTransfer)
+              VehicleTransfer, TravelPermit, TrafficFine, DrivingLicence, DrivingAuthorization)
 
 __all__ = [
     "ALL_TABLES", "Account", "Appointment", "AppointmentSlot", "BranchClosure", "Message",
@@ -51,4 +53,5 @@ __all__ = [
     "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
     "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",
     "Delegation", "DelegationEvent", "Vehicle", "VehicleTransfer",
+    "TravelPermit", "TrafficFine", "DrivingLicence", "DrivingAuthorization",
 ]

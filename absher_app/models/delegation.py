@@ -50,7 +50,11 @@ class DelegationEvent(SQLModel, table=True):
 
 
 class Vehicle(SQLModel, table=True):
-    """A registered vehicle (traffic sector). `plate` is normalised: letters then digits."""
+    """A registered vehicle (traffic sector). `plate` is normalised: letters then digits.
+
+    The three dates are what renewing its registration (istimara) and authorising a driver
+    look at: the registration's end, the insurance policy's end and the periodic technical
+    inspection's (FAHAS) end; None when the traffic records hold none."""
 
     id: int | None = Field(default=None, primary_key=True)
     plate: str = Field(max_length=8, unique=True, index=True)
@@ -58,6 +62,9 @@ class Vehicle(SQLModel, table=True):
     make: str = Field(max_length=40)
     model: str = Field(max_length=40)
     year: int
+    registration_expiry: date | None = None
+    insurance_expiry: date | None = None
+    inspection_expiry: date | None = None
     updated_at: datetime = Field(default_factory=utcnow)
 
 

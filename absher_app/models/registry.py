@@ -11,7 +11,10 @@ class Person(SQLModel, table=True):
     """A person as the civil registry knows them (imported, never edited by users).
 
     One passport per person is enough for the directorate's services; a visitor's visa is
-    held here too because the border number and the visa are issued together.
+    held here too because the border number and the visa are issued together. A sponsored
+    worker or dependant who has just arrived has no iqama yet (`iqama_expiry` None) and the
+    day they entered the Kingdom (`entered_on`): their first iqama is issued online. Traffic
+    fines are rows of their own (absher_app.models.traffic.TrafficFine).
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -31,7 +34,7 @@ class Person(SQLModel, table=True):
     visa_expiry: date | None = None
     sponsor_id: str | None = Field(default=None, max_length=10, index=True)
     relationship: str | None = Field(default=None, max_length=16)
-    traffic_fines_sar: int = 0
+    entered_on: date | None = None
     travel_ban: bool = False
     absent_report: bool = False
     updated_at: datetime = Field(default_factory=utcnow)

@@ -102,6 +102,20 @@ class Visa(SQLModel, table=True):
     request_id: int | None = Field(default=None, foreign_key="servicerequest.id")
 
 
+class TravelPermit(SQLModel, table=True):
+    """A guardian's permission for a citizen under 21 to travel abroad. Status: issued ->
+    cancelled; an issued permit is valid until `valid_until` (then it has simply ended)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=12, unique=True, index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="servicerequest.id")
+    trips: str = Field(max_length=8, description="single|multiple")
+    issued_on: date
+    valid_until: date
+    status: str = Field(default="issued", max_length=12)
+
+
 class Delivery(SQLModel, table=True):
     """Saudi Post delivery of a ready document. Status: awaiting_document -> with_post ->
     out_for_delivery -> delivered."""

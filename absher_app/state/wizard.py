@@ -110,8 +110,8 @@ def service_code_from_path(path: str) -> str:
     return parts[1][:40] if len(parts) == 2 and parts[0] == "services" else ""
 
 
-def field_views(step: wizard.Step, values: dict[str, str],
-                problems: list[DomainError]) -> list[FieldView]:
+def field_views(step: wizard.Step, values: dict[str, str], problems: list[DomainError],
+                ctx: wizard.Context | None = None) -> list[FieldView]:
     errors = {p.params.get("field"): p for p in problems}
     views = []
     for field in step.fields:
@@ -125,8 +125,11 @@ def field_views(step: wizard.Step, values: dict[str, str],
             error_ar=error_text(error.code, "ar", **error.params) if error else "",
             error_en=error_text(error.code, "en", **error.params) if error else "",
             options=[OptionView(f"field-{field.name}-{o.value}", o.value,
-                                translate(o.label_key, "ar"), translate(o.label_key, "en"),
-                                o.value == value) for o in field.options]))
+                                translate(o.label_key, "ar", **dict(o.params)),
+                                translate(o.label_key, "en", **dict(o.params)),
+                                o.value in value.split(",") if field.kind == "multi"
+                                else o.value == value)
+                     for o in wizard.field_options(field, ctx)]))
     return views
 
 
@@ -236,7 +239,8 @@ class WizardState(rx.State):
         step = steps[index]
         self.phase, self.step_index, self.step_total = "step", index, len(steps)
         self.step_title = text_view(step.title_key)
-        self.fields = field_views(step, values if values is not None else stored, problems or [])
+        self.fields = field_views(step, values if values is not None else stored, problems or [],
+                                  loaded.ctx)
         self.problems = [error_view(p) for p in problems or []]
 
     def _show_review(self, loaded: Loaded) -> None:

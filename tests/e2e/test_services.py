@@ -210,9 +210,13 @@ def test_blocked_request_lists_every_blocker(page: Page, app_env):
     expect(page.get_by_role("heading", level=1, name="Pay traffic fines")).to_be_visible()
     expect(page.get_by_label("Surya Prasad")).to_be_checked()   # Khalid could pay his own too
     _continue(page)
+    # Surya's one fine, by its number, date, violation and amount.
+    page.get_by_label(re.compile(r"^Fine \d+ — Parking where it is not allowed, .*: SAR 200$")
+                      ).check()
+    _continue(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("Unpaid traffic fines"))).to_contain_text(
-        "SAR 200")
+    expect(page.get_by_role("row", name=re.compile("^Parking where it is not allowed: fine"))
+           ).to_contain_text("SAR 200")
 
 
 def test_draft_survives_sign_out_and_restart(page: Page, app_env, app_server):

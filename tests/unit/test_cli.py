@@ -158,8 +158,35 @@ def test_registry_reimport_reports_unchanged_and_updated(upgraded, tmp_path, cap
     _write_json(path, [{**CITIZEN, "traffic_fines_sar": 300}, RESIDENT])
     assert cli.main(["registry", "import", str(path)]) == 0
     assert capsys.readouterr().out == "imported 2 persons: 0 added, 1 updated, 1 unchanged\n"
-    assert _scalar(upgraded, "select traffic_fines_sar from person "
+    # The contract's one total is kept as one fine of that amount.
+    assert _scalar(upgraded, "select sum(amount_sar) from trafficfine join person on "
+                             "person.id = trafficfine.person_id "
                              "where id_number = '1000000008'") == 300
+
+
+def test_traffic_fines_lists_each_fine_of_a_person(upgraded, tmp_path, capsys):
+    fines = [{"number": "7100000001", "date": "2026-03-01", "violation": "speeding",
+              "amount": 300},
+             {"number": "7100000002", "date": "2026-04-01", "violation": "red_light",
+              "amount": 3000}]
+    listed = {k: v for k, v in CITIZEN.items() if k != "traffic_fines_sar"}
+    path = _write_json(tmp_path / "fines.json", [{**listed, "traffic_fines": fines}])
+    assert cli.main(["registry", "import", str(path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["traffic", "fines", "1000000008", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"number": "7100000002", "date": "2026-04-01", "violation": "red_light",
+         "amount": 3000, "status": "unpaid"},
+        {"number": "7100000001", "date": "2026-03-01", "violation": "speeding",
+         "amount": 300, "status": "unpaid"}]
+    assert cli.main(["traffic", "fines", "1000000008"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("7100000002  2026-04-01  red_light") and lines[-1] == (
+        "unpaid: SAR 3300")
+    assert cli.main(["traffic", "fines", "1000000016"]) == 2
+    assert "not in the civil registry" in _one_error_line(capsys.readouterr().err)
+    assert cli.main(["traffic", "fines", "12"]) == 2
+    capsys.readouterr()
 
 
 def test_registry_import_with_one_bad_person_imports_nothing(upgraded, tmp_path, capsys):

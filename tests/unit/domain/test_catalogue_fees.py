@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from absher_app.domain import catalogue, wizard
+from absher_app.domain import catalogue, traffic, wizard
 from absher_app.domain.catalogue import exit_reentry_fee, iqama_loss_fee, iqama_renewal_fee
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.rules_data import add_months
@@ -267,41 +267,64 @@ def test_free_services_have_no_fee_line(session, people, code):
                   understood="yes", lost_on=TODAY, circumstances="x") == []
 
 
-def test_the_traffic_fines_bill_is_the_amount_owed(session, people):
+def test_the_traffic_fines_bill_lists_each_fine_chosen(session, people):
     c4, r6 = people["c4"], people["r6"]
-    assert fee_of(session, "traffic_fines_pay", c4, c4) == [("traffic_fines", 1500)]
-    assert fee_of(session, "traffic_fines_pay", c4, r6) == [("traffic_fines", 200)]
-    c4.traffic_fines_sar = 1
-    session.commit()
-    assert fee_of(session, "traffic_fines_pay", c4, c4) == [("traffic_fines", 1)]
+    numbers = [f.number for f in traffic.unpaid_fines(session, c4)]   # oldest first
+    assert len(numbers) == 3
+    every = fee_of(session, "traffic_fines_pay", c4, c4, fines=",".join(numbers))
+    assert every == [("fine.speeding", 800), ("fine.mobile_phone", 500),
+                     ("fine.no_seatbelt", 200)]
+    assert total(every) == 1500 == traffic.unpaid_total(session, c4)
+    assert fee_of(session, "traffic_fines_pay", c4, c4, fines=numbers[1]) == [
+        ("fine.mobile_phone", 500)]
+    [surya] = traffic.unpaid_fines(session, r6)
+    assert fee_of(session, "traffic_fines_pay", c4, r6, fines=surya.number) == [
+        ("fine.wrong_parking", 200)]
+    # Another person's fine is not on this person's bill.
+    assert fee_of(session, "traffic_fines_pay", c4, c4, fines=surya.number) == []
+
+
+def test_a_fine_line_names_its_number_and_date(session, people):
+    c4 = people["c4"]
+    first = traffic.unpaid_fines(session, c4)[0]
+    ctx = wizard.Context(session=session, today=TODAY, now=NOW, applicant=c4, beneficiary=c4,
+                         answers={"fines": first.number})
+    [line] = catalogue.BY_CODE["traffic_fines_pay"].fee(ctx)
+    text = translate(f"fees.{line.key}", "en", **line.params)
+    assert text == f"Speeding: fine {first.number} of {first.issued_on.isoformat()}"
+    assert first.number in translate(f"fees.{line.key}", "ar", **line.params)
 
 
 # --- every fee line has its text -----------------------------------------------------------------
 
 def fee_keys_in_catalogue() -> set[str]:
-    """The literal keys of FeeLine(...) and fixed_fee(...) in catalogue.py, plus the two built
-    from a kind (checked to still be the only two)."""
-    tree = ast.parse(inspect.getsource(catalogue))
+    """The literal keys of FeeLine(...) and fixed_fee(...) in catalogue.py and traffic.py,
+    plus those built at run time (checked to still be the only four): from a visa's kind,
+    a fine's violation and an authorisation's scope."""
     keys, built = set(), 0
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("FeeLine", "fixed_fee") and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant):
-                keys.add(first.value)
-            elif isinstance(first, ast.JoinedStr):
-                built += 1
-            # else: a variable, e.g. the `key` parameter inside fixed_fee itself
-    assert built == 2, "a new fee key is built at run time: list its values below"
+    for module in (catalogue, traffic):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id in ("FeeLine", "fixed_fee") and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    keys.add(first.value)
+                elif isinstance(first, ast.JoinedStr):
+                    built += 1
+                # else: a variable, e.g. the `key` parameter inside fixed_fee itself
+    assert built == 4, "a new fee key is built at run time: list its values below"
     return keys | {"exit_reentry_single_base", "exit_reentry_multiple_base",
-                   "extension_single", "extension_multiple"}
+                   "extension_single", "extension_multiple", "authorization_inside",
+                   "authorization_outside"} | {f"fine.{v}" for v in traffic.VIOLATIONS}
 
 
 def test_every_fee_key_has_arabic_and_english_text():
     keys = fee_keys_in_catalogue()
     assert {"passport", "delivery", "extra_months", "iqama_period", "dependant_levy",
             "late_fine", "iqama_replacement", "visit_extension", "passport_update",
-            "traffic_fines", "final_exit", "absence_report", "passport_loss"} <= keys
+            "fine.speeding", "final_exit", "absence_report", "passport_loss",
+            "iqama_issue_late_fine", "licence_years", "licence_late_fine",
+            "registration_years", "registration_late_fine", "travel_permit"} <= keys
     missing = sorted(f"{lang}: fees.{key}" for key in keys for lang, strings in
                      (("ar", AR), ("en", EN)) if f"fees.{key}" not in strings)
     assert missing == []

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from absher_app.domain import catalogue, requests, wizard
+from absher_app.domain import catalogue, requests, traffic, vehicles, wizard
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.rules_data import add_months, add_years
 from absher_app.i18n import AR, EN, translate
@@ -67,9 +67,16 @@ def step_problems(session, code: str, step_name: str, applicant: Person, benefic
 
 
 def change(session, person: Person, **values) -> None:
+    """Set columns of the person; `traffic_fines_sar` sets what they owe, as one fine (what
+    the registry import makes of that key)."""
+    owed = values.pop("traffic_fines_sar", None)
     for name, value in values.items():
         setattr(person, name, value)
     session.add(person)
+    if owed is not None:
+        traffic.sync_fines(session, person, [
+            {"number": traffic.legacy_fine_number(person.id_number), "issued_on": None,
+             "violation": traffic.REGISTRY_TOTAL, "amount_sar": owed}] if owed else [], TODAY)
     session.commit()
 
 
@@ -521,9 +528,14 @@ def missing(keys) -> list[str]:
                   if not strings.get(key))
 
 
+# The modules whose rules, fees and effects the services are made of.
+RULE_MODULES = (catalogue, traffic, vehicles)
+
+
 def test_every_blocker_code_has_its_text_and_fix():
-    codes = _literal_first_args(catalogue, {"Blocker"})
-    assert len(codes) >= 18 and "traffic_fines" in codes and "visit_window" in codes
+    codes = set().union(*(_literal_first_args(m, {"Blocker"}) for m in RULE_MODULES))
+    assert len(codes) >= 26 and "traffic_fines" in codes and "visit_window" in codes
+    assert {"licence_not_due", "absence_cancel_window_closed", "iqama_not_issued"} <= codes
     assert missing([f"blockers.{c}" for c in codes] + [f"fixes.{c}" for c in codes]) == []
 
 
@@ -549,11 +561,28 @@ def test_every_service_step_field_option_and_hint_has_its_text():
                 keys.append(field.label_key)
                 if field.hint_key:
                     keys.append(field.hint_key)
-                if field.kind == "choice":
-                    assert field.options, field.name
+                if field.kind in ("choice", "multi"):
+                    assert bool(field.options) != bool(field.options_from), field.name
                 keys += [option.label_key for option in field.options]
-    assert len(catalogue.SERVICES) == 15
+    assert len(catalogue.SERVICES) == 24
     assert missing(keys) == []
+
+
+def test_options_made_from_records_have_their_text(session, people):
+    # Khalid's fines, Mohammed's vehicles, an authorisation: each label fills in both languages.
+    c1, c4 = people["c1"], people["c4"]
+    made = list(traffic.fine_options(ctx_of(session, c4, c4)))
+    made += traffic.vehicle_options(ctx_of(session, c1, c1))
+    assert made
+    made.append(wizard.Option("x", "option.authorization_outside", (
+        ("number", "6000000001"), ("plate", "ABD1234"), ("driver", "1000000107"),
+        ("date", "2026-06-01"))))
+    made.append(wizard.Option("x", "option.authorization_inside", made[-1].params))
+    for option in made:
+        for lang, _ in LANGS:
+            label = translate(option.label_key, lang, **dict(option.params))
+            assert "{" not in label and label
+    assert {f"option.fine.{v}" for v in traffic.VIOLATIONS} <= set(AR) & set(EN)
 
 
 def test_every_choice_option_is_a_value_its_field_accepts():
@@ -566,13 +595,18 @@ def test_every_choice_option_is_a_value_its_field_accepts():
 
 def test_every_error_code_the_services_raise_has_its_text():
     codes = set()
-    for module in (wizard, catalogue, requests):
+    for module in (wizard, catalogue, requests, *RULE_MODULES):
         codes |= _literal_first_args(module, {"ValidationError", "DomainError"})
+        # a_date(..., too_early=CODE, too_late=CODE) names its own codes
+        codes |= {keyword.value.value for call in _module_calls(module, {"a_date"})
+                  for keyword in call.keywords if keyword.arg in ("too_early", "too_late")
+                  and isinstance(keyword.value, ast.Constant)}
         for call in _module_calls(module, {"__init__"}):
             if call.args and isinstance(call.args[0], ast.Constant):
                 codes.add(call.args[0].value)
     codes |= {"request_blocked", "answers_invalid", "field_required", "date_invalid"}
-    assert {"visa_beyond_iqama", "bill_expired", "reason_required"} <= codes
+    assert {"visa_beyond_iqama", "bill_expired", "reason_required", "driver_no_licence",
+            "permit_too_late"} <= codes
     assert missing([f"errors.{code}" for code in codes]) == []
 
 
@@ -582,6 +616,9 @@ def test_every_status_event_and_notification_has_its_text():
         if len(call.args) > 2 and isinstance(call.args[2], ast.Constant)}
     notifications |= {f"delivery_{s}" for s in requests.DELIVERY_STATUSES[1:]}
     notifications |= {service.approved_notice for service in catalogue.SERVICES}
+    notifications |= {call.args[2].value for call in _module_calls(traffic, {"notify"})
+                      if len(call.args) > 2 and isinstance(call.args[2], ast.Constant)}
+    assert {"driving_authorization_granted", "driving_authorization_cancelled"} <= notifications
     assert {"bill_issued", "approved", "rejected", "expired", "in_review"} <= notifications
     events = {"submitted", "bill_issued", "paid", "in_review", "approved", "rejected", "expired"}
     events |= {f"delivery_{s}" for s in requests.DELIVERY_STATUSES}
@@ -594,10 +631,12 @@ def test_every_status_event_and_notification_has_its_text():
 
 def test_outcome_keys_of_effects_have_their_text():
     keys = set()
-    for node in ast.walk(ast.parse(inspect.getsource(catalogue))):
-        if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
-            keys |= {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
-    assert {"visa_number", "valid_until", "passport_number", "paid", "late"} <= keys
+    for module in RULE_MODULES:
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
+                keys |= {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
+    assert {"visa_number", "valid_until", "passport_number", "paid", "late", "permit_number",
+            "licence_number", "authorization_number", "fines_paid"} <= keys
     assert missing([f"outcome.{key}" for key in keys]) == []
 
 

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from absher_app.domain.demo import BRANCHES, DemoCounts, demo_ids, demo_records, load_demo
 from absher_app.domain.identity import CATEGORIES, luhn_valid
 from absher_app.domain.registry import ImportCounts, import_persons, parse_person
-from absher_app.models import Branch, Person
+from absher_app.models import Branch, DrivingLicence, Person, TrafficFine, Vehicle
 
 TODAY = date(2026, 5, 10)
 
@@ -113,8 +113,12 @@ def test_dates_follow_today(records):
 
 
 def test_some_have_traffic_fines_and_some_a_travel_ban(parsed):
-    assert any(v["traffic_fines_sar"] > 0 for v in parsed)
-    assert any(v["traffic_fines_sar"] == 0 for v in parsed)
+    assert any(v["traffic_fines"] for v in parsed)
+    assert any(not v["traffic_fines"] for v in parsed)
+    # Someone owes several fines, to pay one by one or all together.
+    assert max(len(v["traffic_fines"]) for v in parsed) >= 3
+    numbers = [f["number"] for v in parsed for f in v["traffic_fines"]]
+    assert len(numbers) == len(set(numbers))
     assert any(v["travel_ban"] for v in parsed)
     assert not all(v["travel_ban"] for v in parsed)
 
@@ -157,14 +161,29 @@ def test_load_demo_leaves_existing_persons_untouched(session):
     load_demo(session, TODAY)
     session.commit()
     person = session.exec(select(Person).where(Person.id_number == "1000000008")).one()
-    person.traffic_fines_sar = 12345
+    person.travel_ban = True
     session.add(person)
+    fine = session.exec(select(TrafficFine)).first()
+    fine.status = "paid"
+    session.add(fine)
     session.commit()
     assert load_demo(session, TODAY).persons_added == 0
     session.commit()
     session.expire_all()
     person = session.exec(select(Person).where(Person.id_number == "1000000008")).one()
-    assert person.traffic_fines_sar == 12345
+    assert person.travel_ban is True
+    assert session.get(TrafficFine, fine.id).status == "paid"
+
+
+def test_the_demo_has_a_newly_arrived_worker_licences_and_vehicle_dates(session):
+    load_demo(session, TODAY)
+    session.commit()
+    arrived = session.exec(select(Person).where(Person.entered_on.is_not(None))).all()
+    assert [(p.name_en, p.iqama_expiry, p.relationship) for p in arrived] == [
+        ("Joseph Mathew", None, "domestic_worker")]
+    assert len(session.exec(select(DrivingLicence)).all()) >= 5
+    assert all(v.registration_expiry and v.insurance_expiry and v.inspection_expiry
+               for v in session.exec(select(Vehicle)).all())
 
 
 def test_demo_file_imports_as_a_registry_file(session, records):

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy
 from sqlmodel import Session, func, select
 
+from absher_app.domain import traffic
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.registry import (
     ImportCounts,
@@ -16,7 +17,7 @@ from absher_app.domain.registry import (
     import_persons,
     parse_person,
 )
-from absher_app.models import Person
+from absher_app.models import Person, TrafficFine
 
 CITIZEN = {
     "id_number": "1000000008",
@@ -98,11 +99,12 @@ def test_contract_citizen_example_is_valid():
         "id_number": "1000000008", "category": "citizen",
         "name_ar": "محمد عبدالله القحطاني", "name_en": "Mohammed Abdullah Alqahtani",
         "birth_date": date(1990, 4, 12), "gender": "M", "nationality": "SA",
-        "mobile": "+966551234567", "traffic_fines_sar": 0, "travel_ban": False,
+        "mobile": "+966551234567", "travel_ban": False,
         "absent_report": False,
         "passport_number": "A1234567", "passport_expiry": date(2029, 1, 31),
         "visa_number": None, "visa_type": None, "visa_expiry": None,
-        "iqama_expiry": None, "sponsor_id": None, "relationship": None,
+        "iqama_expiry": None, "entered_on": None, "sponsor_id": None, "relationship": None,
+        "traffic_fines": [],
     }
 
 
@@ -117,7 +119,7 @@ def test_contract_resident_example_is_valid():
     assert values["sponsor_id"] == "1000000008"
     assert values["relationship"] == "domestic_worker"
     assert values["absent_report"] is False
-    assert values["traffic_fines_sar"] == 0  # defaulted
+    assert values["traffic_fines"] == []  # defaulted: owes nothing
 
 
 def test_visitor_with_visa_is_valid():
@@ -136,7 +138,7 @@ def test_optional_fields_default():
     del record["passport"], record["traffic_fines_sar"], record["travel_ban"]
     values = parse_person(record)
     assert values["passport_number"] is None and values["passport_expiry"] is None
-    assert values["traffic_fines_sar"] == 0
+    assert values["traffic_fines"] == []
     assert values["travel_ban"] is False
 
 
@@ -280,8 +282,53 @@ def test_traffic_fines_must_be_a_whole_number_not_negative(fines):
     assert "traffic_fines_sar" in str(error)
 
 
-def test_positive_fines_are_kept():
-    assert parse_person(citizen(traffic_fines_sar=1500))["traffic_fines_sar"] == 1500
+def test_a_positive_total_is_kept_as_one_fine():
+    assert parse_person(citizen(traffic_fines_sar=1500))["traffic_fines"] == [{
+        "number": "100000000800", "issued_on": None, "violation": "registry_total",
+        "amount_sar": 1500}]
+    assert parse_person(citizen(traffic_fines_sar=0))["traffic_fines"] == []
+
+
+FINE = {"number": "7100000001", "date": "2026-03-01", "violation": "speeding", "amount": 300}
+
+
+def test_fines_are_listed_one_by_one():
+    second = {**FINE, "number": "7100000002", "violation": "red_light", "amount": 3000}
+    values = parse_person(listing(FINE, second))
+    assert values["traffic_fines"] == [
+        {"number": "7100000001", "issued_on": date(2026, 3, 1), "violation": "speeding",
+         "amount_sar": 300},
+        {"number": "7100000002", "issued_on": date(2026, 3, 1), "violation": "red_light",
+         "amount_sar": 3000}]
+
+
+@pytest.mark.parametrize(("fine", "words"), [
+    ({**FINE, "plate": "ABC1"}, "unknown key traffic_fines[1].'plate'"),
+    ({k: v for k, v in FINE.items() if k != "amount"}, "traffic_fines[1].amount is required"),
+    ({**FINE, "number": "12345"}, "6 to 16 digits"),
+    ({**FINE, "number": 7100000001}, "6 to 16 digits"),
+    ({**FINE, "violation": "littering"}, "violation must be one of"),
+    ({**FINE, "amount": 0}, "amount must be a whole number > 0"),
+    ({**FINE, "amount": 99.5}, "amount must be a whole number > 0"),
+    ({**FINE, "amount": True}, "amount must be a whole number > 0"),
+    ({**FINE, "date": "01/03/2026"}, "traffic_fines[1].date must be a date"),
+    ("7100000001", "traffic_fines[1] must be an object"),
+])
+def test_a_bad_fine_is_refused_with_its_place(fine, words):
+    record = citizen(traffic_fines=[fine])
+    del record["traffic_fines_sar"]
+    error = refused(record)
+    assert words in str(error)
+
+
+def test_fines_must_be_a_list_with_distinct_numbers_and_not_beside_a_total():
+    record = citizen(traffic_fines=FINE)
+    del record["traffic_fines_sar"]
+    assert "must be a list" in str(refused(record))
+    record = citizen(traffic_fines=[FINE, FINE])
+    del record["traffic_fines_sar"]
+    assert "appears twice" in str(refused(record))
+    assert "not both" in str(refused(citizen(traffic_fines=[FINE])))   # and traffic_fines_sar
 
 
 @pytest.mark.parametrize("field", ["travel_ban", "absent_report"])
@@ -418,9 +465,86 @@ def test_changed_field_updates_the_person(session):
     session.commit()
     assert counts == ImportCounts(added=0, updated=1, unchanged=1)
     person = stored(session, "1000000008")
-    assert (person.traffic_fines_sar, person.travel_ban) == (900, True)
+    assert (traffic.unpaid_total(session, person), person.travel_ban) == (900, True)
     assert person.updated_at >= before
     assert person_count(session) == 2
+
+
+# --- traffic fines through the import ----------------------------------------------------------
+
+def fines(session, id_number: str) -> list[tuple[str, str, int, str]]:
+    rows = session.exec(select(TrafficFine).where(
+        TrafficFine.person_id == stored(session, id_number).id).order_by(TrafficFine.number))
+    return [(f.number, f.violation, f.amount_sar, f.status) for f in rows]
+
+
+def listing(*items) -> dict:
+    record = citizen(traffic_fines=list(items))
+    del record["traffic_fines_sar"]
+    return record
+
+
+def test_a_total_imports_as_one_fine_and_reimports_unchanged(session):
+    assert import_persons(session, [citizen(traffic_fines_sar=900)]).added == 1
+    session.commit()
+    assert fines(session, "1000000008") == [("100000000800", "registry_total", 900, "unpaid")]
+    assert import_persons(session, [citizen(traffic_fines_sar=900)]) == ImportCounts(0, 0, 1)
+    # A new total changes that one fine; a total of 0 means nothing is owed any more.
+    assert import_persons(session, [citizen(traffic_fines_sar=400)]) == ImportCounts(0, 1, 0)
+    assert fines(session, "1000000008") == [("100000000800", "registry_total", 400, "unpaid")]
+    assert import_persons(session, [citizen()]) == ImportCounts(0, 1, 0)
+    assert fines(session, "1000000008") == []
+
+
+def test_listed_fines_are_what_is_owed_and_paid_ones_stay(session):
+    second = {**FINE, "number": "7100000002", "amount": 150}
+    import_persons(session, [listing(FINE, second)])
+    session.commit()
+    assert [n for n, *_ in fines(session, "1000000008")] == ["7100000001", "7100000002"]
+    assert import_persons(session, [listing(FINE, second)]) == ImportCounts(0, 0, 1)
+    # The first is paid in the portal; a later extract no longer lists the second (settled
+    # elsewhere) and still lists the paid one (it is older): the paid fine stays paid.
+    paid = session.exec(select(TrafficFine).where(TrafficFine.number == "7100000001")).one()
+    paid.status = "paid"
+    session.add(paid)
+    session.commit()
+    assert import_persons(session, [listing({**FINE, "amount": 999})]) == ImportCounts(0, 1, 0)
+    session.commit()
+    assert fines(session, "1000000008") == [("7100000001", "speeding", 300, "paid")]
+
+
+def test_a_fine_number_belongs_to_one_person(session):
+    import_persons(session, [listing(FINE)])
+    session.commit()
+    other = resident(traffic_fines=[FINE])
+    with pytest.raises(RegistryImportError) as excinfo:
+        import_persons(session, [other])
+    session.rollback()
+    assert excinfo.value.code == "fine_number_taken" and "1000000008" in str(excinfo.value)
+    both = [listing(FINE), resident(traffic_fines=[FINE])]
+    with pytest.raises(RegistryImportError) as excinfo:
+        import_persons(session, both)
+    assert excinfo.value.code == "fine_number_taken"
+
+
+# --- a newly arrived sponsored person --------------------------------------------------------
+
+def test_a_newly_arrived_worker_gives_the_entry_date_instead_of_an_iqama(session):
+    record = resident(entry_date="2026-04-20")
+    del record["iqama_expiry"]
+    values = parse_person(record)
+    assert (values["entered_on"], values["iqama_expiry"]) == (date(2026, 4, 20), None)
+    import_persons(session, [citizen(), record])
+    session.commit()
+    assert stored(session, "2000000006").entered_on == date(2026, 4, 20)
+
+
+def test_entry_date_is_for_the_sponsored_without_an_iqama_only(session):
+    assert "not both" in str(refused(resident(entry_date="2026-04-20")))
+    unsponsored = resident(entry_date="2026-04-20")
+    del unsponsored["iqama_expiry"], unsponsored["sponsor_id"], unsponsored["relationship"]
+    assert "iqama_expiry is required" in str(refused(unsponsored))
+    assert refused(resident(entry_date="20-04-2026")).code == "date_invalid"
 
 
 def test_removed_optional_field_is_cleared_on_update(session):

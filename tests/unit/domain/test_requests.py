@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from absher_app.domain import catalogue, requests, wizard
+from absher_app.domain import catalogue, requests, traffic, wizard
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import add_months, add_years
@@ -577,6 +577,22 @@ def test_exit_reentry_issues_the_visa_from_the_day_of_payment(session, people):
         r1.id, "exit_reentry_multiple", TODAY, TODAY + timedelta(days=93), "issued")
     assert outcome(request) == {"visa_number": visa.number,
                                 "valid_until": visa.valid_until.isoformat()}
+    assert visa.request_id == request.id   # the visa knows the request that issued it
+
+
+def test_a_final_exit_visa_knows_its_request_and_an_extension_keeps_the_first(session, people):
+    r1, r10 = people["r1"], people["r10"]
+    final = submit(session, "mohammed", "final_exit_issue", r10)   # free: approved at once
+    [visa] = session.exec(select(Visa).where(Visa.person_id == r10.id)).all()
+    assert (visa.kind, visa.request_id, final.status) == ("final_exit", final.id, "approved")
+    issued = submit(session, "mohammed", "exit_reentry_issue", r1,
+                    {"visa_kind": "single", "days": "30"})
+    pay(session, issued)
+    extended = submit(session, "mohammed", "exit_reentry_extend", r1, {"months": "1"},
+                      now=LATER)
+    pay(session, extended, now=LATER + timedelta(minutes=1))
+    [visa] = session.exec(select(Visa).where(Visa.person_id == r1.id)).all()
+    assert extended.status == "approved" and visa.request_id == issued.id
 
 
 def test_a_visa_that_ended_with_the_iqama_is_issued_when_paid_the_next_day(session, people):
@@ -668,16 +684,55 @@ def test_a_visit_extension_adds_90_days_to_the_visa(session, people):
 
 def test_paying_the_fines_clears_them_and_lifts_the_blocker(session, people):
     c4, r6 = people["c4"], people["r6"]
-    request = submit(session, "khalid", "traffic_fines_pay", r6)
+    [fine] = traffic.unpaid_fines(session, r6)
+    request = submit(session, "khalid", "traffic_fines_pay", r6, {"fines": fine.number})
     assert request.fee_sar == 200
     pay(session, request)
-    session.refresh(r6)
-    assert r6.traffic_fines_sar == 0 and outcome(request) == {"paid": 200}
+    assert traffic.unpaid_total(session, r6) == 0
+    assert outcome(request) == {"paid": 200, "fines_paid": 1}
+    session.refresh(fine)
+    assert (fine.status, fine.request_id) == ("paid", request.id)
     ctx = ctx_at(session, account(session, "khalid"), r6)
     assert [b.code for b in wizard.precheck(catalogue.BY_CODE["exit_reentry_issue"], ctx)] == [
         "iqama_expired"]   # one blocker fixed, one left
-    own = submit(session, "khalid", "traffic_fines_pay", c4)
+    numbers = ",".join(f.number for f in traffic.unpaid_fines(session, c4))
+    own = submit(session, "khalid", "traffic_fines_pay", c4, {"fines": numbers})
     assert own.fee_sar == 1500
+
+
+def test_fines_are_paid_one_by_one_and_the_blocker_shrinks(session, people):
+    c4 = people["c4"]
+    first, second, third = traffic.unpaid_fines(session, c4)   # 800, 500, 200
+    one = submit(session, "khalid", "traffic_fines_pay", c4, {"fines": second.number})
+    assert one.fee_sar == 500
+    # While that bill is open no second fines request starts (it would charge twice).
+    ctx = ctx_at(session, account(session, "khalid"), c4)
+    assert [b.code for b in wizard.precheck(catalogue.BY_CODE["traffic_fines_pay"], ctx)] == [
+        "open_request"]
+    pay(session, one)
+    assert [f.number for f in traffic.unpaid_fines(session, c4)] == [first.number,
+                                                                     third.number]
+    assert [b.params for b in wizard.precheck(catalogue.BY_CODE["passport_issue"], ctx)] == [
+        {"amount": 1000}]
+    rest = submit(session, "khalid", "traffic_fines_pay", c4,
+                  {"fines": f"{third.number},{first.number}"}, now=LATER)
+    assert rest.fee_sar == 1000
+    pay(session, rest, now=LATER + timedelta(minutes=1))
+    assert traffic.unpaid_fines(session, c4) == []
+    assert wizard.precheck(catalogue.BY_CODE["passport_issue"], ctx) == []
+    assert outcome(rest) == {"paid": 1000, "fines_paid": 2}
+
+
+def test_a_fine_the_registry_dropped_before_payment_is_not_paid_twice(session, people):
+    c4 = people["c4"]
+    first, second, _ = traffic.unpaid_fines(session, c4)
+    request = submit(session, "khalid", "traffic_fines_pay", c4,
+                     {"fines": f"{first.number},{second.number}"})
+    session.delete(first)   # settled elsewhere: a new registry extract no longer lists it
+    session.commit()
+    pay(session, request)
+    assert request.status == "approved"
+    assert outcome(request) == {"paid": 500, "fines_paid": 1}
 
 
 # --- dates are the Kingdom's ---------------------------------------------------------------------

@@ -59,9 +59,36 @@ def test_the_file_is_read_once():
     ("passport_update", "once_in_years", 5),
     ("absence_report", "fee", 0),
     ("reminders", "days_before", [90, 30, 7]),
+    # The further services (issue 15), each figure with its source in the file.
+    ("absence_report_cancel", "within_days", 15),
+    ("iqama_issue", "issue_within_days", 90),
+    ("iqama_issue", "late_fine", 500),
+    ("travel_permit", "below_age", 21),
+    ("vehicle_registration", "fee_per_year", 100),
+    ("vehicle_registration", "grace_days", 60),
+    ("vehicle_registration", "late_fine_per_year", 100),
+    ("driving_licence", "fee_per_year", 40),
+    ("driving_licence", "years", [2, 5, 10]),
+    ("driving_licence", "renew_when_less_than_days", 365),
+    ("driving_licence", "late_fine_per_year", 100),
+    ("driving_authorization", "outside_fee", 35),
 ])
 def test_the_table_holds_the_reported_fees_and_rules(section, name, value):
     assert rule(section, name) == value
+
+
+NEWER_SECTIONS = ("absence_report_cancel", "iqama_issue", "travel_permit", "saudi_passport_loss",
+                  "traffic_fines", "vehicle_registration", "driving_licence",
+                  "driving_authorization")
+
+
+@pytest.mark.parametrize("section", NEWER_SECTIONS)
+def test_each_newer_section_says_where_its_figures_come_from(section):
+    text = RULES_FILE.read_text(encoding="utf-8")
+    start = text.index(f"[{section}]")
+    end = text.find("\n[", start + 1)
+    body = text[start:end if end > 0 else None]
+    assert "Source:" in body or "(ours)" in body
 
 
 def test_every_amount_is_a_whole_number_of_riyals():

@@ -143,10 +143,18 @@ def test_available_services_per_category(session, people):
                                                   ctx_of(session, people[key])))
 
     everything = codes_of(catalogue.SERVICES)
-    assert available("c1") == everything - {"visit_visa_extend"}   # sponsor of two workers
-    # c8 sponsors no one.
-    assert available("c8") == {"passport_issue", "traffic_fines_pay", "delegation"}
-    assert available("r2") == everything - {"passport_issue", "visit_visa_extend"}
+    # Only once there is something to act on: a newly arrived person, a worker reported
+    # absent, an authorisation given.
+    occasional = {"iqama_issue", "absence_report_cancel", "driving_authorization_cancel"}
+    citizens_only = {"passport_issue", "travel_permit_issue", "travel_permit_cancel",
+                     "saudi_passport_loss_report"}
+    # Sponsor of two workers and a child, owner of two vehicles, holder of a licence.
+    assert available("c1") == everything - {"visit_visa_extend"} - occasional
+    # Sponsors only a worker who has just arrived, whose first iqama is the one iqama service.
+    assert available("c8") == {"passport_issue", "traffic_fines_pay", "delegation",
+                               "iqama_issue", "absence_report", "saudi_passport_loss_report",
+                               "driving_licence_renew"}
+    assert available("r2") == everything - {"visit_visa_extend"} - occasional - citizens_only
     assert available("v1") == {"visit_visa_extend", "traffic_fines_pay"}
     assert available("g1") == {"traffic_fines_pay"}
     assert available("d1") == {"iqama_loss_report", "passport_loss_report", "traffic_fines_pay"}
