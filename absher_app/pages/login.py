@@ -22,12 +22,13 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import t_with
 from absher_app.db import session_scope
 from absher_app.domain import accounts, codes
-from absher_app.domain.identity import mask_mobile
 from absher_app.domain.errors import DomainError
+from absher_app.domain.identity import mask_mobile
+from absher_app.domain.sign_in_limits import SignInLimits, counting_sign_in, delay_seconds
 from absher_app.models import Account
 from absher_app.pages.register import activation_ways
 from absher_app.providers.clock import SystemClock
-from absher_app.providers.rate_limit import counting_failures, get_rate_limiter
+from absher_app.providers.rate_limit import get_rate_limiter
 from absher_app.providers.sms import get_sms_sender
 from absher_app.settings import get_settings
 from absher_app.state.hashing import run_hashing
@@ -36,8 +37,6 @@ from absher_app.state.language import LanguageState, adopt_language_script, t
 CLOCK = SystemClock()
 # A password check opens a 10-minute window for the second factor, as a code lives.
 SECOND_FACTOR_WINDOW_S = 600
-# What counts against the client address's limit of wrong sign-ins.
-SIGN_IN_FAILURES = ("bad_credentials", "account_locked", "account_locked_reset")
 
 
 class LoginState(rx.State):
@@ -92,10 +91,12 @@ class LoginState(rx.State):
             client = self.router.session.client_ip if self.router else ""
             self.busy = True
 
+        limits = SignInLimits(get_settings().sign_in_failure_limit,
+                              get_settings().sign_in_slow_limit)
+
         def _authenticate():
             with session_scope() as session:
-                with counting_failures(get_rate_limiter(), get_settings().sign_in_failure_limit,
-                                       "sign_in", client, SIGN_IN_FAILURES):
+                with counting_sign_in(get_rate_limiter(), limits, client, values["login"]):
                     account = accounts.authenticate(session, values["login"], password,
                                                     now=CLOCK.now(), device=device)
                 if account.status != "active":
@@ -115,6 +116,8 @@ class LoginState(rx.State):
                 return account.id, account.status, method, masked, wait
 
         try:
+            await asyncio.sleep(await asyncio.to_thread(delay_seconds, get_rate_limiter(),
+                                                        limits, client))
             account_id, status, method, masked, wait = await run_hashing(_authenticate)
         except DomainError as error:
             async with self:

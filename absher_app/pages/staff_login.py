@@ -23,8 +23,11 @@ from absher_app.components.staff_layout import staff_page
 from absher_app.db import session_scope
 from absher_app.domain import staff
 from absher_app.domain.errors import DomainError
+from absher_app.domain.sign_in_limits import SignInLimits, counting_sign_in, delay_seconds
 from absher_app.models import StaffMember
 from absher_app.pages.login import SECOND_FACTOR_WINDOW_S
+from absher_app.providers.rate_limit import get_rate_limiter
+from absher_app.settings import get_settings
 from absher_app.state.language import t
 from absher_app.state.staff_session import CLOCK
 
@@ -40,7 +43,8 @@ class StaffLoginState(rx.State):
     _password_ok_at: float = 0.0
 
     def _pending(self) -> int | None:
-        if self._staff_id and time.monotonic() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
+        # Wall-clock time: the code may reach another worker or host than the password did.
+        if self._staff_id and time.time() - self._password_ok_at < SECOND_FACTOR_WINDOW_S:
             return self._staff_id
         self._staff_id = 0
         return None
@@ -58,9 +62,13 @@ class StaffLoginState(rx.State):
         password = form_data.get("password", "")
         password = password if isinstance(password, str) else ""
         device = self.router.headers.user_agent if self.router else ""
+        client = self.router.session.client_ip if self.router else ""
+        limits = SignInLimits(get_settings().sign_in_failure_limit,
+                              get_settings().sign_in_slow_limit, scope="staff_sign_in")
 
         def _authenticate() -> tuple[int, bool]:
-            with session_scope() as session:
+            with session_scope() as session, \
+                    counting_sign_in(get_rate_limiter(), limits, client, values["login"]):
                 member = staff.authenticate(session, values["login"], password, now=CLOCK.now(),
                                             device=device)
                 return member.id, member.totp_confirmed_at is None
@@ -68,11 +76,13 @@ class StaffLoginState(rx.State):
         self.busy = True
         yield
         try:
+            await asyncio.sleep(await asyncio.to_thread(delay_seconds, get_rate_limiter(),
+                                                        limits, client))
             self._staff_id, self.first_time = await asyncio.to_thread(_authenticate)
         except DomainError as error:
             self.error = problem(error, "login" if error.code == "bad_credentials" else "")
         else:
-            self._password_ok_at = time.monotonic()
+            self._password_ok_at = time.time()
             self.step, self.error = "code", NO_PROBLEM
         finally:
             self.busy = False
