@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.demo_banner import demo_banner
 from absher_app.components.forms import localized
 from absher_app.components.layout import language_switch, site_footer
 from absher_app.domain.staff import ROLES
@@ -60,6 +61,7 @@ def staff_page(title_key: str, *children: rx.Component,
     """A full staff page whose only h1 is `title_key`."""
     return rx.fragment(
         rx.el.a(t("nav.skip"), href="#main", class_name="skip-link"),
+        demo_banner(),
         staff_header(),
         rx.el.main(
             rx.el.h1(t(title_key)),
