@@ -47,12 +47,18 @@ async def establish_session(request: Request) -> RedirectResponse:
 
 
 def _set_session_cookie(response: RedirectResponse, name: str, token: str) -> None:
-    # Path "/": the websocket handshake (/_event) must carry it to the server.
+    # Path "/": the websocket handshake (/_event) must carry it to the server. Over https
+    # (always, in production) the cookie is Secure and its name has the __Host- prefix.
     response.set_cookie(
         name, token, httponly=True, samesite="strict", path="/",
-        secure=get_settings().public_url.startswith("https://"),
-        max_age=int(accounts.SESSION_MAX.total_seconds()),
+        secure=get_settings().https, max_age=int(accounts.SESSION_MAX.total_seconds()),
     )
+
+
+def _clear_session_cookie(response: RedirectResponse, name: str) -> None:
+    # A browser ignores a __Host- cookie (its removal included) that is not Secure.
+    response.delete_cookie(name, path="/", secure=get_settings().https, httponly=True,
+                           samesite="strict")
 
 
 async def establish_staff_session(request: Request) -> RedirectResponse:
@@ -82,7 +88,7 @@ async def staff_signed_out(request: Request) -> RedirectResponse:
     if token:
         await run_in_threadpool(_end)
     response = RedirectResponse(routes.STAFF_LOGIN, status_code=303)
-    response.delete_cookie(STAFF_SESSION_COOKIE, path="/")
+    _clear_session_cookie(response, STAFF_SESSION_COOKIE)
     return response
 
 
@@ -99,7 +105,7 @@ async def signed_out(request: Request) -> RedirectResponse:
     # Why the session ended (an idle timeout, the 12-hour cap), for the sign-in page to say.
     reason = request.query_params.get("reason", "")[:20]
     response = RedirectResponse(routes.login_notice(reason), status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    _clear_session_cookie(response, SESSION_COOKIE)
     return response
 
 
@@ -146,7 +152,10 @@ def _pdf_response(attachment) -> Response:
     path = messages.attachment_file(attachment) if attachment else None
     if path is None or not path.is_file():
         return PlainTextResponse("Not found", status_code=404)
-    return FileResponse(path, media_type="application/pdf", filename=attachment.original_name,
+    # Named `<stem>.pdf` whatever was stored before that rule (a polyglot once named
+    # report.html must not be saved as HTML).
+    return FileResponse(path, media_type="application/pdf",
+                        filename=messages.pdf_name(attachment.original_name),
                         content_disposition_type="attachment",
                         headers={"X-Content-Type-Options": "nosniff",
                                  "Cache-Control": "private, no-store",

@@ -16,8 +16,10 @@ from absher_app import routes
 from absher_app.db import session_scope
 from absher_app.domain import accounts
 from absher_app.providers.clock import SystemClock
+from absher_app.settings import get_settings
 
-SESSION_COOKIE = "absher_session"
+# "__Host-absher_session" over https (always, in production): Secure, this host only, path /.
+SESSION_COOKIE = get_settings().cookie_name("absher_session")
 CLOCK = SystemClock()
 # The idle warning shows this long before the session would end without activity.
 IDLE_WARNING_BEFORE = timedelta(minutes=2)

@@ -31,9 +31,10 @@ from absher_app.domain import accounts, staff
 from absher_app.domain.staff import StaffIdentity
 from absher_app.models import Branch
 from absher_app.providers.clock import SystemClock
+from absher_app.settings import get_settings
 from absher_app.state.session import session_token
 
-STAFF_SESSION_COOKIE = "absher_staff_session"
+STAFF_SESSION_COOKIE = get_settings().cookie_name("absher_staff_session")
 CLOCK = SystemClock()
 LOG = logging.getLogger("absher.staff")
 
