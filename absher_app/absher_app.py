@@ -32,6 +32,7 @@ from absher_app.pages import (
     transactions,
     visa,
 )
+from absher_app.security_headers import security_headers
 from absher_app.settings import get_settings
 from absher_app.state import door
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
@@ -50,21 +51,18 @@ app = rx.App(
                  "/delegation.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
-    api_transformer=[http_app(), guard_uploads],
+    # The last one wraps the others: every HTTP response, pages and scripts included, passes
+    # through the security headers.
+    api_transformer=[http_app(), guard_uploads, security_headers],
 )
 
 # (route, page builder, title, on_load)
 PAGES = (
     (routes.HOME, home.page, AR["portal.name"], None),
-    (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
     (routes.REGISTER, register.page, AR["register.title"], register.RegisterState.load),
     (routes.LOGIN, login.page, AR["login.title"], login.SignInState.reset_form),
     (routes.FORGOT_PASSWORD, recovery.page, AR["recovery.title"],
      recovery.RecoveryState.reset_form),
-    (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
-     activation.ActivationPartnerState.reset_form),
-    (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
-     activation.ActivationPartnerState.reset_form),
     (routes.DASHBOARD, dashboard.page, AR["portal.name"],
      [SessionState.require_sign_in, dashboard.DashboardState.load]),
     (routes.SERVICES, services.catalogue_page, AR["services.title"],
@@ -77,7 +75,6 @@ PAGES = (
      [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
     (routes.VISA_PRINT, visa.page, AR["visa.title"],
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
-    (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
     (routes.ACCOUNT, account.page, AR["account.title"],
      [SessionState.require_sign_in, account.AccountState.load,
       account_access.RecordAccessState.load]),
@@ -129,8 +126,23 @@ PAGES = (
      [SessionState.require_sign_in, delegations.VehiclesState.load]),
 )
 
-for route, builder, title, on_load in PAGES:
-    app.add_page(builder, route=route, title=title, on_load=on_load)
+# The demo's stand-ins: the SMS outbox for anyone to read, the bank that pays any bill, the
+# activation partners. Registered only in demo mode (ABSHER_DEMO=1), which production refuses.
+DEMO_PAGES = (
+    (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
+    (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
+     activation.ActivationPartnerState.reset_form),
+    (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
+     activation.ActivationPartnerState.reset_form),
+    (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
+)
+
+for route, builder, title, on_load in PAGES + (DEMO_PAGES if get_settings().dev_tools_enabled
+                                               else ()):
+    # The sitemap lists the public entry points only: never a dev, demo, staff or signed-in
+    # page (`"sitemap": None` is how Reflex's SitemapPlugin leaves a page out).
+    context = None if route in routes.SITEMAP else {"sitemap": None}
+    app.add_page(builder, route=route, title=title, on_load=on_load, context=context)
 
 # Every socket event passes the door first (payload shape, setvar, the tab's owner).
 door.install(app)

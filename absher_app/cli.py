@@ -32,10 +32,20 @@ def _db_upgrade(_args: argparse.Namespace) -> None:
     print("database is at the latest migration")
 
 
+def _refuse_in_production(what: str) -> None:
+    from absher_app.settings import get_settings
+
+    if get_settings().environment == "production":
+        raise CliError(f"{what} is for the demo and tests, never in production")
+
+
 def _seed_demo(_args: argparse.Namespace) -> None:
     from absher_app.domain.demo import load_demo
     from absher_app.providers.clock import SystemClock, today_in_riyadh
 
+    # The demo accounts and staff have published passwords: in production they would be
+    # doors anyone could open.
+    _refuse_in_production("seed demo")
     with session_scope() as session:
         counts = load_demo(session, today_in_riyadh(SystemClock()))
     print(f"demo loaded: {counts.persons_added} persons, {counts.branches_added} branches, "
@@ -54,8 +64,13 @@ def _registry_import(args: argparse.Namespace) -> None:
         raise CliError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CliError(f"{path}: not valid JSON ({exc})") from exc
-    with session_scope() as session:
-        counts = import_persons(session, records)
+    except RecursionError as exc:  # the parser recurses once per level of [ or {
+        raise CliError(f"{path}: not a registry file (nested too deeply)") from exc
+    try:
+        with session_scope() as session:
+            counts = import_persons(session, records)
+    except RecursionError as exc:
+        raise CliError(f"{path}: not a registry file (nested too deeply)") from exc
     print(
         f"imported {counts.total} persons: {counts.added} added, {counts.updated} updated, "
         f"{counts.unchanged} unchanged"
@@ -149,6 +164,7 @@ def _bills_pay(args: argparse.Namespace) -> None:
     from absher_app.providers.payment import DemoBank
     from absher_app.providers.sms import get_sms_sender
 
+    _refuse_in_production("bills pay (the demo bank)")
     with session_scope() as session:
         bill = find_bill(session, args.bill_number)
         if bill is None:

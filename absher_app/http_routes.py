@@ -51,11 +51,11 @@ def session_endpoint(realm: str):
         if token is None:
             return RedirectResponse(sign_in_page, status_code=303)
         response = RedirectResponse(landing, status_code=303)
-        # Path "/": the websocket handshake (/_event) must carry it to the server.
+        # Path "/": the websocket handshake (/_event) must carry it to the server. Over https
+        # (always, in production) the cookie is Secure and its name has the __Host- prefix.
         response.set_cookie(
             cookie, token, httponly=True, samesite="strict", path="/",
-            secure=get_settings().public_url.startswith("https://"),
-            max_age=int(sessions.SESSION_MAX.total_seconds()),
+            secure=get_settings().https, max_age=int(sessions.SESSION_MAX.total_seconds()),
         )
         return response
 
@@ -73,7 +73,9 @@ def signed_out_endpoint(realm: str):
         reason = request.query_params.get("reason", "")[:20]
         page = routes.login_notice(reason) if realm == "person" else sign_in_page
         response = RedirectResponse(page, status_code=303)
-        response.delete_cookie(cookie, path="/")
+        # A browser ignores a __Host- cookie (its removal included) that is not Secure.
+        response.delete_cookie(cookie, path="/", secure=get_settings().https, httponly=True,
+                               samesite="strict")
         return response
 
     return signed_out

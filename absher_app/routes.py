@@ -55,6 +55,8 @@ DELEGATIONS = "/delegations"
 DELEGATION = "/delegations/[reference]"
 DELEGATION_CERTIFICATE = "/delegations/[reference]/certificate"
 VEHICLES = "/vehicles"
+# The pages sitemap.xml lists: the public entry points (no dev, demo, staff or signed-in page).
+SITEMAP = (HOME, REGISTER, LOGIN, FORGOT_PASSWORD, INQUIRIES, VERIFY)
 
 
 def service_path(code: str, for_member: str = "") -> str:

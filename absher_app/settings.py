@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,23 +35,48 @@ class Settings(BaseSettings):
     secret_key: str = Field(
         default=DEV_SECRET_KEY, validation_alias=AliasChoices("ABSHER_SECRET_KEY")
     )
-    allowed_origins: str = Field(
-        default="http://localhost:3000,http://127.0.0.1:3000",
-        validation_alias=AliasChoices("ABSHER_ALLOWED_ORIGINS"),
+    allowed_origins: str | None = Field(
+        default=None, validation_alias=AliasChoices("ABSHER_ALLOWED_ORIGINS"),
+        description="comma-separated origins allowed to open the websocket; by default the "
+                    "origin of the public URL (and its 127.0.0.1 twin for a localhost URL)",
     )
     sms_provider: Literal["outbox", "none"] = Field(
         default="outbox", validation_alias=AliasChoices("ABSHER_SMS_PROVIDER")
     )
+    # Reflex puts the port it serves on in REFLEX_FRONTEND_PORT for its worker processes;
+    # `make run` takes PORT. The first one set wins.
+    port: int = Field(
+        default=3000, ge=1, le=65535,
+        validation_alias=AliasChoices("REFLEX_FRONTEND_PORT", "PORT"),
+        description="the port the portal is served on (single-port production build)",
+    )
     public_url: str = Field(
-        default="http://localhost:3000", validation_alias=AliasChoices("ABSHER_PUBLIC_URL")
+        default="", validation_alias=AliasChoices("ABSHER_PUBLIC_URL"),
+        description="the address people open; by default http://localhost:<port>",
+    )
+    demo: bool = Field(
+        default=False, validation_alias=AliasChoices("ABSHER_DEMO"),
+        description="demo mode: the dev SMS outbox page, the demo bank and kiosk, and a "
+                    "'demo' banner on every page; refused in production",
     )
     inquiry_rate_limit: str = Field(
         default="20/minute", validation_alias=AliasChoices("ABSHER_INQUIRY_RATE_LIMIT"),
         description="public inquiries per client IP, moving window (limits notation)",
     )
     sign_in_failure_limit: str = Field(
-        default="50/hour", validation_alias=AliasChoices("ABSHER_SIGN_IN_FAILURE_LIMIT"),
-        description="wrong sign-ins per client IP, known usernames or not (password spraying)",
+        default="20/hour", validation_alias=AliasChoices("ABSHER_SIGN_IN_FAILURE_LIMIT"),
+        description="wrong sign-ins per client address and login; past it that login is "
+                    "refused from that address (others are not)",
+    )
+    sign_in_slow_limit: str = Field(
+        default="50/hour", validation_alias=AliasChoices("ABSHER_SIGN_IN_SLOW_LIMIT"),
+        description="wrong sign-ins per client address, any login (password spraying); past "
+                    "it every sign-in from that address is slowed, never refused",
+    )
+    registration_failure_limit: str = Field(
+        default="10/hour", validation_alias=AliasChoices("ABSHER_REGISTRATION_FAILURE_LIMIT"),
+        description="registration details that match no one (or an ID that has an account) "
+                    "per client address; past it registration from that address waits",
     )
     jobs_every_minutes: int = Field(
         default=60, ge=0, validation_alias=AliasChoices("ABSHER_JOBS_EVERY_MINUTES"),
@@ -83,6 +109,16 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
+    def _derive_addresses(self) -> Settings:
+        # Defaults that follow the port: `PORT=3200 make run` must accept its own sockets.
+        if not self.public_url.strip():
+            self.public_url = f"http://localhost:{self.port}"
+        self.public_url = self.public_url.strip().rstrip("/")
+        if self.allowed_origins is None or not self.allowed_origins.strip():
+            self.allowed_origins = ",".join(_origins_of(self.public_url))
+        return self
+
+    @model_validator(mode="after")
     def _workers_share_state(self) -> Settings:
         # Without Redis each worker keeps its own page state (disk or memory): a browser whose
         # socket lands on another worker would find its state gone. Reflex itself only warns.
@@ -104,11 +140,21 @@ class Settings(BaseSettings):
             problems.append("REFLEX_DB_URL must point at a server database, not SQLite")
         if self.bench:
             problems.append("ABSHER_BENCH is for load tests, never for production")
+        if self.demo:
+            problems.append("ABSHER_DEMO turns on the demo tools (the SMS outbox page, the "
+                            "demo bank and kiosk), never for production")
+        if not self.public_url.startswith("https://"):
+            problems.append("ABSHER_PUBLIC_URL must be an https:// address (session cookies "
+                            "are Secure, and HSTS is sent)")
+        if any("*" in origin or not origin.startswith("https://")
+               for origin in self.cors_origins):
+            problems.append("ABSHER_ALLOWED_ORIGINS must list https:// origins, no wildcard")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
 
-    @field_validator("inquiry_rate_limit", "sign_in_failure_limit")
+    @field_validator("inquiry_rate_limit", "sign_in_failure_limit", "sign_in_slow_limit",
+                     "registration_failure_limit")
     @classmethod
     def _rate_limit_parses(cls, value: str, info: ValidationInfo) -> str:
         from limits import parse
@@ -124,12 +170,36 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         """The origins allowed to open the app's websocket."""
-        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+        return [o.strip() for o in (self.allowed_origins or "").split(",") if o.strip()]
 
     @property
     def dev_tools_enabled(self) -> bool:
-        """Dev-only pages (the SMS outbox) are never served in production."""
-        return self.environment != "production"
+        """The demo's tools (SMS outbox page, demo bank and kiosk) exist only in demo mode,
+        which production refuses."""
+        return self.demo and self.environment != "production"
+
+    @property
+    def https(self) -> bool:
+        """Whether people reach the portal over https (then cookies are Secure, HSTS sent)."""
+        return self.public_url.startswith("https://")
+
+    def cookie_name(self, base: str) -> str:
+        """A session cookie's name: `__Host-` prefixed over https, so that the browser only
+        accepts it Secure, for this host alone and path "/" (no subdomain can plant one)."""
+        return f"__Host-{base}" if self.https else base
+
+
+def _origins_of(url: str) -> list[str]:
+    """The websocket origins a public URL implies (a localhost URL also as 127.0.0.1)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        raise SettingsError(f"ABSHER_PUBLIC_URL {url!r} is not an address like "
+                            "https://absher.example")
+    origin = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+    origins = [origin]
+    if parts.hostname == "localhost":
+        origins.append(origin.replace("localhost", "127.0.0.1", 1))
+    return origins
 
 
 @functools.cache

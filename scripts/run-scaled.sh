@@ -10,11 +10,14 @@
 #   REFLEX_REDIS_URL  [redis://127.0.0.1:6379/0]
 #   GRANIAN_WORKERS   [2]   worker processes; `kill -HUP` the server to restart them one by one
 #   PORT              [3000]
-# and every ABSHER_* setting of the README (ABSHER_ALLOWED_ORIGINS must name the URL you open).
+# and every ABSHER_* setting of the README (the allowed origins follow PORT, or ABSHER_PUBLIC_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
+# The demo: its SMS outbox page, bank and kiosk, and a "demo" banner on every page. Production
+# (ABSHER_ENV=production) refuses to start with it; run `reflex run --env prod` without it.
+export ABSHER_DEMO="${ABSHER_DEMO:-1}"
 
 export REFLEX_DB_URL="${REFLEX_DB_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/absher}"
 export REFLEX_REDIS_URL="${REFLEX_REDIS_URL:-redis://127.0.0.1:6379/0}"

@@ -20,11 +20,13 @@ from absher_app.domain import accounts, sessions, staff
 from absher_app.domain.secrets import digest
 from absher_app.models import Account
 from absher_app.providers.clock import SystemClock
+from absher_app.settings import get_settings
 
 LOG = logging.getLogger("absher.access")
 REALMS = {"person": accounts.PERSON, "staff": staff.STAFF}
-# The HttpOnly cookie that carries each realm's session token.
-SESSION_COOKIES = {"person": "absher_session", "staff": "absher_staff_session"}
+# The HttpOnly cookie that carries each realm's session token (__Host- prefixed over https).
+SESSION_COOKIES = {"person": get_settings().cookie_name("absher_session"),
+                   "staff": get_settings().cookie_name("absher_staff_session")}
 
 
 class SignInRequired(Exception):

@@ -15,13 +15,14 @@ from absher_app.application.unit import Tx, use_case
 from absher_app.domain import accounts, codes, sessions, staff
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import mask_mobile
+from absher_app.domain.sign_in_limits import SignInLimits, counting_sign_in, delay_seconds
 from absher_app.models import Account, StaffMember
-from absher_app.providers.rate_limit import counting_failures, get_rate_limiter
+from absher_app.providers.rate_limit import get_rate_limiter
 from absher_app.settings import get_settings
 
-# What counts against the client address's limit of wrong sign-ins.
-SIGN_IN_FAILURES = ("bad_credentials", "account_locked", "account_locked_reset", "staff_locked")
 METHODS = ("sms", "totp", "backup")
+# Each realm's wrong sign-ins are counted apart.
+LIMIT_SCOPES = {"person": "sign_in", "staff": "staff_sign_in"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,9 +61,20 @@ class Ticket:
     language: str = ""
 
 
-def _limited(tx: Tx, scope: str):
-    return counting_failures(get_rate_limiter(), get_settings().sign_in_failure_limit, scope,
-                             tx.caller.client, SIGN_IN_FAILURES)
+def _limits(realm: str) -> SignInLimits:
+    return SignInLimits(get_settings().sign_in_failure_limit, get_settings().sign_in_slow_limit,
+                        scope=LIMIT_SCOPES[realm])
+
+
+def _limited(tx: Tx, realm: str, login: str):
+    return counting_sign_in(get_rate_limiter(), _limits(realm), tx.caller.client, login)
+
+
+@use_case(realm=None)
+def sign_in_delay(tx: Tx, who: None, realm: str) -> float:
+    """Seconds a sign-in from the caller's address waits before its password is checked (0,
+    or a few while the address is past its limit of wrong sign-ins: spraying slows down)."""
+    return delay_seconds(get_rate_limiter(), _limits(realm), tx.caller.client)
 
 
 def _send_code(tx: Tx, account: Account) -> tuple[str, int]:
@@ -79,11 +91,11 @@ def _send_code(tx: Tx, account: Account) -> tuple[str, int]:
 def check_password(tx: Tx, who: None, realm: str, form: CredentialsForm) -> PasswordChecked:
     """Step 1 for `realm`: the password (hashing: run it in the hashing pool)."""
     if realm == "staff":
-        with _limited(tx, "staff_sign_in"):
+        with _limited(tx, realm, form.login):
             member = staff.authenticate(tx.session, form.login, form.password, now=tx.now,
                                         device=tx.caller.device)
         return PasswordChecked(member.id, first_time=member.totp_confirmed_at is None)
-    with _limited(tx, "sign_in"):
+    with _limited(tx, realm, form.login):
         account = accounts.authenticate(tx.session, form.login, form.password, now=tx.now,
                                         device=tx.caller.device)
     if account.status != "active":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import routes
+from absher_app.components.demo_banner import demo_banner
 from absher_app.components.idle import idle_warning
 from absher_app.components.text import t_with
 from absher_app.domain.staff import ROLES
+from absher_app.settings import get_settings
 from absher_app.state.language import LanguageState, is_english, t
 from absher_app.state.session import SessionState
 
@@ -100,7 +102,8 @@ def site_footer() -> rx.Component:
         rx.el.div(
             rx.el.p(t("portal.ministry"), class_name="footer-ministry"),
             rx.el.p(t("footer.rights")),
-            rx.el.p(t("footer.demo")),
+            # Only the demo says its people are made up.
+            rx.el.p(t("footer.demo")) if get_settings().dev_tools_enabled else rx.fragment(),
             class_name="footer-inner",
         ),
         class_name="site-footer",
@@ -122,6 +125,7 @@ def page_layout(title_key: str | rx.Component, *children: rx.Component,
         heading = t(title_key)
     return rx.fragment(
         rx.el.a(t("nav.skip"), href="#main", class_name="skip-link"),
+        demo_banner(),
         site_header(realm),
         rx.el.main(
             rx.el.h1(heading),

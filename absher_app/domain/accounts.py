@@ -1,8 +1,14 @@
 """Registration, activation, sign-in and sessions.
 
 Registration is checked against the civil registry: the number must exist in the chosen
-category and the mobile must be the one on record. The account is then *registered*; it can do
-nothing until a bank, a kiosk or an office activates it.
+category and the mobile must be the one on record. Both failures get one answer
+(`registry_no_match`), so that the form cannot be used to learn who is in the registry or
+which mobile a person has; `start_registration` also counts them per client address. The
+account is then *registered*; it can do nothing until a bank, a kiosk or an office activates it.
+
+Sign-in never tells a known login from an unknown one: an unknown (or closed) login is answered
+after the same work, and its wrong passwords lock it exactly as a real account's would (a decoy
+lock, counted in the audit trail under a keyed digest of the login, never the login itself).
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ from absher_app.domain.passwords import (
     hash_password,
     verify_password,
 )
+from absher_app.domain.secrets import digest
 from absher_app.i18n import translate
 from absher_app.models import Account, Person, SignInTicket, UserSession
+from absher_app.providers.rate_limit import RateLimiter, counting_failures
 from absher_app.providers.sms import SmsSender
 
 ACTIVATION_CHANNELS = ("bank", "kiosk", "office")
@@ -45,6 +53,12 @@ SESSION_MAX = sessions.SESSION_MAX
 TICKET_TTL = sessions.TICKET_TTL
 # Audit kind of the lock the person asks for from the account page ("this wasn't me").
 NOT_ME_LOCKED = "not_me_locked"
+# Audit kinds of the decoy lock of a login that names no account (detail: the login's key).
+UNKNOWN_LOGIN_FAILED = "unknown_login_failed"
+UNKNOWN_LOGIN_LOCKED = "unknown_login_locked"
+# What counts against a client address's limit of registration attempts: details that match
+# nobody in the registry, and an ID that already has an account.
+REGISTRATION_FAILURES = ("registry_no_match", "id_has_account")
 
 
 class AuthError(DomainError):
@@ -103,12 +117,11 @@ def check_registration(session: Session, details: RegistrationDetails) -> Person
     if not details.accepted_terms:
         raise ValidationError("terms_required", "accept the terms and conditions")
     person = session.exec(select(Person).where(Person.id_number == id_number)).first()
-    if person is None or person.category != details.category:
-        raise ValidationError("registry_not_found",
-                              "this number is not in the civil registry for that category")
-    if person.mobile != mobile:
-        raise ValidationError("registry_mobile_mismatch",
-                              "the mobile is not the one on record for this ID")
+    # One answer for "no such person" and "not their mobile": telling them apart would let
+    # anyone learn who is in the civil registry and probe for their mobile.
+    if person is None or person.category != details.category or person.mobile != mobile:
+        raise ValidationError("registry_no_match",
+                              "the ID number and mobile do not match the civil registry")
     existing = _account_of_person(session, person.id)
     # A closed account does not hold the ID: its person may register again (see
     # complete_registration). Any other status does.
@@ -127,9 +140,21 @@ def _account_of_person(session: Session, person_id: int) -> Account | None:
 
 
 def start_registration(session: Session, details: RegistrationDetails, *, now: datetime,
-                       sms: SmsSender, lang: str) -> tuple[Person, codes.CodeSent]:
-    """Check the details and text a registration code to the mobile on record."""
-    person = check_registration(session, details)
+                       sms: SmsSender, lang: str, client: str, limiter: RateLimiter,
+                       limit: str) -> tuple[Person, codes.CodeSent]:
+    """Check the details and text a registration code to the mobile on record.
+
+    `client` is the caller's address; past `limit` (e.g. "10/hour") of details that match no
+    one (or an ID that already has an account) from that address, registration from it waits.
+
+    Raises:
+        ValidationError: the first problem with the details (see check_registration).
+        DomainError: "too_many_failures" (with `seconds`) past the limit.
+        ThrottledError: a code was sent moments ago.
+    """
+    with counting_failures(limiter, limit, "registration", client, REGISTRATION_FAILURES,
+                           refusal="registration_too_many"):
+        person = check_registration(session, details)
     sent = codes.issue_code(session, person_id=person.id, mobile=person.mobile,
                             purpose="registration", now=now, sms=sms, lang=lang)
     return person, sent
@@ -198,13 +223,14 @@ def activate_account(session: Session, id_number: str, channel: str, *, now: dat
 
 
 def find_account(session: Session, login: str) -> Account | None:
-    """The account whose username or identity number is `login`."""
-    login = (login or "").strip()
-    if re.fullmatch(r"[0-9٠-٩۰-۹]{10}", login):  # ASCII, Arabic-Indic or Persian digits
+    """The account whose username or identity number is `login` (ASCII, Arabic-Indic or
+    Persian digits)."""
+    login = normalize_login(login)
+    if re.fullmatch(r"[0-9]{10}", login):
         return session.exec(
-            select(Account).join(Person).where(Person.id_number == normalize_id_number(login))
+            select(Account).join(Person).where(Person.id_number == login)
         ).first()
-    return session.exec(select(Account).where(Account.username == login.lower())).first()
+    return session.exec(select(Account).where(Account.username == login)).first()
 
 
 def lock_after_failure(*, failures_in_window: int, consecutive_failures: int,
@@ -248,8 +274,7 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
     account = find_account(session, login)
     if account is None or account.status == "closed":
         burn_verify_time(password or "")
-        raise AuthError("bad_credentials", "the ID/username or password is not right"
-                        ).about("login")
+        _refuse_unknown_login(session, login, now=now, device=device)
     if account.status == "locked":
         burn_verify_time(password or "")
         if _locked_by_report(session, account):
@@ -290,6 +315,71 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime,
     audit.record(session, "password_ok", person_id=account.person_id, account_id=account.id,
                  device=device, now=now)
     return account
+
+
+def normalize_login(login: str) -> str:
+    """A login as `find_account` reads it: an ID number in ASCII digits, a username in lower
+    case."""
+    login = (login or "").strip()
+    if re.fullmatch(r"[0-9٠-٩۰-۹]{10}", login):
+        return normalize_id_number(login)
+    return login.lower()
+
+
+def login_key(login: str) -> str:
+    """A keyed digest standing for a login in counters and the audit trail (never the login
+    itself: a mistyped password is sometimes typed into the login field)."""
+    return digest(f"login:{normalize_login(login)[:254]}")
+
+
+def _decoy_lock(session: Session, key: str, now: datetime) -> LockedError | None:
+    """The lock an account would be under after the failures recorded for `key`, if any."""
+    if audit.count_since(session, UNKNOWN_LOGIN_FAILED, audit.BEGINNING,
+                         detail=key) >= MAX_CONSECUTIVE_FAILURES:
+        return LockedError("account_locked_reset", "reset your password to unlock", None)
+    locks = audit.count_since(session, UNKNOWN_LOGIN_LOCKED, audit.BEGINNING, detail=key)
+    if not locks:
+        return None
+    started = audit.recent(session, UNKNOWN_LOGIN_LOCKED, audit.BEGINNING, detail=key,
+                           limit=1)[0]
+    # The nth lock lasts what lock_after_failure gives after n-1 earlier locks.
+    until = started + min(FIRST_LOCK * (2 ** (locks - 1)), MAX_LOCK)
+    if until > now:
+        return LockedError("account_locked", "too many wrong passwords", until, now)
+    return None
+
+
+def _refuse_unknown_login(session: Session, login: str, *, now: datetime,
+                          device: str) -> None:
+    """Answer a login that names no account as a real account with a wrong password would be
+    answered, its lock included (the password recovery imitates its throttles the same way).
+
+    Raises:
+        LockedError: the decoy lock, temporary or "until a reset".
+        AuthError: bad credentials, every other time.
+    """
+    key = login_key(login)
+    locked = _decoy_lock(session, key, now)
+    if locked is not None:
+        raise locked
+    audit.record(session, UNKNOWN_LOGIN_FAILED, detail=key, device=device, now=now)
+    session.flush()
+    consecutive = audit.count_since(session, UNKNOWN_LOGIN_FAILED, audit.BEGINNING, detail=key)
+    until_reset, lock = lock_after_failure(
+        failures_in_window=audit.count_since(session, UNKNOWN_LOGIN_FAILED,
+                                             audit.window(now, PASSWORD_WINDOW_S), detail=key),
+        consecutive_failures=consecutive,
+        locks_since_success=audit.count_since(session, UNKNOWN_LOGIN_LOCKED, audit.BEGINNING,
+                                              detail=key))
+    if lock is not None and not until_reset:
+        audit.record(session, UNKNOWN_LOGIN_LOCKED, detail=key, now=now)
+    session.commit()  # the failure must count even though we raise, as for an account
+    if until_reset:
+        raise LockedError("account_locked_reset", "reset your password to unlock", None)
+    if lock is not None:
+        raise LockedError("account_locked", "too many wrong passwords", now + lock, now)
+    raise AuthError("bad_credentials", "the ID/username or password is not right"
+                    ).about("login")
 
 
 def _locked_by_report(session: Session, account: Account) -> bool:

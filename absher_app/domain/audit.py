@@ -22,11 +22,15 @@ def record(session: Session, kind: str, *, person_id: int | None = None,
 
 
 def count_since(session: Session, kind: str, since: datetime, *,
-                person_id: int | None = None, account_id: int | None = None) -> int:
-    """How many `kind` events for that person or account happened at or after `since`."""
+                person_id: int | None = None, account_id: int | None = None,
+                detail: str | None = None) -> int:
+    """How many `kind` events for that person or account (or with that detail) happened at
+    or after `since`."""
     query = select(func.count()).select_from(AuthEvent).where(
         AuthEvent.kind == kind, AuthEvent.created_at >= since
     )
+    if detail is not None:
+        query = query.where(AuthEvent.detail == detail)
     if person_id is not None:
         query = query.where(AuthEvent.person_id == person_id)
     if account_id is not None:

@@ -1,8 +1,10 @@
 """One-time codes by SMS, authenticator (TOTP) codes and backup codes.
 
 Rules (NIST 800-63B §5.1.3/5.2.2, login.gov): a 6-digit code from `secrets`, valid 10 minutes,
-once, and only for the purpose it was issued for; at most 10 sends in 5 minutes and one a
-minute; 10 wrong codes lock code entry for 10 minutes, and a new code does not reset that count.
+once, and only for the purpose it was issued for; a new code of a purpose ends the person's
+earlier ones of that purpose (only the latest SMS works); at most 10 sends in 5 minutes and one
+a minute; 10 wrong codes lock code entry for 10 minutes, and a new code does not reset that
+count.
 """
 
 from __future__ import annotations
@@ -109,6 +111,16 @@ def issue_code(session: Session, *, person_id: int, mobile: str, purpose: str, n
     wait = send_wait_seconds(session, person_id, purpose, now)
     if wait > 0:
         raise ThrottledError("code_send_wait", f"wait {wait} s before asking for a new code", wait)
+    # A resend ends the earlier codes of this purpose: only the latest SMS works, so a code
+    # read off someone's lock screen is worth nothing once they asked for another.
+    for earlier in session.exec(
+        select(OneTimeCode).where(OneTimeCode.person_id == person_id,
+                                  OneTimeCode.purpose == purpose,
+                                  col(OneTimeCode.used_at).is_(None),
+                                  OneTimeCode.expires_at > now)
+    ).all():
+        earlier.expires_at = now
+        session.add(earlier)
     code = numeric_code(6)
     session.add(OneTimeCode(person_id=person_id, purpose=purpose, mobile=mobile,
                             code_digest=_code_digest(person_id, purpose, code),

@@ -5,9 +5,13 @@ branch (the person is then offered an appointment carrying the message's referen
 Status: sent -> in_review (staff took it up) -> answered; a reply from the person puts an
 answered message back in review; any open message may be closed.
 
-Attachments are checked by content (the %PDF- signature and the file's structure), never by
+Attachments are checked by content (the %PDF- signature, then parsed: see pdf_check), never by
 name, before anything is written; they are kept in the data directory under a random name, and
-only reach a browser through the ownership-checked download endpoint.
+only reach a browser through the ownership-checked download endpoint, always named `<stem>.pdf`.
+
+Bidirectional control characters (U+202A-U+202E, U+2066-U+2069) are taken out of subjects,
+bodies and file names: they can make text read differently from what it is (a right-to-left
+override turns "report<RLO>fdp.exe" into what looks like "reportexe.pdf").
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from absher_app.domain import notify
 from absher_app.domain.errors import ValidationError
+from absher_app.domain.pdf_check import check_pdf_content
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import numeric_code
 from absher_app.models import Account, Message, MessageAttachment, MessagePost, Person
@@ -31,8 +36,9 @@ from absher_app.settings import get_settings
 STATUSES = ("sent", "in_review", "answered", "closed")
 OPEN_STATUSES = ("sent", "in_review", "answered")
 REFERENCE = re.compile(r"5[0-9]{9}")
-# What active content in a PDF is called; a message to the directorate needs none of it.
-_ACTIVE_PDF_NAMES = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile")
+# The embeddings, overrides and isolates of the Unicode bidirectional algorithm.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+NAME_MAX = 120
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,9 +60,11 @@ def limit(name: str) -> int:
 
 
 def _clean(text: str) -> str:
-    """Text as typed, without control characters (newlines kept) or surrounding blanks."""
+    """Text as typed, without control characters (newlines kept), bidi controls or surrounding
+    blanks."""
     text = (text or "").replace("\r\n", "\n")
-    return "".join(ch for ch in text if ch == "\n" or ch == "\t" or ch >= " ").strip()
+    return "".join(ch for ch in text if (ch == "\n" or ch == "\t" or ch >= " ")
+                   and ch not in BIDI_CONTROLS).strip()
 
 
 def _check_length(text: str, field: str, low: int, high: int) -> str:
@@ -84,12 +92,12 @@ def check_pdf(data: bytes) -> None:
 
     The checks: the size; the `%PDF-1.x` / `%PDF-2.0` signature at the very start; the
     structure a PDF reader needs (at least one `obj ... endobj`, a cross-reference `startxref`
-    and the `%%EOF` marker in the file's last kilobyte); no active content (JavaScript, launch
-    actions, embedded files).
+    and the `%%EOF` marker in the file's last kilobyte, so nothing rides after it); then the
+    file parsed, unencrypted, with a page and no active content (pdf_check).
 
     Raises:
         ValidationError: attachment_empty, attachment_too_large, attachment_not_pdf,
-            attachment_active_content.
+            attachment_encrypted, attachment_active_content.
     """
     maximum = limit("attachment_max_bytes")
     if not data:
@@ -103,15 +111,19 @@ def check_pdf(data: bytes) -> None:
     if (b"%%EOF" not in tail or b"startxref" not in data[-2048:]
             or not re.search(rb"\d+\s+\d+\s+obj\b", data) or b"endobj" not in data):
         raise ValidationError("attachment_not_pdf", "the file is not a well-formed PDF")
-    if any(name in data for name in _ACTIVE_PDF_NAMES):
-        raise ValidationError("attachment_active_content", "the PDF holds active content")
+    check_pdf_content(data)
 
 
-def _safe_name(filename: str) -> str:
-    """The name as shown back to people: no path, no control characters, at most 120."""
+def pdf_name(filename: str) -> str:
+    """The name a checked attachment is kept and served under: `<stem>.pdf`, whatever it was
+    called (a file named report.html is report.pdf), without a path, control or bidi
+    characters, at most NAME_MAX characters."""
     name = Path((filename or "").replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch >= " " and ch not in '<>:"|?*')[:120].strip()
-    return name or "document.pdf"
+    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f" and ch not in '<>:"|?*/'
+                   and ch not in BIDI_CONTROLS)
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    stem = stem.strip(" .")[:NAME_MAX - len(".pdf")].strip(" .")
+    return f"{stem or 'document'}.pdf"
 
 
 def store_attachment(session: Session, account: Account, data: bytes, filename: str, *,
@@ -137,7 +149,7 @@ def store_attachment(session: Session, account: Account, data: bytes, filename: 
     os.replace(partial, folder / storage_name)
     try:
         attachment = MessageAttachment(account_id=account.id, storage_name=storage_name,
-                                       original_name=_safe_name(filename),
+                                       original_name=pdf_name(filename),
                                        size_bytes=len(data), created_at=now)
         session.add(attachment)
         session.flush()

@@ -4,6 +4,7 @@ then the authenticator app, always). One state serves both; the realm comes from
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from absher_app.application.sign_in import (
     CredentialsForm,
     check_password,
     resend_code,
+    sign_in_delay,
     verify_second_factor,
 )
 from absher_app.application.views import NO_PROBLEM, problem, problem_for
@@ -92,6 +94,7 @@ class SignInState(rx.State):
         """
         async with self:
             realm, self.busy = self.realm, True
+        await asyncio.sleep(await use(self, sign_in_delay, realm))
         checked = await use(self, check_password, realm, form, pool=hashing_pool())
         async with self:
             self.busy, self.error, self.notice = False, NO_PROBLEM, ""

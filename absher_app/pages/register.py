@@ -27,16 +27,18 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import CATEGORIES
 from absher_app.domain.passwords import strength
 from absher_app.providers.clock import SystemClock
+from absher_app.providers.rate_limit import get_rate_limiter
 from absher_app.providers.sms import get_sms_sender
+from absher_app.settings import get_settings
 from absher_app.state.language import LanguageState, t
 
 CLOCK = SystemClock()
 FIELD_OF_ERROR = {
     "category_unknown": "category", "id_length": "id_number", "id_first_digit": "id_number",
     "id_checksum": "id_number", "id_category_mismatch": "id_number",
-    "registry_not_found": "id_number", "id_has_account": "id_number",
+    "registry_no_match": "id_number", "id_has_account": "id_number",
     "mobile_invalid": "mobile", "mobile_not_mobile": "mobile",
-    "registry_mobile_mismatch": "mobile", "username_invalid": "username",
+    "username_invalid": "username",
     "username_taken": "username", "email_invalid": "email", "country_required": "country",
     "terms_required": "terms", "code_format": "code", "code_wrong": "code",
     "code_used": "code", "code_expired": "code", "code_locked": "code",
@@ -104,11 +106,14 @@ class RegisterState(rx.State):
         self.country = values["country"] if values["country"] in COUNTRIES else ""
         details = self._details(accepted=form_data.get("terms") == "yes")
         lang = await self._lang()
+        client = self.router.session.client_ip if self.router else ""
 
         def _start():
             with session_scope() as session:
                 person, sent = accounts.start_registration(
-                    session, details, now=CLOCK.now(), sms=get_sms_sender(), lang=lang)
+                    session, details, now=CLOCK.now(), sms=get_sms_sender(), lang=lang,
+                    client=client, limiter=get_rate_limiter(),
+                    limit=get_settings().registration_failure_limit)
                 return person.id, sent, codes.send_wait_seconds(session, person.id,
                                                                 "registration", CLOCK.now())
 
@@ -153,11 +158,14 @@ class RegisterState(rx.State):
             self.step, self.error = "details", problem_for("session_expired")
             return
         details, lang = self._details(), await self._lang()
+        client = self.router.session.client_ip if self.router else ""
 
         def _resend():
             with session_scope() as session:
-                person, sent = accounts.start_registration(session, details, now=CLOCK.now(),
-                                                           sms=get_sms_sender(), lang=lang)
+                person, sent = accounts.start_registration(
+                    session, details, now=CLOCK.now(), sms=get_sms_sender(), lang=lang,
+                    client=client, limiter=get_rate_limiter(),
+                    limit=get_settings().registration_failure_limit)
                 return sent, codes.send_wait_seconds(session, person.id, "registration",
                                                      CLOCK.now())
 
@@ -300,10 +308,13 @@ def _password_form() -> rx.Component:
 
 
 def activation_ways() -> rx.Component:
-    """The three ways to activate, with the demo partners' pages."""
+    """The three ways to activate, linking the demo partners' pages in demo mode."""
+    demo = get_settings().dev_tools_enabled
     return rx.el.ul(
-        rx.el.li(rx.el.a(t("activation.bank"), href=routes.ACTIVATE_BANK)),
-        rx.el.li(rx.el.a(t("activation.kiosk"), href=routes.ACTIVATE_KIOSK)),
+        rx.el.li(rx.el.a(t("activation.bank"), href=routes.ACTIVATE_BANK) if demo
+                 else t("activation.bank")),
+        rx.el.li(rx.el.a(t("activation.kiosk"), href=routes.ACTIVATE_KIOSK) if demo
+                 else t("activation.kiosk")),
         rx.el.li(t("activation.office")),
         class_name="link-list",
     )

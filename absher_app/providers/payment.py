@@ -15,9 +15,11 @@ from sqlmodel import Session
 
 from absher_app import routes
 from absher_app.domain import requests
+from absher_app.domain.errors import DomainError
 from absher_app.domain.secrets import numeric_code
 from absher_app.models import Bill
 from absher_app.providers.sms import SmsSender
+from absher_app.settings import get_settings
 
 
 class PaymentProvider(Protocol):
@@ -49,6 +51,20 @@ class DemoBank:
                                  bank_reference="DB" + numeric_code(16), now=now, sms=sms)
 
 
+class NoBank:
+    """Outside demo mode, until a real bank is configured: no page to pay at (the person pays
+    the SADAD bill at their own bank), and nothing here can mark a bill paid."""
+
+    name = "none"
+
+    def payment_page(self, bill_number: str) -> str:
+        return ""
+
+    def confirm(self, session: Session, bill_number: str, amount_sar: int, *, now: datetime,
+                sms: SmsSender) -> tuple[Bill, bool]:
+        raise DomainError("payment_unavailable", "no payment provider is configured")
+
+
 def get_payment_provider() -> PaymentProvider:
-    """The configured provider (only the demo bank exists in this project)."""
-    return DemoBank()
+    """The configured provider: the demo bank in demo mode only (it pays any bill for free)."""
+    return DemoBank() if get_settings().dev_tools_enabled else NoBank()

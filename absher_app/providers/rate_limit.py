@@ -85,20 +85,22 @@ def get_rate_limiter() -> RateLimiter:
 
 @contextlib.contextmanager
 def counting_failures(limiter: RateLimiter, limit: str, scope: str, client: str,
-                      failures: tuple[str, ...]) -> Iterator[None]:
-    """Refuse the block while `client` is past `limit` failures; count a failure when the
-    block raises a DomainError whose code is in `failures`.
+                      failures: tuple[str, ...], *,
+                      refusal: str = "too_many_failures") -> Iterator[None]:
+    """Refuse the block while `client` (a key: an address, or an address and a login) is past
+    `limit` failures; count a failure when the block raises a DomainError whose code is in
+    `failures`.
 
     Only failures count, so that many people signing in from one office address are not
-    held up; the per-account locks stop guessing at one account, this stops one address
-    trying many accounts (known or not, which also tells nothing about which exist).
+    held up.
 
     Raises:
-        DomainError: "too_many_failures" with `seconds` to wait, before running the block.
+        DomainError: `refusal` (an error code) with `seconds` to wait, before running the
+            block.
     """
-    key = (client or "unknown")[:64]
+    key = (client or "unknown")[:200]
     if not limiter.test(limit, scope, key):
-        raise DomainError("too_many_failures", "too many failed attempts from this address",
+        raise DomainError(refusal, "too many failed attempts from this address",
                           seconds=limiter.retry_after(limit, scope, key))
     try:
         yield

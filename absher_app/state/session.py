@@ -158,7 +158,7 @@ class SessionState(rx.State):
 
 # --- Transitional: the pages not yet moved onto the event pipeline still ask here. ----------
 
-SESSION_COOKIE = "absher_session"
+SESSION_COOKIE = SESSION_COOKIES["person"]
 CLOCK = SystemClock()
 
 

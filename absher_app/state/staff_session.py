@@ -28,13 +28,14 @@ import logging
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application.identity import SESSION_COOKIES
 from absher_app.db import session_scope
 from absher_app.domain import accounts, staff
 from absher_app.domain.staff import StaffIdentity
 from absher_app.providers.clock import SystemClock
 from absher_app.state.session import SessionState, session_token  # noqa: F401
 
-STAFF_SESSION_COOKIE = "absher_staff_session"
+STAFF_SESSION_COOKIE = SESSION_COOKIES["staff"]
 CLOCK = SystemClock()
 LOG = logging.getLogger("absher.staff")
 

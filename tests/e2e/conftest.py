@@ -85,6 +85,9 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
     env.update({
         "REFLEX_DB_URL": E2E_PG_URL if SCALED else f"sqlite:///{db_path}",
         "ABSHER_ENV": "test",
+        # The demo's tools (SMS outbox page, demo bank and kiosk) and its banner: the journeys
+        # read codes and pay bills through them.
+        "ABSHER_DEMO": "1",
         "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
         # Journeys run `absher jobs run` when they need the jobs: an hourly run starting on its
@@ -94,6 +97,8 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "ABSHER_INQUIRY_RATE_LIMIT": "120/minute",
         # The lock journeys make many wrong sign-ins from 127.0.0.1 on purpose.
         "ABSHER_SIGN_IN_FAILURE_LIMIT": "1000/hour",
+        "ABSHER_SIGN_IN_SLOW_LIMIT": "1000/hour",
+        "ABSHER_REGISTRATION_FAILURE_LIMIT": "1000/hour",
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Message attachments of this run (tests check that refused files leave nothing here).
         "ABSHER_DATA_DIR": str(db_path.parent / "data"),

@@ -17,10 +17,19 @@ DATA_DIR = ARTIFACTS / "data" / "attachments"
 
 
 def pdf_bytes(padding: int = 0) -> bytes:
-    body = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-            b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n")
-    body += b"%" + b"x" * padding + b"\n" if padding else b""
-    return body + b"xref\n0 3\ntrailer\n<< /Root 1 0 R /Size 3 >>\nstartxref\n9\n%%EOF\n"
+    """A small well-formed PDF (a real cross-reference table, which the PDF check parses),
+    optionally padded with a comment to a size: its length grows by exactly padding + 2."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    body = b"%PDF-1.4\n" + (b"%" + b"x" * padding + b"\n" if padding else b"")
+    offsets = []
+    for number, text in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, text)
+    xref = b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o
+                                                          for o in offsets)
+    # startxref written with ten digits, so that the padding alone sets the length.
+    return body + xref + b"trailer\n<< /Root 1 0 R /Size 3 >>\nstartxref\n%010d\n%%%%EOF\n" \
+        % len(body)
 
 
 def stored_files() -> list[Path]:

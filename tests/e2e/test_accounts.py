@@ -113,7 +113,8 @@ def test_registration_refuses_a_mobile_not_on_record(page: Page):
     page.get_by_label("I accept the terms").check()
     page.get_by_role("button", name="Continue").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("not the one on record for this ID")
+    # The same answer as for a number not in the registry (tests/e2e/test_security_*.py).
+    expect(alert).to_contain_text("do not match the civil registry")
     expect(alert).to_contain_text("punishable offence")
     # Nothing typed is lost.
     expect(page.get_by_label("Username")).to_have_value("someone_else")

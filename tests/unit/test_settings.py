@@ -8,9 +8,11 @@ from absher_app.settings import DEV_SECRET_KEY, Settings, SettingsError, get_set
 
 ENV_NAMES = ("ABSHER_ENV", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "ABSHER_SECRET_KEY",
              "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL",
-             "ABSHER_BENCH", "ABSHER_EVENT_LOG", "GRANIAN_WORKERS", "ABSHER_HASH_THREADS")
+             "ABSHER_BENCH", "ABSHER_EVENT_LOG", "GRANIAN_WORKERS", "ABSHER_HASH_THREADS",
+             "ABSHER_DEMO", "PORT", "REFLEX_FRONTEND_PORT")
 SECRET = "k" * 40
 PG_URL = "postgresql+psycopg://absher:pw@db.internal:5432/absher"
+HTTPS = "https://absher.example"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +35,9 @@ def test_defaults_are_development_on_sqlite_with_the_outbox():
     assert settings.db_url == "sqlite:///absher.db"
     assert settings.sms_provider == "outbox"
     assert settings.secret_key == DEV_SECRET_KEY
-    assert settings.dev_tools_enabled is True
+    # The demo's tools are off unless demo mode is asked for (ABSHER_DEMO=1).
+    assert settings.demo is False and settings.dev_tools_enabled is False
+    assert make(demo=True).dev_tools_enabled is True
 
 
 def test_production_with_defaults_is_refused_naming_each_problem():
@@ -47,7 +51,7 @@ def test_production_with_defaults_is_refused_naming_each_problem():
 
 def test_production_with_safe_values_constructs():
     settings = make(environment="production", secret_key=SECRET, sms_provider="none",
-                    db_url=PG_URL)
+                    db_url=PG_URL, public_url=HTTPS)
     assert settings.environment == "production"
     assert settings.db_url == PG_URL
     assert settings.dev_tools_enabled is False
@@ -55,7 +59,7 @@ def test_production_with_safe_values_constructs():
 
 def test_alias_names_work_as_keywords_too():
     settings = make(ABSHER_ENV="production", ABSHER_SECRET_KEY=SECRET,
-                    ABSHER_SMS_PROVIDER="none", REFLEX_DB_URL=PG_URL)
+                    ABSHER_SMS_PROVIDER="none", REFLEX_DB_URL=PG_URL, ABSHER_PUBLIC_URL=HTTPS)
     assert (settings.environment, settings.sms_provider, settings.db_url) == (
         "production", "none", PG_URL)
 
@@ -71,7 +75,7 @@ def test_alias_names_work_as_keywords_too():
 )
 def test_production_refuses_each_unsafe_value_alone(override, named):
     values = {"environment": "production", "secret_key": SECRET, "sms_provider": "none",
-              "db_url": PG_URL, **override}
+              "db_url": PG_URL, "public_url": HTTPS, **override}
     with pytest.raises(SettingsError) as excinfo:
         make(**values)
     message = str(excinfo.value)
@@ -82,7 +86,7 @@ def test_production_refuses_each_unsafe_value_alone(override, named):
 
 def test_secret_of_exactly_32_characters_is_enough():
     assert make(environment="production", secret_key="s" * 32, sms_provider="none",
-                db_url=PG_URL).secret_key == "s" * 32
+                db_url=PG_URL, public_url=HTTPS).secret_key == "s" * 32
 
 
 def test_unsafe_values_are_fine_outside_production():
@@ -141,7 +145,7 @@ def test_bench_diagnostics_are_off_by_default_and_refused_in_production():
     assert make(environment="test", bench=True).bench is True
     with pytest.raises(SettingsError) as excinfo:
         make(environment="production", secret_key=SECRET, sms_provider="none", db_url=PG_URL,
-             bench=True)
+             public_url=HTTPS, bench=True)
     assert "ABSHER_BENCH" in str(excinfo.value)
 
 

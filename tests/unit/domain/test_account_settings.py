@@ -65,6 +65,7 @@ from absher_app.models import (
     SmsMessage,
     UserSession,
 )
+from absher_app.providers.rate_limit import LimitsRateLimiter
 from absher_app.providers.sms import OutboxSmsSender
 
 TODAY = date(2026, 5, 10)
@@ -529,7 +530,8 @@ def _registration(person: Person, username: str) -> RegistrationDetails:
 
 def _register_again(session, person: Person, username: str, now: datetime) -> Account:
     form = _registration(person, username)
-    start_registration(session, form, now=now, sms=SMS, lang="en")
+    start_registration(session, form, now=now, sms=SMS, lang="en", client="192.0.2.10",
+                       limiter=LimitsRateLimiter(), limit="1000/hour")
     [code] = SIX_DIGITS.findall(last_sms(session).body)
     codes.verify_code(session, person_id=person.id, purpose="registration", code=code, now=now)
     return complete_registration(session, form, password=NEW_PASSWORD, confirm=NEW_PASSWORD,

@@ -116,4 +116,4 @@ def test_sign_in_failure_limit_setting(monkeypatch):
     with pytest.raises(ValueError, match="ABSHER_SIGN_IN_FAILURE_LIMIT"):
         Settings()
     monkeypatch.delenv("ABSHER_SIGN_IN_FAILURE_LIMIT")
-    assert Settings().sign_in_failure_limit == "50/hour"
+    assert Settings().sign_in_failure_limit == "20/hour"
