@@ -17,6 +17,7 @@ from absher_app.models.messages import (
     MessageAttachment,
     MessagePost,
 )
+from absher_app.models.operations import PaymentNotification, ScheduledJob
 from absher_app.models.registry import Branch, Person
 from absher_app.models.services import (
     Bill,
@@ -42,7 +43,7 @@ ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, User
               Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
               StaffEvent, RecordAccess, Message, MessagePost, MessageAttachment,
               AppointmentSlot, BranchClosure, Appointment, Delegation, DelegationEvent, Vehicle,
-              VehicleTransfer)
+              VehicleTransfer, ScheduledJob, PaymentNotification)
 
 __all__ = [
     "ALL_TABLES", "Account", "Appointment", "AppointmentSlot", "BranchClosure", "Message",
@@ -50,5 +51,6 @@ __all__ = [
     "Notification", "OneTimeCode", "Payment", "Person", "RequestEvent", "ServiceRequest",
     "SignInTicket", "SmsMessage", "UserSession", "Visa", "WizardDraft",
     "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",
-    "Delegation", "DelegationEvent", "Vehicle", "VehicleTransfer",
+    "Delegation", "DelegationEvent", "Vehicle", "VehicleTransfer", "ScheduledJob",
+    "PaymentNotification",
 ]
