@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import jobs, routes
+from absher_app.observability import metrics
+from absher_app.observability.logs import configure_logging
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.http_routes import guard_uploads, http_app
@@ -38,6 +40,10 @@ from absher_app.state.session import SessionState
 from absher_app.state.staff_session import StaffSessionState
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.settings import get_settings
+
+# JSON logs without personal numbers, and the metrics of this worker (absher_app/observability).
+configure_logging()
+metrics.install()
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
 # SQLModel and share one MetaData, so registering one of them hands Reflex all of them.

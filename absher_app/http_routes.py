@@ -202,4 +202,12 @@ def http_app() -> Starlette:
         Route(routes.AUTH_STAFF_SIGNED_OUT, staff_signed_out, methods=["GET"]),
         Route(routes.ATTACHMENT, download_attachment, methods=["GET"]),
         Route(routes.STAFF_ATTACHMENT, staff_download_attachment, methods=["GET"]),
+        *operations_routes(),
     ])
+
+
+def operations_routes() -> list[Route]:
+    """/metrics and the providers' signed callbacks (absher_app/observability, providers)."""
+    from absher_app.observability.http import metrics_endpoint
+
+    return [Route(routes.METRICS, metrics_endpoint, methods=["GET"])]

@@ -55,6 +55,11 @@ DELEGATIONS = "/delegations"
 DELEGATION = "/delegations/[reference]"
 DELEGATION_CERTIFICATE = "/delegations/[reference]/certificate"
 VEHICLES = "/vehicles"
+# Operations: Prometheus metrics (allowed addresses only), and the signed callbacks of the bank
+# (payment notifications) and of the SMS gateway (delivery reports).
+METRICS = "/metrics"
+HOOK_PAYMENT = "/hooks/payment"
+HOOK_SMS_STATUS = "/hooks/sms-status"
 
 
 def service_path(code: str, for_member: str = "") -> str:
