@@ -6,4 +6,6 @@ scripts/setup.sh
 source scripts/env.sh
 absher db upgrade
 absher seed demo
+# Metric files of an earlier run would be added to this one's counters.
+absher metrics clear
 exec reflex run --env prod --frontend-port "${PORT:-3000}" --backend-port "${PORT:-3000}"
