@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from absher_app import jobs, routes
+from absher_app import jobs, relay, routes
 from absher_app.observability import metrics
 from absher_app.observability.logs import configure_logging
 from absher_app.i18n import AR
@@ -147,5 +147,8 @@ if get_settings().event_log:
 
     app.add_middleware(EventLogMiddleware())
 
-# The background jobs (expire unpaid bills, expiry reminders), every hour while the app runs.
+# The background jobs on their schedule (a database lease lets one worker run each), and the SMS
+# relay when the gateway is HTTP; both off with ABSHER_JOBS_IN_APP=false (deploy/ runs them as
+# services of their own).
 app.register_lifespan_task(jobs.run_on_schedule)
+app.register_lifespan_task(relay.run_in_app)

@@ -224,3 +224,22 @@ def queue_summary(session: Session, now: datetime) -> dict:
             "oldest_waiting_seconds": int((now - oldest).total_seconds()) if oldest else 0}
 
 
+
+
+async def run_in_app() -> None:
+    """Lifespan task of every app worker when the gateway is HTTP and ABSHER_JOBS_IN_APP is on
+    (the claims let several workers relay side by side without sending anything twice)."""
+    import asyncio
+
+    from absher_app.providers.sms_http import HttpSmsGateway
+
+    settings = get_settings()
+    if settings.sms_provider != "http" or not settings.jobs_in_app:
+        return
+    gateway = HttpSmsGateway.from_settings()
+    stop = threading.Event()
+    try:
+        await asyncio.to_thread(run_forever, gateway, stop)
+    finally:
+        stop.set()
+        gateway.close()
