@@ -142,4 +142,8 @@ def configure_logging(fmt: str | None = None, level: str | None = None,
     root.addHandler(handler)
     root.setLevel((level or settings.log_level).upper())
     logging.getLogger("absher").setLevel((level or settings.log_level).upper())
+    # Libraries that say too much at INFO (alembic's plugin set-up at every import; httpx's line
+    # per request, which would log the gateway's URL at every SMS).
+    for noisy in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler

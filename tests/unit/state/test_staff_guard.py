@@ -33,7 +33,9 @@ from tests.unit.test_state_secrets import app_states
 # The only staff state without the guard: the sign-in itself (it checks the password).
 PUBLIC_STATES = {"StaffLoginState"}
 # Handlers any staff member may run, whatever their role.
-ANY_STAFF = {("StaffSessionState", "require_staff"), ("StaffSessionState", "sign_out")}
+ANY_STAFF = {("StaffSessionState", "require_staff"), ("StaffSessionState", "sign_out"),
+             # The console's charts: any staff; each section is filtered by role in the use case.
+             ("StaffDashboardState", "load")}
 # Handlers that need no session at all, and why.
 UNGUARDED = {("StaffSessionState", "sign_out"):
              "ends whatever staff session the cookie names; with none it does nothing"}
