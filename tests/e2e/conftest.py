@@ -85,7 +85,12 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
     env.update({
         "REFLEX_DB_URL": E2E_PG_URL if SCALED else f"sqlite:///{db_path}",
         "ABSHER_ENV": "test",
-        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
+        # https://localhost: the same build behind nginx (tests/e2e/test_proxy.py).
+        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port},"
+                                  "https://localhost",
+        # One proxy when the journey goes through nginx; without it (no X-Forwarded-For) the
+        # peer's address stands, as before.
+        "ABSHER_TRUSTED_PROXY_HOPS": "1",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
         # Journeys run `absher jobs run` when they need the jobs: an hourly run starting on its
         # own would text demo persons in the middle of someone's sign-in.
@@ -202,6 +207,7 @@ def app_server(app_env) -> Iterator[AppServer | None]:
     absher = str(ROOT / ".venv/bin/absher")
     subprocess.run([absher, "db", "upgrade"], env=app_env, cwd=ROOT, check=True)
     subprocess.run([absher, "seed", "demo"], env=app_env, cwd=ROOT, check=True)
+    subprocess.run([absher, "metrics", "clear"], env=app_env, cwd=ROOT, check=True)
     server = AppServer(app_env, port)
     server.log_path.write_text("")
     server.start()
