@@ -77,10 +77,11 @@ JOBS: tuple[tuple[str, Job], ...] = (("expire-unpaid", expire_unpaid),
 
 
 def every(name: str) -> timedelta:
-    """How often a job runs: retention daily, the others every ABSHER_JOBS_EVERY_MINUTES."""
+    """How often a job runs: retention daily, the others every ABSHER_JOBS_EVERY_MINUTES (0
+    turns the app's own schedule off; a scheduler service then runs them hourly)."""
     if name == "retention":
         return RETENTION_EVERY
-    return timedelta(minutes=max(1, get_settings().jobs_every_minutes))
+    return timedelta(minutes=get_settings().jobs_every_minutes or 60)
 
 
 def job_specs(sms: SmsSender | None = None) -> list[JobSpec]:

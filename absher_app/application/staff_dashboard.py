@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from absher_app.domain import appointments, backoffice, messages, staff
 from absher_app.domain.staff import StaffIdentity
+from absher_app.i18n import translate
 from absher_app.models import (
     AppointmentSlot,
     BranchClosure,
@@ -157,8 +158,9 @@ def messages_waiting(session: Session, now: datetime) -> list[dict]:
         count, oldest = rows.get(sector, (0, None))
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)
-        result.append({"sector": sector, "waiting": count,
-                       "oldest_days": (now - oldest).days if oldest else 0})
+        result.append({"sector": sector, "label_ar": translate(f"messages.sector.{sector}", "ar"),
+                       "label_en": translate(f"messages.sector.{sector}", "en"),
+                       "waiting": count, "oldest_days": (now - oldest).days if oldest else 0})
     return result
 
 

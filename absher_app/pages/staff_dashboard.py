@@ -19,7 +19,6 @@ from absher_app.application.staff_dashboard import (
     staff_dashboard,
 )
 from absher_app.db import session_scope
-from absher_app.domain import messages
 from absher_app.state.language import is_english, t
 from absher_app.state.staff_session import CLOCK, staff_guard
 
@@ -91,7 +90,7 @@ def _chart(chart: rx.Component) -> rx.Component:
     return rx.el.div(chart, class_name="chart", aria_hidden="true", dir="ltr")
 
 
-def _axes(x_key: str) -> list[rx.Component]:
+def _axes(x_key) -> list[rx.Component]:
     return [rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
             rx.recharts.x_axis(data_key=x_key), rx.recharts.y_axis(allow_decimals=False),
             rx.recharts.legend()]
@@ -175,21 +174,17 @@ def _appointments_section() -> rx.Component:
         class_name="ops-section")
 
 
-def _sector_name(sector) -> rx.Component:
-    return rx.match(sector, *[(code, t(f"messages.sector.{code}"))
-                              for code in messages.sectors()], sector)
-
-
 def _messages_section() -> rx.Component:
     chart = rx.recharts.bar_chart(
-        *_axes("sector"),
+        *_axes(rx.cond(is_english(), "label_en", "label_ar")),
         rx.recharts.bar(data_key="waiting", fill="#D55E00", name=t("ops.messages.waiting"),
                         is_animation_active=False),
         data=S.messages_waiting, height=260, width="100%",
         custom_attrs={"accessibilityLayer": False})
 
     def row(r) -> rx.Component:
-        return rx.el.tr(rx.el.th(_sector_name(r["sector"]), scope="row"),
+        return rx.el.tr(rx.el.th(rx.cond(is_english(), r["label_en"], r["label_ar"]),
+                                 scope="row"),
                         rx.el.td(_number(r["waiting"])), rx.el.td(_number(r["oldest_days"])))
 
     return rx.el.section(

@@ -149,7 +149,7 @@ def test_tls_compression_cache_headers_and_size_limits(proxy):
         assert script.status_code == 200
         assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert script.headers.get("content-encoding") == "gzip"
-        assert script.headers.get("vary") == "Accept-Encoding"
+        assert "Accept-Encoding" in script.headers.get("vary", "")
         # A body past the limit is refused by nginx before the app reads it.
         big = client.post("/_upload", content=b"x" * (12 * 1024 * 1024))
         assert big.status_code == 413
