@@ -268,11 +268,10 @@ def _db_restore(args: argparse.Namespace) -> None:
 
 
 def _metrics_clear(_args: argparse.Namespace) -> None:
-    from absher_app.observability.metrics import clear_directory
-    from absher_app.settings import get_settings
+    from absher_app.observability.metrics import METRICS_DIR, clear_directory
 
     removed = clear_directory()
-    print(f"{removed} metric files removed from {get_settings().metrics_path}")
+    print(f"{removed} metric files removed from {METRICS_DIR}")
 
 
 def _read_new_password() -> tuple[str, str]:

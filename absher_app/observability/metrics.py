@@ -194,7 +194,7 @@ def _process_gone() -> None:
 def clear_directory(directory: str | None = None) -> int:
     """Delete the metric files of an earlier run (before the workers start); returns how many.
     """
-    folder = Path(directory or get_settings().metrics_path)
+    folder = Path(directory or METRICS_DIR)
     removed = 0
     if folder.is_dir():
         for path in folder.glob("*.db"):

@@ -102,6 +102,8 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Message attachments of this run (tests check that refused files leave nothing here).
         "ABSHER_DATA_DIR": str(db_path.parent / "data"),
+        # The app's metric files (not the unit tests' directory this process may have set).
+        "ABSHER_METRICS_DIR": str(db_path.parent / "metrics"),
         # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
         # default 2-minute ping timeout the socket would then drop and reconnect, and a
         # reconnect loads the page's state again (an on_load that counts as activity).
@@ -117,6 +119,7 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         })
     else:
         env.pop("REFLEX_REDIS_URL", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
 
