@@ -51,7 +51,7 @@ def _tool(name: str) -> str:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         reason = " ".join((result.stderr or result.stdout or "failed").split())[:400]
         raise BackupError(f"{Path(command[0]).name}: {reason}")

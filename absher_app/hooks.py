@@ -67,11 +67,11 @@ async def sms_delivery_report(request: Request) -> JSONResponse:
                       window_seconds=settings.payment_notify_window_seconds)
         data = json.loads(body)
         if not isinstance(data, dict):
-            raise ValueError("not an object")
+            raise TypeError("not an object")
     except signed.SignatureError as exc:
         metrics.observe_delivery_report("refused")
         return JSONResponse({"outcome": exc.reason}, status_code=401)
-    except ValueError:
+    except (ValueError, TypeError):
         metrics.observe_delivery_report("refused")
         return JSONResponse({"outcome": "malformed"}, status_code=400)
 

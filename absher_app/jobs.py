@@ -133,6 +133,6 @@ async def run_on_schedule() -> None:
     while True:
         try:
             scheduler.log_reports(await asyncio.to_thread(run_due))
-        except Exception:  # noqa: BLE001 - e.g. no SMS provider; try again next time
+        except Exception:  # e.g. no SMS provider; try again next time
             logger.exception("background jobs could not run")
         await asyncio.sleep(TICK_S)

@@ -25,7 +25,6 @@ import os
 import random
 import socket
 import threading
-
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -176,7 +175,7 @@ def run_forever(gateway: SmsGateway, stop: threading.Event, *, poll_seconds: flo
     while not stop.is_set():
         try:
             counts = relay_once(gateway)
-        except Exception:  # noqa: BLE001 - the database may be away for a moment
+        except Exception:  # the database may be away for a moment
             LOG.exception("SMS relay: a round failed; trying again")
             counts = {}
         if not sum(counts.values()):

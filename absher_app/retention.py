@@ -84,7 +84,7 @@ def run(session: Session, now: datetime, *, data_dir: str | Path | None = None
         ) -> RetentionReport:
     """Delete everything past its period (in `session`'s transaction; the files at once)."""
     report = RetentionReport()
-    days = lambda name: now - timedelta(days=period(name))  # noqa: E731
+    days = lambda name: now - timedelta(days=period(name))
 
     report.sms = _deleted(session, delete(SmsMessage).where(
         col(SmsMessage.status).in_(FINAL_SMS), SmsMessage.created_at < days("sms_days")))

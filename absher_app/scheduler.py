@@ -198,7 +198,7 @@ def run_forever(jobs: Sequence[JobSpec], stop: threading.Event, *,
     while not stop.is_set():
         try:
             log_reports(run_jobs(jobs, now=lambda: datetime.now(UTC)))
-        except Exception:  # noqa: BLE001 - e.g. the database briefly away
+        except Exception:  # e.g. the database briefly away
             LOG.exception("scheduler: a round failed; trying again")
         stop.wait(tick_seconds)
     LOG.info("scheduler stopped")

@@ -150,9 +150,9 @@ def appointments_ahead(session: Session, who: StaffIdentity, now: datetime) -> l
 
 def messages_waiting(session: Session, now: datetime) -> list[dict]:
     """Messages waiting for staff (sent or in review) in each sector, and the oldest wait."""
-    rows = dict((sector, (count, oldest)) for sector, count, oldest in session.exec(
+    rows = {sector: (count, oldest) for sector, count, oldest in session.exec(
         select(Message.sector, func.count(), func.min(Message.updated_at))
-        .where(col(Message.status).in_(WAITING_STATUSES)).group_by(Message.sector)).all())
+        .where(col(Message.status).in_(WAITING_STATUSES)).group_by(Message.sector)).all()}
     result = []
     for sector in messages.sectors():
         count, oldest = rows.get(sector, (0, None))

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import sqlalchemy
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-import sqlalchemy
 from sqlalchemy import func
 from sqlmodel import Session, select
 

@@ -33,8 +33,8 @@ def _choose_directory() -> str:
 METRICS_DIR = _choose_directory()
 
 # Imported only now: prometheus_client picks its multi-process value class at import.
-from prometheus_client import Counter, Gauge, Histogram  # noqa: E402
-from prometheus_client import multiprocess as _multiprocess  # noqa: E402
+from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import multiprocess as _multiprocess
 
 # Event latency: most events take milliseconds; a sign-in's password hash tens of ms; a slow
 # query or a queue behind the hash pool seconds.

@@ -12,6 +12,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 import httpx
 
@@ -41,7 +42,7 @@ class FakeSmsGateway:
             def log_message(self, *_args) -> None:  # keep the test output clean
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:  # http.server's name
                 gateway._handle(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -49,7 +50,7 @@ class FakeSmsGateway:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FakeSmsGateway:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

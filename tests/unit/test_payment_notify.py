@@ -94,7 +94,7 @@ def test_the_same_message_again_is_a_replay(session, people):  # noqa: F811
     assert count(session, Payment) == 1
 
 
-def test_the_bank_sending_its_notification_again_is_acknowledged_once(session, people):  # noqa: F811,E501
+def test_the_bank_sending_its_notification_again_is_acknowledged_once(session, people):  # noqa: F811
     bill = bill_for(session, people)
     assert receive(session, *message(bill)).outcome == "paid"
     again = receive(session, *message(bill, at=LATER + timedelta(seconds=30)),
@@ -115,7 +115,7 @@ def test_a_second_payment_of_a_paid_bill_is_not_charged(session, people):  # noq
     ({"amount": 1}, "refused:bill_amount", 422),
     ({"number": "99999999999999"}, "refused:bill_unknown", 422),
 ])
-def test_the_bill_and_its_amount_are_checked(session, people, change, outcome, status):  # noqa: F811,E501
+def test_the_bill_and_its_amount_are_checked(session, people, change, outcome, status):  # noqa: F811
     bill = bill_for(session, people)
     result = receive(session, *message(bill, **change))
     assert (result.outcome, result.http_status) == (outcome, status)

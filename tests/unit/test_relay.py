@@ -165,7 +165,7 @@ def test_messages_too_old_are_given_up(engine, gateway):
 
 
 def test_an_abandoned_claim_is_taken_over(engine, gateway):
-    fake, client = gateway
+    _fake, client = gateway
     [message_id] = queue(engine)
     with Session(engine) as session:
         assert claim(session, now=T0, worker="dead-relay") == [message_id]

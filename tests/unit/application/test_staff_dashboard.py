@@ -34,7 +34,7 @@ def test_each_role_sees_its_own_sections(session, people):  # noqa: F811
     assert [v.jobs is not None for v in views.values()] == [False, False, False, True]
 
 
-def test_requests_per_day_by_status_and_the_median_time_to_a_decision(session, people):  # noqa: F811,E501
+def test_requests_per_day_by_status_and_the_median_time_to_a_decision(session, people):  # noqa: F811
     earlier = NOW - timedelta(days=2)
     free = submit(session, "mohammed", "final_exit_issue", people["r1"], {}, now=earlier)
     passport = submit(session, "mohammed", "passport_issue", people["c1"],
