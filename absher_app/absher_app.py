@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from absher_app import jobs, routes
+from absher_app import jobs, relay, routes
 from absher_app.http_routes import guard_uploads, http_app
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
+from absher_app.observability import metrics
+from absher_app.observability.logs import configure_logging
 from absher_app.pages import (
     account,
     account_access,
@@ -27,6 +29,7 @@ from absher_app.pages import (
     staff_activation,
     staff_branches,
     staff_console,
+    staff_dashboard,
     staff_messages,
     staff_requests,
     transactions,
@@ -39,6 +42,10 @@ from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
 from absher_app.state.wizard import WizardState
 
+# JSON logs without personal numbers, and the metrics of this worker (absher_app/observability).
+configure_logging()
+metrics.install()
+
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
 # SQLModel and share one MetaData, so registering one of them hands Reflex all of them.
 rx.ModelRegistry.register(ALL_TABLES[0])
@@ -48,7 +55,7 @@ app = rx.App(
     html_custom_attrs={"dir": "rtl"},
     stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css",
                  "/messages.css", "/backoffice.css",
-                 "/delegation.css"],
+                 "/delegation.css", "/operations.css"],
     head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
     style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
     # The last one wraps the others: every HTTP response, pages and scripts included, passes
@@ -87,7 +94,7 @@ PAGES = (
     (routes.STAFF_NOT_ALLOWED, staff_console.not_allowed_page, AR["staff.not_allowed.title"],
      None),
     (routes.STAFF, staff_console.home_page, AR["staff.home.title"],
-     SessionState.require_staff),
+     [SessionState.require_staff, staff_dashboard.StaffDashboardState.load]),
     (routes.STAFF_ACTIVATE, staff_activation.page, AR["staff.activate.title"],
      staff_activation.ON_LOAD),
     (routes.STAFF_REQUESTS, staff_requests.queue_page, AR["staff.review.title"],
@@ -155,5 +162,8 @@ if get_settings().event_log:
 
     app.add_middleware(EventLogMiddleware())
 
-# The background jobs (expire unpaid bills, expiry reminders), every hour while the app runs.
+# The background jobs on their schedule (a database lease lets one worker run each), and the SMS
+# relay when the gateway is HTTP; both off with ABSHER_JOBS_IN_APP=false (deploy/ runs them as
+# services of their own).
 app.register_lifespan_task(jobs.run_on_schedule)
+app.register_lifespan_task(relay.run_in_app)

@@ -175,19 +175,147 @@ def _bills_pay(args: argparse.Namespace) -> None:
               else f"bill {bill.number} was already paid; nothing charged")
 
 
-def _jobs_run(_args: argparse.Namespace) -> None:
-    from absher_app.jobs import run_all
+def _jobs_run(args: argparse.Namespace) -> None:
+    from absher_app.jobs import JOBS, run_all
     from absher_app.providers.sms import SmsNotConfigured, get_sms_sender
 
+    only = getattr(args, "only", None)
+    if only and only not in dict(JOBS):
+        raise CliError(f"{only}: no such job (jobs: {', '.join(name for name, _ in JOBS)})")
     try:
         sms = get_sms_sender()
     except SmsNotConfigured as exc:
         raise CliError(str(exc)) from exc
-    reports = run_all(sms=sms)
+    reports = run_all(sms=sms, only=only)
     for report in reports:
         print(f"{report.name}: {report.summary}")
     if failed := [r.name for r in reports if r.failed]:
         raise CliError(f"job{'s' if len(failed) > 1 else ''} failed: {', '.join(failed)}")
+
+
+def _when(value) -> str:
+    from absher_app.providers.clock import RIYADH
+
+    return value.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def _jobs_status(args: argparse.Namespace) -> None:
+    from absher_app.jobs import status
+
+    rows = status()
+    if args.json:
+        print(json.dumps([{
+            "job": r.name, "every_minutes": r.every_minutes,
+            "last_started_at": r.last_started_at.isoformat() if r.last_started_at else None,
+            "last_finished_at": r.last_finished_at.isoformat() if r.last_finished_at else None,
+            "last_outcome": r.last_outcome, "last_summary": r.last_summary,
+            "last_duration_ms": r.last_duration_ms, "running": r.running,
+            "next_run_at": r.next_run_at.isoformat() if r.next_run_at else None,
+            "runs": r.runs, "failures": r.failures} for r in rows], indent=2))
+        return
+    print(f"{'job':<20} {'every':>6}  {'last run (Riyadh)':<17} {'outcome':<8} "
+          f"{'next run':<17} runs/failed  summary")
+    for r in rows:
+        outcome = "running" if r.running else (r.last_outcome or "never")
+        print(f"{r.name:<20} {r.every_minutes:>5}m  {_when(r.last_finished_at):<17} "
+              f"{outcome:<8} {_when(r.next_run_at):<17} {r.runs:>4}/{r.failures:<6} "
+              f"{r.last_summary}")
+
+
+def _long_running(name: str) -> None:
+    """Logs and metrics for a service process (relay, scheduler)."""
+    from absher_app.observability import metrics
+    from absher_app.observability.logs import configure_logging
+
+    configure_logging()
+    metrics.install()
+
+
+def _stop_on_signals():
+    import signal
+    import threading
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _scheduler(args: argparse.Namespace) -> None:
+    from absher_app import jobs, scheduler
+
+    _long_running("scheduler")
+    if args.once:
+        for report in jobs.run_due():
+            print(f"{report.name}: {report.summary}")
+        return
+    scheduler.run_forever(jobs.job_specs(), _stop_on_signals(), tick_seconds=args.tick)
+
+
+def _sms_relay(args: argparse.Namespace) -> None:
+    from absher_app import relay
+    from absher_app.providers.sms_http import HttpSmsGateway
+    from absher_app.settings import get_settings
+
+    if get_settings().sms_provider != "http":
+        raise CliError("the relay sends through the HTTP gateway: set ABSHER_SMS_PROVIDER=http "
+                       "and ABSHER_SMS_HTTP_URL (the dev outbox keeps its messages)")
+    _long_running("relay")
+    gateway = HttpSmsGateway.from_settings()
+    try:
+        if args.once:
+            counts = relay.relay_once(gateway, limit=args.batch)
+            print(", ".join(f"{n} {k}" for k, n in counts.items()))
+            return
+        relay.run_forever(gateway, _stop_on_signals(), poll_seconds=args.poll)
+    finally:
+        gateway.close()
+
+
+def _sms_status(_args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from absher_app.relay import queue_summary
+
+    with session_scope() as session:
+        summary = queue_summary(session, datetime.now(UTC))
+    counts = summary["counts"]
+    print(", ".join(f"{status}: {counts.get(status, 0)}" for status in
+                    ("outbox", "queued", "sending", "sent", "delivered", "failed")))
+    print(f"oldest waiting: {summary['oldest_waiting_seconds']} s")
+
+
+def _db_backup(args: argparse.Namespace) -> None:
+    from absher_app.backup import BackupError, backup
+    from absher_app.settings import get_settings
+
+    try:
+        kind = backup(get_settings().db_url, args.file)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    size = Path(args.file).stat().st_size
+    print(f"{kind} backup written to {args.file} ({size} bytes)")
+
+
+def _db_restore(args: argparse.Namespace) -> None:
+    from absher_app.backup import BackupError, restore
+    from absher_app.settings import get_settings
+
+    if not args.yes:
+        raise CliError("restore replaces every row of the database: stop the app, then run "
+                       "again with --yes")
+    try:
+        kind = restore(get_settings().db_url, args.file)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"{kind} database restored from {args.file}")
+
+
+def _metrics_clear(_args: argparse.Namespace) -> None:
+    from absher_app.observability.metrics import METRICS_DIR, clear_directory
+
+    removed = clear_directory()
+    print(f"{removed} metric files removed from {METRICS_DIR}")
 
 
 def _read_new_password() -> tuple[str, str]:
@@ -408,6 +536,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = groups.add_parser("db", help="database").add_subparsers(dest="cmd", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    backup = db.add_parser("backup", help="write a backup of the database to FILE (SQLite's "
+                                          "online backup; pg_dump for PostgreSQL)")
+    backup.add_argument("file")
+    backup.set_defaults(func=_db_backup)
+    restore = db.add_parser("restore", help="replace the database's content with a backup")
+    restore.add_argument("file")
+    restore.add_argument("--yes", action="store_true", help="yes, replace every row")
+    restore.set_defaults(func=_db_restore)
 
     seed = groups.add_parser("seed", help="demo data").add_subparsers(dest="cmd", required=True)
     seed.add_parser("demo", help="load the demo registry, branches and accounts").set_defaults(
@@ -449,8 +585,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     jobs = groups.add_parser("jobs", help="background jobs").add_subparsers(dest="cmd",
                                                                           required=True)
-    jobs.add_parser("run", help="run every idempotent job once (expire unpaid bills, send "
-                               "expiry reminders)").set_defaults(func=_jobs_run)
+    jobs_run = jobs.add_parser("run", help="run every idempotent job once now (expire unpaid "
+                                           "bills, reminders, retention...)")
+    jobs_run.add_argument("--only", help="only this job")
+    jobs_run.set_defaults(func=_jobs_run)
+    jobs_status = jobs.add_parser("status", help="each job's last run, outcome and next run")
+    jobs_status.add_argument("--json", action="store_true", help="print JSON")
+    jobs_status.set_defaults(func=_jobs_status)
+    sched = groups.add_parser("scheduler", help="run the background jobs on their schedule "
+                                                "(a service; one run per period across every "
+                                                "process)")
+    sched.add_argument("--once", action="store_true", help="one look, then exit")
+    sched.add_argument("--tick", type=float, default=30.0, help="seconds between looks")
+    sched.set_defaults(func=_scheduler)
+    metrics_group = groups.add_parser("metrics", help="metrics").add_subparsers(
+        dest="cmd", required=True)
+    metrics_group.add_parser("clear", help="remove the metric files of an earlier run (before "
+                                           "the app starts)").set_defaults(func=_metrics_clear)
 
     from absher_app.domain.staff import ROLES
 
@@ -540,7 +691,17 @@ def build_parser() -> argparse.ArgumentParser:
     fines.add_argument("--json", action="store_true", help="print JSON")
     fines.set_defaults(func=_traffic_fines)
 
-    sms = groups.add_parser("sms", help="dev SMS outbox").add_subparsers(dest="cmd", required=True)
+    sms = groups.add_parser("sms", help="SMS outbox and relay").add_subparsers(dest="cmd",
+                                                                            required=True)
+    relay_cmd = sms.add_parser("relay", help="send queued messages through the HTTP gateway "
+                                             "(a service)")
+    relay_cmd.add_argument("--once", action="store_true", help="one batch, then exit")
+    relay_cmd.add_argument("--batch", type=int, default=20, help="messages per batch")
+    relay_cmd.add_argument("--poll", type=float, default=1.0,
+                           help="seconds between looks when idle")
+    relay_cmd.set_defaults(func=_sms_relay)
+    sms.add_parser("status", help="messages by delivery status, and the oldest waiting"
+                   ).set_defaults(func=_sms_status)
     outbox = sms.add_parser("outbox", help="list sent messages, newest first")
     outbox.add_argument("--to", help="only messages to this mobile")
     outbox.add_argument("--last", type=int, default=20, help="how many (default 20)")

@@ -180,4 +180,15 @@ def http_app() -> Starlette:
         Route(routes.AUTH_STAFF_SIGNED_OUT, signed_out_endpoint("staff"), methods=["GET"]),
         Route(routes.ATTACHMENT, download_attachment, methods=["GET"]),
         Route(routes.STAFF_ATTACHMENT, staff_download_attachment, methods=["GET"]),
+        *operations_routes(),
     ])
+
+
+def operations_routes() -> list[Route]:
+    """/metrics and the providers' signed callbacks (absher_app/observability, providers)."""
+    from absher_app.hooks import payment_notification, sms_delivery_report
+    from absher_app.observability.http import metrics_endpoint
+
+    return [Route(routes.METRICS, metrics_endpoint, methods=["GET"]),
+            Route(routes.HOOK_PAYMENT, payment_notification, methods=["POST"]),
+            Route(routes.HOOK_SMS_STATUS, sms_delivery_report, methods=["POST"])]

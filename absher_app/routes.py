@@ -57,6 +57,11 @@ DELEGATION_CERTIFICATE = "/delegations/[reference]/certificate"
 VEHICLES = "/vehicles"
 # The pages sitemap.xml lists: the public entry points (no dev, demo, staff or signed-in page).
 SITEMAP = (HOME, REGISTER, LOGIN, FORGOT_PASSWORD, INQUIRIES, VERIFY)
+# Operations: Prometheus metrics (allowed addresses only), and the signed callbacks of the bank
+# (payment notifications) and of the SMS gateway (delivery reports).
+METRICS = "/metrics"
+HOOK_PAYMENT = "/hooks/payment"
+HOOK_SMS_STATUS = "/hooks/sms-status"
 
 
 def service_path(code: str, for_member: str = "") -> str:

@@ -40,8 +40,78 @@ class Settings(BaseSettings):
         description="comma-separated origins allowed to open the websocket; by default the "
                     "origin of the public URL (and its 127.0.0.1 twin for a localhost URL)",
     )
-    sms_provider: Literal["outbox", "none"] = Field(
-        default="outbox", validation_alias=AliasChoices("ABSHER_SMS_PROVIDER")
+    sms_provider: Literal["outbox", "http", "none"] = Field(
+        default="outbox", validation_alias=AliasChoices("ABSHER_SMS_PROVIDER"),
+        description="outbox: messages stay in the dev outbox table; http: the relay sends them "
+                    "to ABSHER_SMS_HTTP_URL",
+    )
+    sms_http_url: str = Field(
+        default="", validation_alias=AliasChoices("ABSHER_SMS_HTTP_URL"),
+        description="the SMS gateway's send endpoint (POST, JSON), for ABSHER_SMS_PROVIDER=http",
+    )
+    sms_http_username: str = Field(default="", validation_alias=AliasChoices(
+        "ABSHER_SMS_HTTP_USERNAME"), description="HTTP Basic user name at the gateway")
+    sms_http_password: str = Field(default="", validation_alias=AliasChoices(
+        "ABSHER_SMS_HTTP_PASSWORD"), description="HTTP Basic password at the gateway")
+    sms_sender_id: str = Field(default="Absher", validation_alias=AliasChoices(
+        "ABSHER_SMS_SENDER_ID"), description="the registered sender name messages come from")
+    sms_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, validation_alias=AliasChoices("ABSHER_SMS_TIMEOUT_SECONDS"),
+        description="how long one send may take before the relay gives up on that attempt",
+    )
+    sms_max_attempts: int = Field(
+        default=6, ge=1, le=50, validation_alias=AliasChoices("ABSHER_SMS_MAX_ATTEMPTS"),
+        description="sends tried per message before it is marked failed",
+    )
+    sms_retry_base_seconds: float = Field(
+        default=5.0, gt=0, validation_alias=AliasChoices("ABSHER_SMS_RETRY_BASE_SECONDS"),
+        description="first retry delay; each later one doubles (with jitter), up to 10 minutes",
+    )
+    sms_give_up_minutes: int = Field(
+        default=60, ge=1, validation_alias=AliasChoices("ABSHER_SMS_GIVE_UP_MINUTES"),
+        description="a message still unsent this long after it was written is marked failed "
+                    "(a sign-in code is useless by then)",
+    )
+    sms_callback_secret: str = Field(
+        default="", validation_alias=AliasChoices("ABSHER_SMS_CALLBACK_SECRET"),
+        description="HMAC key of the gateway's delivery reports (POST /hooks/sms-status); "
+                    "empty: delivery reports are refused",
+    )
+    payment_notify_secret: str = Field(
+        default="", validation_alias=AliasChoices("ABSHER_PAYMENT_NOTIFY_SECRET"),
+        description="HMAC key shared with the bank for payment notifications (POST "
+                    "/hooks/payment); empty in development: derived from ABSHER_SECRET_KEY",
+    )
+    payment_notify_window_seconds: int = Field(
+        default=300, ge=10, le=3600,
+        validation_alias=AliasChoices("ABSHER_PAYMENT_NOTIFY_WINDOW_SECONDS"),
+        description="a notification whose timestamp is further than this from now is refused",
+    )
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0, le=5, validation_alias=AliasChoices("ABSHER_TRUSTED_PROXY_HOPS"),
+        description="reverse proxies in front of the app that append to X-Forwarded-For; 0: "
+                    "the header is ignored and the peer address is the client's",
+    )
+    metrics_allow: str = Field(
+        default="127.0.0.1/32,::1/128", validation_alias=AliasChoices("ABSHER_METRICS_ALLOW"),
+        description="comma-separated addresses or networks that may read /metrics",
+    )
+    metrics_dir: str = Field(
+        default="", validation_alias=AliasChoices("ABSHER_METRICS_DIR"),
+        description="where worker processes share their metrics (prometheus_client "
+                    "multi-process files); default <ABSHER_DATA_DIR>/metrics; emptied by the "
+                    "start scripts before the workers start",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", validation_alias=AliasChoices("ABSHER_LOG_FORMAT"),
+        description="json: one JSON object per line (what log shippers read); text: for people",
+    )
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("ABSHER_LOG_LEVEL"))
+    jobs_in_app: bool = Field(
+        default=True, validation_alias=AliasChoices("ABSHER_JOBS_IN_APP"),
+        description="the app's workers run the scheduler (and the SMS relay when the provider "
+                    "is http); false when `absher scheduler` and `absher sms relay` run as "
+                    "their own services (deploy/)",
     )
     # Reflex puts the port it serves on in REFLEX_FRONTEND_PORT for its worker processes;
     # `make run` takes PORT. The first one set wins.
@@ -149,9 +219,34 @@ class Settings(BaseSettings):
         if any("*" in origin or not origin.startswith("https://")
                for origin in self.cors_origins):
             problems.append("ABSHER_ALLOWED_ORIGINS must list https:// origins, no wildcard")
+        if len(self.payment_notify_secret) < 32:
+            problems.append("ABSHER_PAYMENT_NOTIFY_SECRET must be the key agreed with the bank "
+                            "(at least 32 characters)")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _http_sms_is_complete(self) -> Settings:
+        if self.sms_provider == "http" and not self.sms_http_url.startswith(("http://",
+                                                                              "https://")):
+            raise SettingsError("ABSHER_SMS_PROVIDER=http needs ABSHER_SMS_HTTP_URL "
+                                "(http:// or https://)")
+        return self
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        import ipaddress
+
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"ABSHER_METRICS_ALLOW: {part!r} is not an address or "
+                                     "network like 10.0.0.0/8") from exc
+        return value
 
     @field_validator("inquiry_rate_limit", "sign_in_failure_limit", "sign_in_slow_limit",
                      "registration_failure_limit")
@@ -171,6 +266,31 @@ class Settings(BaseSettings):
     def cors_origins(self) -> list[str]:
         """The origins allowed to open the app's websocket."""
         return [o.strip() for o in (self.allowed_origins or "").split(",") if o.strip()]
+
+    @property
+    def metrics_networks(self) -> list:
+        """The networks (ipaddress objects) allowed to read /metrics."""
+        import ipaddress
+
+        return [ipaddress.ip_network(p.strip(), strict=False)
+                for p in self.metrics_allow.split(",") if p.strip()]
+
+    @property
+    def metrics_path(self) -> str:
+        """The directory of the multi-process metric files."""
+        import os
+
+        return self.metrics_dir or os.path.join(self.data_dir, "metrics")
+
+    @property
+    def payment_secret(self) -> bytes:
+        """The payment notifications' HMAC key (outside production, derived from the app's
+        secret when none is set, so that the demo bank and the endpoint agree)."""
+        if self.payment_notify_secret:
+            return self.payment_notify_secret.encode()
+        import hashlib
+
+        return hashlib.sha256(b"payment-notify:" + self.secret_key.encode()).hexdigest().encode()
 
     @property
     def dev_tools_enabled(self) -> bool:

@@ -33,5 +33,7 @@ if create_database(os.environ['REFLEX_DB_URL']):
     print('created the database of REFLEX_DB_URL')"
 absher db upgrade
 absher seed demo
+# Metric files of an earlier run would be added to this one's counters.
+absher metrics clear
 echo "==> $GRANIAN_WORKERS workers, database ${REFLEX_DB_URL%%\?*}, state in $REFLEX_REDIS_URL"
 exec reflex run --env prod --frontend-port "$port" --backend-port "$port"

@@ -10,4 +10,6 @@ source scripts/env.sh
 export ABSHER_DEMO="${ABSHER_DEMO:-1}"
 absher db upgrade
 absher seed demo
+# Metric files of an earlier run would be added to this one's counters.
+absher metrics clear
 exec reflex run --env prod --frontend-port "${PORT:-3000}" --backend-port "${PORT:-3000}"

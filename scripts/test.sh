@@ -17,6 +17,20 @@ if [ ! -x "${ABSHER_CHROMIUM:-/usr/bin/chromium}" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# pg_dump/pg_restore for the backup round trip on PostgreSQL (Debian's client matches the
+# server of the same release), nginx for the reverse-proxy journey (tests/e2e/test_proxy.py).
+# When apt cannot install them the tests that need them say so and are skipped.
+missing=()
+command -v pg_dump >/dev/null || missing+=(postgresql-client)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing Debian's ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  { $SUDO apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null; } || echo "==> could not install ${missing[*]}; their tests will be skipped"
+fi
+
 if [ "$#" -gt 0 ]; then
   exec python -m pytest "$@"
 fi

@@ -8,6 +8,7 @@ reason shown in the summary (-ra).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -17,6 +18,12 @@ from sqlmodel import Session, SQLModel
 
 import absher_app.models  # noqa: F401  (registers the tables)
 from absher_app.db import get_engine
+
+# Metric files of this test run (prometheus_client's multi-process mode), not the project's var/.
+os.environ.setdefault("ABSHER_METRICS_DIR", tempfile.mkdtemp(prefix="absher-test-metrics-"))
+# Also under prometheus_client's own name: a test module may import prometheus_client before
+# absher_app.observability.metrics gets to set it.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.environ["ABSHER_METRICS_DIR"])
 
 PG_URL = os.environ.get("ABSHER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -1,5 +1,5 @@
 """Dates as people read them: Gregorian and Hijri (Umm al-Qura, via `hijridate`) side by side,
-with month names in Arabic and English.
+with month names in Arabic and English (CLDR's, through Babel).
 
 Document dates are Gregorian in the registry; the Hijri date is computed, never stored. The Umm
 al-Qura table covers 1924-08-01 to 2077-11-16; outside it there is no Hijri date ("").
@@ -12,7 +12,7 @@ from datetime import date
 
 from hijridate import Gregorian
 
-from absher_app.i18n import counted, translate
+from absher_app.i18n import counted, month_name, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +50,7 @@ def hijri_text(day: date, lang: str) -> str:
 def gregorian_text(day: date, lang: str) -> str:
     """e.g. '22 نوفمبر 2026م' / '22 November 2026'."""
     return translate("calendar.gregorian_date", lang, day=day.day,
-                     month=translate(f"calendar.month_{day.month}", lang), year=day.year)
+                     month=month_name(day.month, lang), year=day.year)
 
 
 def both_calendars(day: date, lang: str) -> str:

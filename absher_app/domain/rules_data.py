@@ -3,12 +3,13 @@ plus the calendar arithmetic the rules are stated in."""
 
 from __future__ import annotations
 
-import calendar
 import functools
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "rules.toml"
 
@@ -27,22 +28,22 @@ def rule(section: str, name: str) -> Any:
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` calendar months later (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)
 
 
 def add_years(day: date, years: int) -> date:
     """The same day `years` later (29 February becomes 28 February)."""
-    return add_months(day, 12 * years)
+    return day + relativedelta(years=years)
 
 
 def months_covering(start: date, end: date) -> int:
     """The fewest whole calendar months from `start` that reach `end` (0 when end <= start)."""
-    months = 0
-    while add_months(start, months) < end:
-        months += 1
-    return months
+    if end <= start:
+        return 0
+    whole = relativedelta(end, start)
+    months = whole.years * 12 + whole.months
+    # relativedelta counts the months that fit; one more covers the days left over.
+    return months if add_months(start, months) >= end else months + 1
 
 
 def age_on(birth: date, day: date) -> int:

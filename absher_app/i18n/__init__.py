@@ -6,9 +6,14 @@ text (SMS, error messages) uses `translate` here, which has no Reflex import.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
+
+from babel import Locale
+from babel.dates import get_month_names
 
 from absher_app.i18n import sections
 from absher_app.i18n.ar import STRINGS as CORE_AR
@@ -39,20 +44,37 @@ CATALOGUES: dict[str, dict[str, str]] = {"ar": AR, "en": EN}
 COUNTED_PARAMS = {"minutes": "units.minutes", "seconds": "units.seconds"}
 
 
-def counted(prefix: str, count: int, lang: str = DEFAULT_LANGUAGE, name: str = "count") -> str:
-    """A number with its noun, by the keys `{prefix}_1`, `_2`, `_few` and `_many`.
+# CLDR plural categories and the catalogue keys that hold each form. Arabic uses all six
+# (zero, one, two, few: 3-10, many: 11-99, other: 100-102...); English one and other. The
+# catalogues hold four forms: the numeral is written with the noun for zero, many and other
+# alike ("0 دقيقة", "11 دقيقة", "100 دقيقة").
+_PLURAL_FORMS = {"one": "1", "two": "2", "few": "few", "many": "many", "other": "many",
+                 "zero": "many"}
 
-    Arabic agrees in four ways: 'دقيقة واحدة', 'دقيقتين', '5 دقائق' (3 to 10), '11 دقيقة';
-    English has '1 minute' and '30 minutes' (its `_2` and `_few` say the same as `_many`).
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[int], str]:
+    return Locale.parse(lang).plural_form
+
+
+def counted(prefix: str, count: int, lang: str = DEFAULT_LANGUAGE, name: str = "count") -> str:
+    """A number with its noun, by the language's CLDR plural rule (Babel) and the keys
+    `{prefix}_1`, `_2`, `_few` and `_many`.
+
+    Arabic agrees in four ways: 'دقيقة واحدة', 'دقيقتين', '5 دقائق' (3 to 10, and 103...),
+    '11 دقيقة'; English has '1 minute' and '30 minutes' (its `_2` and `_few` say the same as
+    `_many`). Numbers are written in Western digits in both languages (as Absher does).
     """
     count = abs(int(count))
-    if count in (1, 2):
-        form = str(count)
-    elif 3 <= count % 100 <= 10:
-        form = "few"
-    else:
-        form = "many"
-    return CATALOGUES.get(lang, AR)[f"{prefix}_{form}"].format(**{name: count})
+    lang = lang if lang in CATALOGUES else DEFAULT_LANGUAGE
+    form = _PLURAL_FORMS[_plural_rule(lang)(count)]
+    return CATALOGUES[lang][f"{prefix}_{form}"].format(**{name: count})
+
+
+@functools.cache
+def month_name(month: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The Gregorian month's name in `lang` (CLDR, through Babel): 'نوفمبر', 'November'."""
+    return get_month_names("wide", locale=lang if lang in CATALOGUES else DEFAULT_LANGUAGE)[month]
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:

@@ -17,6 +17,7 @@ from absher_app.models.messages import (
     MessageAttachment,
     MessagePost,
 )
+from absher_app.models.operations import PaymentNotification, ScheduledJob
 from absher_app.models.registry import Branch, Person
 from absher_app.models.services import (
     Bill,
@@ -44,7 +45,8 @@ ALL_TABLES = (Person, Branch, SmsMessage, Account, OneTimeCode, BackupCode, User
               Visa, Delivery, Notification, StaffMember, StaffSession, StaffSignInTicket,
               StaffEvent, RecordAccess, Message, MessagePost, MessageAttachment,
               AppointmentSlot, BranchClosure, Appointment, Delegation, DelegationEvent, Vehicle,
-              VehicleTransfer, TravelPermit, TrafficFine, DrivingLicence, DrivingAuthorization)
+              VehicleTransfer, TravelPermit, TrafficFine, DrivingLicence, DrivingAuthorization,
+              ScheduledJob, PaymentNotification)
 
 __all__ = [
     "ALL_TABLES", "Account", "Appointment", "AppointmentSlot", "BranchClosure", "Message",
@@ -54,4 +56,5 @@ __all__ = [
     "RecordAccess", "StaffEvent", "StaffMember", "StaffSession", "StaffSignInTicket",
     "Delegation", "DelegationEvent", "Vehicle", "VehicleTransfer",
     "TravelPermit", "TrafficFine", "DrivingLicence", "DrivingAuthorization",
+    "ScheduledJob", "PaymentNotification",
 ]

@@ -8,6 +8,7 @@ import reflex as rx
 from absher_app import routes
 from absher_app.components.staff_layout import role_label, staff_office, staff_page
 from absher_app.domain import staff
+from absher_app.pages.staff_dashboard import dashboard_section
 from absher_app.state.language import t
 from absher_app.state.staff_session import SessionState
 
@@ -54,6 +55,7 @@ def home_page() -> rx.Component:
                 rx.el.h2(t("staff.home.tasks"), class_name="visually-hidden"),
                 rx.el.ul(*[_task(*task) for task in CONSOLE_TASKS], class_name="tile-grid"),
                 rx.el.p(t("staff.home.logged")),
+                dashboard_section(),
             ),
             rx.el.p(t("staff.loading"), role="status", class_name="lead"),
         ),

@@ -1,8 +1,9 @@
 """Payment of SADAD bills, behind an interface a real bank integration would implement.
 
-In production the bank tells the biller that a bill was paid (a SADAD payment notification);
-the demo bank page plays the bank: it shows the bill and "pays" it, which records the payment
-exactly as a notification would.
+The bank tells the biller that a bill was paid with a signed payment notification (POST
+/hooks/payment, absher_app/providers/payment_notify.py). The demo bank page plays the bank: it
+shows the bill and "pays" it by signing a notification and handing it to the very function the
+endpoint calls, so the demo goes through the same checks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from absher_app import routes
-from absher_app.domain import requests
 from absher_app.domain.errors import DomainError
 from absher_app.domain.secrets import numeric_code
 from absher_app.models import Bill
@@ -47,8 +47,25 @@ class DemoBank:
 
     def confirm(self, session: Session, bill_number: str, amount_sar: int, *, now: datetime,
                 sms: SmsSender) -> tuple[Bill, bool]:
-        return requests.pay_bill(session, bill_number, amount_sar, bank=self.name,
-                                 bank_reference="DB" + numeric_code(16), now=now, sms=sms)
+        """Sign a notification as the bank would and receive it.
+
+        Raises:
+            DomainError: the notification was refused (unknown or expired bill, amount).
+        """
+        from absher_app.providers import payment_notify, signed
+        from absher_app.settings import get_settings
+
+        body = payment_notify.notification_body(bill_number, amount_sar, bank=self.name,
+                                                 bank_reference="DB" + numeric_code(16),
+                                                 paid_at=now)
+        headers = signed.signed_headers(get_settings().payment_secret, body, now)
+        result = payment_notify.receive(session, body, headers[signed.TIMESTAMP_HEADER],
+                                        headers[signed.SIGNATURE_HEADER], now=now, sms=sms)
+        if result.error is not None:
+            raise result.error
+        if result.bill is None:  # a signature or replay refusal: not something a person fixes
+            raise DomainError("payment_not_recorded", result.outcome)
+        return result.bill, result.charged
 
 
 class NoBank:

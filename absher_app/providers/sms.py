@@ -1,5 +1,7 @@
-"""SMS sending. The dev provider writes an outbox table that operators read with
-`absher sms outbox` or the dev page; a production provider implements `SmsSender`.
+"""SMS sending. Every message is first a row of the outbox table, written in the caller's
+transaction; then either it stays there (the dev provider, `outbox`: operators read it with
+`absher sms outbox` or the dev page) or the relay (absher_app/relay.py) sends it through the
+HTTP gateway (`http`, absher_app/providers/sms_http.py) and records its delivery on the row.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ class SmsSender(Protocol):
 
 
 class OutboxSmsSender:
-    """Dev/test provider: the message is a row in the outbox, in the caller's transaction."""
+    """The message is a row in the outbox, in the caller's transaction: kept there (status
+    "outbox", the dev provider) or queued for the relay (status "queued")."""
+
+    def __init__(self, status: str = "outbox") -> None:
+        self.status = status
 
     def send(self, session: Session, to: str, body: str, purpose: str) -> None:
         """Write the message to the outbox."""
-        session.add(SmsMessage(to=to, body=body, purpose=purpose))
+        session.add(SmsMessage(to=to, body=body, purpose=purpose, status=self.status))
 
 
 def get_sms_sender() -> SmsSender:
@@ -37,6 +43,8 @@ def get_sms_sender() -> SmsSender:
     provider = get_settings().sms_provider
     if provider == "outbox":
         return OutboxSmsSender()
+    if provider == "http":
+        return OutboxSmsSender(status="queued")
     raise SmsNotConfigured(f"no SMS provider is configured (ABSHER_SMS_PROVIDER={provider!r})")
 
 

@@ -88,7 +88,12 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         # The demo's tools (SMS outbox page, demo bank and kiosk) and its banner: the journeys
         # read codes and pay bills through them.
         "ABSHER_DEMO": "1",
-        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
+        # https://localhost: the same build behind nginx (tests/e2e/test_proxy.py).
+        "ABSHER_ALLOWED_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port},"
+                                  "https://localhost",
+        # One proxy when the journey goes through nginx; without it (no X-Forwarded-For) the
+        # peer's address stands, as before.
+        "ABSHER_TRUSTED_PROXY_HOPS": "1",
         "ABSHER_PUBLIC_URL": f"http://localhost:{port}",
         # Journeys run `absher jobs run` when they need the jobs: an hourly run starting on its
         # own would text demo persons in the middle of someone's sign-in.
@@ -102,6 +107,8 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Message attachments of this run (tests check that refused files leave nothing here).
         "ABSHER_DATA_DIR": str(db_path.parent / "data"),
+        # The app's metric files (not the unit tests' directory this process may have set).
+        "ABSHER_METRICS_DIR": str(db_path.parent / "metrics"),
         # Journeys move the browser's clock forward by minutes (page.clock); with Reflex's
         # default 2-minute ping timeout the socket would then drop and reconnect, and a
         # reconnect loads the page's state again (an on_load that counts as activity).
@@ -117,6 +124,7 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
         })
     else:
         env.pop("REFLEX_REDIS_URL", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
 
@@ -207,6 +215,7 @@ def app_server(app_env) -> Iterator[AppServer | None]:
     absher = str(ROOT / ".venv/bin/absher")
     subprocess.run([absher, "db", "upgrade"], env=app_env, cwd=ROOT, check=True)
     subprocess.run([absher, "seed", "demo"], env=app_env, cwd=ROOT, check=True)
+    subprocess.run([absher, "metrics", "clear"], env=app_env, cwd=ROOT, check=True)
     server = AppServer(app_env, port)
     server.log_path.write_text("")
     server.start()

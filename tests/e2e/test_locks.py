@@ -174,7 +174,7 @@ def test_idle_warning_then_stay_signed_in_then_signed_out(page: Page, app_env, p
     page.wait_for_url(re.compile(r"/login/?\?reason=idle$"))
     wait_until_connected(page)
     expect(page.get_by_role("status")).to_have_text(
-        "تم تسجيل خروجك بعد ١٥ دقيقة دون نشاط. سجّل الدخول مرة أخرى للمتابعة.")
+        "تم تسجيل خروجك بعد 15 دقيقة دون نشاط. سجّل الدخول مرة أخرى للمتابعة.")
     assert_accessible(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("status")).to_have_text(

@@ -42,12 +42,18 @@ def run(capsys) -> tuple[int, list[str], str]:
     return status, captured.out.splitlines(), captured.err
 
 
+NOTHING_RETAINED = ("retention: deleted 0 SMS, 0 codes and tickets, 0 ended sessions, 0 sign-in "
+                    "events, 0 staff events, 0 record accesses, 0 payment notifications, 0 "
+                    "orphan files")
+
+
 def test_jobs_run_on_an_empty_database(capsys):
     assert run(capsys) == (0, [
         "expire-unpaid: 0 unpaid bills expired (with their requests)",
         "reminders: 0 expiry reminders sent (in-app and SMS)",
         "purge-attachments: 0 attachments never sent deleted",
         "expire-delegations: 0 delegations expired at their end date",
+        NOTHING_RETAINED,
     ], "")
 
 
@@ -103,7 +109,8 @@ def test_one_failing_job_does_not_stop_the_other(seeded, capsys, monkeypatch):
     assert out == ["expire-unpaid: 0 unpaid bills expired (with their requests)",
                    "reminders: failed: RuntimeError: the registry is on fire",
                    "purge-attachments: 0 attachments never sent deleted",
-                   "expire-delegations: 0 delegations expired at their end date"]
+                   "expire-delegations: 0 delegations expired at their end date",
+                   NOTHING_RETAINED]
     assert err == "absher: error: job failed: reminders\n"
 
 
@@ -152,7 +159,7 @@ def test_the_app_registers_the_schedule():
     assert jobs.run_on_schedule in app.get_lifespan_tasks()
 
 
-def test_the_schedule_runs_the_jobs_every_period(monkeypatch):
+def test_the_schedule_looks_every_tick_and_survives_a_failed_look(monkeypatch):
     monkeypatch.setenv("ABSHER_JOBS_EVERY_MINUTES", "60")
     get_settings.cache_clear()
     sleeps, runs = [], []
@@ -162,22 +169,48 @@ def test_the_schedule_runs_the_jobs_every_period(monkeypatch):
         if len(sleeps) > 3:
             raise asyncio.CancelledError
 
-    def fake_run_all():
+    def fake_run_due():
         runs.append(1)
         if len(runs) == 2:
             raise RuntimeError("database briefly away")  # logged; the schedule goes on
         return [jobs.JobReport("reminders", 0, "0 sent")]
 
     monkeypatch.setattr(jobs.asyncio, "sleep", fake_sleep)
-    monkeypatch.setattr(jobs, "run_all", fake_run_all)
+    monkeypatch.setattr(jobs, "run_due", fake_run_due)
     with pytest.raises(asyncio.CancelledError):
         run_in_own_loop(jobs.run_on_schedule())
-    assert sleeps == [jobs.FIRST_RUN_DELAY_S, 3600, 3600, 3600]
+    assert sleeps == [jobs.FIRST_RUN_DELAY_S, jobs.TICK_S, jobs.TICK_S, jobs.TICK_S]
     assert len(runs) == 3
 
 
-def test_the_schedule_can_be_turned_off(monkeypatch):
-    monkeypatch.setenv("ABSHER_JOBS_EVERY_MINUTES", "0")
+@pytest.mark.parametrize("name, value", [("ABSHER_JOBS_EVERY_MINUTES", "0"),
+                                         ("ABSHER_JOBS_IN_APP", "false")])
+def test_the_schedule_can_be_turned_off(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    monkeypatch.setattr(jobs, "run_all", lambda: pytest.fail("must not run"))
+    monkeypatch.setattr(jobs, "run_due", lambda: pytest.fail("must not run"))
     run_in_own_loop(jobs.run_on_schedule())
+
+
+def test_jobs_run_only_one_job(capsys):
+    assert cli.main(["jobs", "run", "--only", "reminders"]) == 0
+    assert capsys.readouterr().out == "reminders: 0 expiry reminders sent (in-app and SMS)\n"
+    assert cli.main(["jobs", "run", "--only", "laundry"]) == 2
+    assert "laundry: no such job" in capsys.readouterr().err
+
+
+def test_jobs_status_shows_each_last_run(capsys):
+    assert cli.main(["jobs", "status", "--json"]) == 0
+    never = json.loads(capsys.readouterr().out)
+    assert [j["job"] for j in never] == [name for name, _ in jobs.JOBS]
+    assert all(j["last_outcome"] == "" and j["runs"] == 0 for j in never)
+    run(capsys)
+    assert cli.main(["jobs", "status", "--json"]) == 0
+    after = {j["job"]: j for j in json.loads(capsys.readouterr().out)}
+    assert after["reminders"]["last_outcome"] == "ok" and after["reminders"]["runs"] == 1
+    assert after["retention"]["every_minutes"] == 24 * 60
+    assert after["reminders"]["next_run_at"] is not None
+    assert cli.main(["jobs", "status"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("job") and any(line.startswith("retention") and " ok " in line
+                                              for line in table)

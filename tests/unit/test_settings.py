@@ -51,7 +51,7 @@ def test_production_with_defaults_is_refused_naming_each_problem():
 
 def test_production_with_safe_values_constructs():
     settings = make(environment="production", secret_key=SECRET, sms_provider="none",
-                    db_url=PG_URL, public_url=HTTPS)
+                    payment_notify_secret=SECRET, db_url=PG_URL, public_url=HTTPS)
     assert settings.environment == "production"
     assert settings.db_url == PG_URL
     assert settings.dev_tools_enabled is False
@@ -59,7 +59,8 @@ def test_production_with_safe_values_constructs():
 
 def test_alias_names_work_as_keywords_too():
     settings = make(ABSHER_ENV="production", ABSHER_SECRET_KEY=SECRET,
-                    ABSHER_SMS_PROVIDER="none", REFLEX_DB_URL=PG_URL, ABSHER_PUBLIC_URL=HTTPS)
+                    ABSHER_SMS_PROVIDER="none", REFLEX_DB_URL=PG_URL, ABSHER_PUBLIC_URL=HTTPS,
+                    ABSHER_PAYMENT_NOTIFY_SECRET=SECRET)
     assert (settings.environment, settings.sms_provider, settings.db_url) == (
         "production", "none", PG_URL)
 
@@ -86,7 +87,8 @@ def test_production_refuses_each_unsafe_value_alone(override, named):
 
 def test_secret_of_exactly_32_characters_is_enough():
     assert make(environment="production", secret_key="s" * 32, sms_provider="none",
-                db_url=PG_URL, public_url=HTTPS).secret_key == "s" * 32
+                db_url=PG_URL, public_url=HTTPS,
+                payment_notify_secret=SECRET).secret_key == "s" * 32
 
 
 def test_unsafe_values_are_fine_outside_production():
@@ -145,7 +147,7 @@ def test_bench_diagnostics_are_off_by_default_and_refused_in_production():
     assert make(environment="test", bench=True).bench is True
     with pytest.raises(SettingsError) as excinfo:
         make(environment="production", secret_key=SECRET, sms_provider="none", db_url=PG_URL,
-             public_url=HTTPS, bench=True)
+             public_url=HTTPS, payment_notify_secret=SECRET, bench=True)
     assert "ABSHER_BENCH" in str(excinfo.value)
 
 
@@ -166,3 +168,31 @@ def test_workers_are_read_from_granian_workers(monkeypatch):
     monkeypatch.setenv("GRANIAN_WORKERS", "3")
     monkeypatch.setenv("REFLEX_REDIS_URL", "redis://127.0.0.1:6379/0")
     assert make().workers == 3
+
+
+def test_production_needs_the_banks_payment_key():
+    with pytest.raises(SettingsError) as excinfo:
+        make(environment="production", secret_key=SECRET, sms_provider="none", db_url=PG_URL)
+    assert "ABSHER_PAYMENT_NOTIFY_SECRET" in str(excinfo.value)
+
+
+def test_http_sms_needs_its_url():
+    with pytest.raises(SettingsError, match="ABSHER_SMS_HTTP_URL"):
+        make(sms_provider="http")
+    assert make(sms_provider="http", sms_http_url="https://sms.example/send").sms_provider == \
+        "http"
+
+
+def test_metrics_allow_list_is_checked_and_parsed():
+    import ipaddress
+
+    with pytest.raises(ValueError, match="ABSHER_METRICS_ALLOW"):
+        make(metrics_allow="127.0.0.1,localhost")
+    assert make(metrics_allow="10.0.0.0/8, ::1").metrics_networks == [
+        ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
+
+
+def test_payment_key_outside_production_is_derived_from_the_app_secret():
+    assert make().payment_secret == make().payment_secret
+    assert make().payment_secret != make(secret_key="other" * 8).payment_secret
+    assert make(payment_notify_secret="b" * 32).payment_secret == b"b" * 32

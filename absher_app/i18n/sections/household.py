@@ -31,10 +31,6 @@ _COUNTRIES = {
     "SN": ("السنغال", "Senegal"),
 }
 
-_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-              "أكتوبر", "نوفمبر", "ديسمبر")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
 
 _AR: dict[str, str] = {
     # Dates
@@ -53,7 +49,7 @@ _AR: dict[str, str] = {
     "household.document.visit_visa": "تأشيرة الزيارة",
     "household.document.exit_reentry_single": "تأشيرة الخروج والعودة (مفردة)",
     "household.document.exit_reentry_multiple": "تأشيرة الخروج والعودة (متعددة)",
-    "household.document.final_exit": "مهلة الخروج النهائي (٦٠ يوماً)",
+    "household.document.final_exit": "مهلة الخروج النهائي (60 يوماً)",
     "household.relationship.self": "أنت",
     "household.relationship.spouse": "الزوج أو الزوجة",
     "household.relationship.child": "الابن أو الابنة",
@@ -71,13 +67,13 @@ _AR: dict[str, str] = {
     "notifications.reminder": "أبشر الجوازات: تذكير بموعد انتهاء {document} رقم {number} لـ {name}: {gregorian} الموافق {hijri} (بعد {days}).",
     # Family members page
     "family.title": "أفراد الأسرة والمكفولون",
-    "family.lead": "وثائقك ووثائق من تكفلهم وتواريخ انتهائها بالتقويمين الهجري والميلادي. نذكّرك برسالة نصية وإشعار قبل كل انتهاء بـ ٩٠ و٣٠ و٧ أيام.",
+    "family.lead": "وثائقك ووثائق من تكفلهم وتواريخ انتهائها بالتقويمين الهجري والميلادي. نذكّرك برسالة نصية وإشعار قبل كل انتهاء بـ 90 و30 و7 أيام.",
     "family.link": "أفراد الأسرة ومواعيد انتهاء الوثائق",
     "family.members_title": "أفراد الأسرة",
     "family.timeline_title": "الجدول الزمني لانتهاء الوثائق",
     "family.calendar_title": "التقويم",
     "family.download": "تنزيل التقويم (ics.)",
-    "family.download_hint": "أضف مواعيد الانتهاء إلى تقويم جوالك أو حاسوبك، مع تنبيه قبل كل موعد بـ ٣٠ يوماً.",
+    "family.download_hint": "أضف مواعيد الانتهاء إلى تقويم جوالك أو حاسوبك، مع تنبيه قبل كل موعد بـ 30 يوماً.",
     "family.loading": "جارٍ التحميل…",
     "family.none": "لا توجد وثائق مسجلة.",
     "family.id_number": "رقم الهوية",
@@ -101,13 +97,13 @@ _AR: dict[str, str] = {
     "inquiries.kind.transaction": "حالة المعاملة بالرقم المرجعي",
     "inquiries.kind.border": "رقم الحدود للزوار برقم الجواز",
     "inquiries.field.visa_number": "رقم التأشيرة",
-    "inquiries.hint.visa_number": "١٠ أرقام تبدأ بالرقم ٥ لتأشيرة الخروج والعودة والخروج النهائي، أو الحرف V وتسعة أرقام لتأشيرة الزيارة.",
+    "inquiries.hint.visa_number": "10 أرقام تبدأ بالرقم 5 لتأشيرة الخروج والعودة والخروج النهائي، أو الحرف V وتسعة أرقام لتأشيرة الزيارة.",
     "inquiries.field.id_number": "رقم الهوية أو الإقامة أو الحدود",
-    "inquiries.hint.id_number": "١٠ أرقام.",
+    "inquiries.hint.id_number": "10 أرقام.",
     "inquiries.field.iqama_number": "رقم الإقامة",
-    "inquiries.hint.iqama_number": "١٠ أرقام تبدأ بالرقم ٢.",
+    "inquiries.hint.iqama_number": "10 أرقام تبدأ بالرقم 2.",
     "inquiries.field.reference": "الرقم المرجعي",
-    "inquiries.hint.reference": "١٠ أرقام، تجده في رسالة تقديم الطلب.",
+    "inquiries.hint.reference": "10 أرقام، تجده في رسالة تقديم الطلب.",
     "inquiries.field.passport_number": "رقم الجواز",
     "inquiries.hint.passport_number": "كما هو مطبوع في الجواز: حروف إنجليزية وأرقام.",
     "inquiries.field.nationality": "الجنسية",
@@ -140,9 +136,9 @@ _AR: dict[str, str] = {
     "inquiries.validity.cancelled": "ملغاة",
     "inquiries.no_visit_visa": "لا توجد تأشيرة زيارة",
     # Errors
-    "errors.iqama_number_invalid": "رقم الإقامة يبدأ بالرقم ٢.",
-    "errors.visa_number_invalid": "رقم التأشيرة ١٠ أرقام تبدأ بالرقم ٥، أو الحرف V وتسعة أرقام لتأشيرة الزيارة.",
-    "errors.reference_invalid": "الرقم المرجعي ١٠ أرقام.",
+    "errors.iqama_number_invalid": "رقم الإقامة يبدأ بالرقم 2.",
+    "errors.visa_number_invalid": "رقم التأشيرة 10 أرقام تبدأ بالرقم 5، أو الحرف V وتسعة أرقام لتأشيرة الزيارة.",
+    "errors.reference_invalid": "الرقم المرجعي 10 أرقام.",
     "errors.nationality_required": "اختر الجنسية.",
     "errors.nationality_invalid": "اختر الجنسية من القائمة.",
     "errors.inquiry_unknown": "اختر نوع الاستعلام.",
@@ -264,11 +260,9 @@ _EN: dict[str, str] = {
 
 AR: dict[str, str] = {
     **_AR,
-    **{f"calendar.month_{n}": name for n, name in enumerate(_MONTHS_AR, start=1)},
     **{f"country.{code}": names[0] for code, names in _COUNTRIES.items()},
 }
 EN: dict[str, str] = {
     **_EN,
-    **{f"calendar.month_{n}": name for n, name in enumerate(_MONTHS_EN, start=1)},
     **{f"country.{code}": names[1] for code, names in _COUNTRIES.items()},
 }

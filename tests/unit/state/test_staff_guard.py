@@ -34,7 +34,9 @@ from tests.unit.test_state_secrets import app_states
 # The only staff state without the guard: the sign-in itself (it checks the password).
 PUBLIC_STATES = {"SignInState"}
 # Handlers any staff member may run, whatever their role.
-ANY_STAFF = {("SessionState", "require_staff")}
+ANY_STAFF = {("SessionState", "require_staff"),
+             # The console's charts: any staff; each section is filtered by role in the use case.
+             ("StaffDashboardState", "load")}
 # Handlers that need no session at all, and why.
 UNGUARDED: dict[tuple[str, str], str] = {}
 # The back-office actions a refused handler must never reach.
