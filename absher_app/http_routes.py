@@ -20,6 +20,7 @@ from absher_app.application.identity import SESSION_COOKIES, Caller
 from absher_app.application.session import redeem_ticket, sign_out
 from absher_app.db import session_scope
 from absher_app.domain import accounts, backoffice, messages, sessions, staff
+from absher_app.net import client_address
 from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
 
@@ -36,7 +37,9 @@ REALM_PAGES = {
 def _caller(request: Request) -> Caller:
     tokens = {realm: request.cookies[name] for realm, name in SESSION_COOKIES.items()
               if request.cookies.get(name)}
-    return Caller(tokens=tokens, client=request.client.host if request.client else "",
+    return Caller(tokens=tokens,
+                  client=client_address(request.client.host if request.client else "",
+                                        request.headers),
                   device=request.headers.get("user-agent", "")[:200], where=request.url.path)
 
 

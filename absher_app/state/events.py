@@ -52,6 +52,9 @@ from absher_app.application.identity import (
 from absher_app.application.inputs import BadPayload, decode, wire_type
 from absher_app.application.views import problem
 from absher_app.domain.errors import DomainError
+from absher_app.net import client_address
+from absher_app.observability.logs import event_context
+from absher_app.observability.metrics import observe_event
 from absher_app.state.language import LanguageState
 from absher_app.state.tab import reset_tab
 
@@ -82,7 +85,9 @@ async def caller_of(state: rx.State, where: str = "") -> Caller:
     lang = (await state.get_state(LanguageState)).lang
     return Caller(
         tokens=cookie_tokens(state),
-        client=router.session.client_ip if router else "",
+        # Behind trusted proxies (ABSHER_TRUSTED_PROXY_HOPS), the address they report.
+        client=client_address(router.session.client_ip, router.headers.raw_headers)
+        if router else "",
         device=(router.headers.user_agent if router else "")[:200],
         lang=lang if lang in ("ar", "en") else "ar",
         where=f"{where} {router.url.path if router else ''}"[:150],
@@ -169,6 +174,7 @@ def event(fn: Callable | None = None, *, background: bool = False) -> Any:
             values = _decode(signature, kinds, name, args, kwargs)
         except BadPayload as exc:
             LOG.warning("refused event %s: %s", name, exc)
+            _observe(name, "refused", time.perf_counter())
             return None
         if background:
             async with self:
@@ -185,40 +191,44 @@ def event(fn: Callable | None = None, *, background: bool = False) -> Any:
 
     if generator:
         async def handler(self, *args, **kwargs):
-            started, outcome = time.perf_counter(), "refused"
+            started = time.perf_counter()
             entered = await enter(self, args, kwargs)
             if entered is None:
                 return
             values, token = entered
-            try:
-                async for item in fn(self, **values):
-                    yield item
-                outcome = "ok"
-            except REFUSALS as error:
-                outcome = type(error).__name__
-                yield await refuse(self, error)
-            finally:
-                _CALLER.reset(token)
-                _observe(name, outcome, started)
+            with event_context(name) as logged:
+                logged.outcome = "error"  # unless it ends otherwise
+                try:
+                    async for item in fn(self, **values):
+                        yield item
+                    logged.outcome = "ok"
+                except REFUSALS as error:
+                    logged.outcome = "refused"
+                    yield await refuse(self, error)
+                finally:
+                    _CALLER.reset(token)
+                    _observe(name, logged.outcome, started)
     else:
         async def handler(self, *args, **kwargs):
-            started, outcome = time.perf_counter(), "refused"
+            started = time.perf_counter()
             entered = await enter(self, args, kwargs)
             if entered is None:
                 return None
             values, token = entered
-            try:
-                result = fn(self, **values)
-                if inspect.isawaitable(result):
-                    result = await result
-                outcome = "ok"
-                return result
-            except REFUSALS as error:
-                outcome = type(error).__name__
-                return await refuse(self, error)
-            finally:
-                _CALLER.reset(token)
-                _observe(name, outcome, started)
+            with event_context(name) as logged:
+                logged.outcome = "error"  # unless it ends otherwise
+                try:
+                    result = fn(self, **values)
+                    if inspect.isawaitable(result):
+                        result = await result
+                    logged.outcome = "ok"
+                    return result
+                except REFUSALS as error:
+                    logged.outcome = "refused"
+                    return await refuse(self, error)
+                finally:
+                    _CALLER.reset(token)
+                    _observe(name, logged.outcome, started)
 
     functools.update_wrapper(handler, fn)
     # What Reflex sees: the handler's own parameters, typed as the browser sends them.
@@ -231,5 +241,5 @@ def event(fn: Callable | None = None, *, background: bool = False) -> Any:
 
 
 def _observe(name: str, outcome: str, started: float) -> None:
-    """Every event's handler, outcome and duration (the metrics hook)."""
-    LOG.debug("event %s %s %.1f ms", name, outcome, (time.perf_counter() - started) * 1000)
+    """Every event's handler, outcome ("ok", "refused", "error") and duration, in /metrics."""
+    observe_event(name, outcome, time.perf_counter() - started)
