@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -282,6 +283,9 @@ def main() -> None:
     parser.add_argument("--url", help="measure an app already running with the demo data")
     parser.add_argument("--blank-url", help="with --url: a blank app already running")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--serve", action="store_true",
+                        help="only build and start both apps, until interrupted (then measure "
+                             "with --url/--blank-url from another shell)")
     args = parser.parse_args()
     if not 1 <= args.runs <= 9:
         raise SystemExit("bounded: 1 to 9 runs per page")
@@ -305,6 +309,18 @@ def main() -> None:
             rows[spec.name], _ = measure(base, spec, args.runs, cookie if spec.signed_in else None)
         return rows, blank
 
+    if args.serve:
+        def interrupted(*_args) -> None:
+            raise KeyboardInterrupt  # so that `kill PID` also stops both servers
+
+        signal.signal(signal.SIGTERM, interrupted)
+        with servers(args.port, args.blank_port or args.port + 1) as (base, blank_base, env):
+            print(f"app {base} (database {env['REFLEX_DB_URL']}), blank app {blank_base}; "
+                  "Ctrl-C stops both", flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
+        return
     if args.url:
         if not args.blank_url:
             raise SystemExit("--url needs --blank-url")
