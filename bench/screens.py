@@ -13,6 +13,7 @@ needs installing) into test-artifacts/screens/compare/.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import re
@@ -187,13 +188,15 @@ def compare(before: str, after: str) -> None:
             right = SHOTS / after / left.name
             if not right.is_file():
                 continue
-            page.set_content(
-                "<body style='margin:0;display:flex;gap:12px;background:#888;align-items:start'>"
-                f"<figure style='margin:0'><figcaption>{before}</figcaption>"
-                f"<img src='file://{left}'></figure>"
-                f"<figure style='margin:0'><figcaption>{after}</figcaption>"
-                f"<img src='file://{right}'></figure></body>")
-            page.wait_for_load_state("load")
+            width = int(left.stem.rsplit("-", 1)[1])
+            page.set_viewport_size({"width": 2 * width + 12, "height": 600})
+            # about:blank cannot load file:// pictures: inline them.
+            figures = "".join(
+                f"<figure style='margin:0'><figcaption>{label}</figcaption>"
+                f"<img src='data:image/png;base64,{base64.b64encode(shot.read_bytes()).decode()}'>"
+                "</figure>" for label, shot in ((before, left), (after, right)))
+            page.set_content("<body style='margin:0;display:flex;gap:12px;background:#888;"
+                             f"align-items:start;font:14px sans-serif'>{figures}</body>")
             page.screenshot(path=str(out / left.name), full_page=True)
         browser.close()
     progress(f"side by side in {out}")
