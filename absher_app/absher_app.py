@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from absher_app import jobs, relay, routes
+from absher_app.http_cache import cache_headers
 from absher_app.http_routes import guard_uploads, http_app
 from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
@@ -53,14 +54,18 @@ rx.ModelRegistry.register(ALL_TABLES[0])
 app = rx.App(
     html_lang="ar",
     html_custom_attrs={"dir": "rtl"},
-    stylesheets=["/fonts/fonts.css", "/styles.css", "/household.css", "/services.css",
-                 "/messages.css", "/backoffice.css",
-                 "/delegation.css", "/operations.css"],
-    head_components=[rx.script(RESTORE_LANGUAGE_SCRIPT)],
-    style={"font_family": "'Plex Arabic', system-ui, sans-serif"},
+    # The portal's own stylesheet (system fonts, no web font to download); bundled into one
+    # hashed CSS file by the build.
+    stylesheets=["/styles.css", "/household.css", "/services.css", "/messages.css",
+                 "/backoffice.css", "/delegation.css", "/operations.css"],
+    head_components=[
+        rx.script(RESTORE_LANGUAGE_SCRIPT),
+        # The emblem as the icon: without a link the browser asks for /favicon.ico (a 404).
+        rx.el.link(rel="icon", href="/emblem.svg", type="image/svg+xml"),
+    ],
     # The last one wraps the others: every HTTP response, pages and scripts included, passes
-    # through the security headers.
-    api_transformer=[http_app(), guard_uploads, security_headers],
+    # through the security headers (after the cache headers are set).
+    api_transformer=[http_app(), guard_uploads, cache_headers, security_headers],
 )
 
 # (route, page builder, title, on_load)

@@ -47,7 +47,10 @@ from bench.loadgen import JourneyError, Session, Stats
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "test-artifacts" / "bench"
-PORTS = {"sqlite": 3651, "scaled": 3652, "blank": 3653}
+# Three consecutive ports from ABSHER_BENCH_PORT (default 3651), so that runs on a shared
+# machine can keep apart.
+_BASE_PORT = int(os.environ.get("ABSHER_BENCH_PORT", "3651"))
+PORTS = {"sqlite": _BASE_PORT, "scaled": _BASE_PORT + 1, "blank": _BASE_PORT + 2}
 PG_URL = os.environ.get("ABSHER_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/absher_bench")
 REDIS_URL = os.environ.get("ABSHER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -169,6 +169,16 @@ def test_idle_warning_then_stay_signed_in_then_signed_out(page: Page, app_env, p
     expect(dialog).to_have_accessible_name("ستنتهي جلستك بعد دقيقتين")
     assert_accessible(page)
     screenshot(page, "idle-warning-ar-360")
+    # Escape closes the warning and means "stay signed in": the count starts again.
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.clock.fast_forward("12:50")
+    page.wait_for_timeout(500)
+    expect(dialog).to_have_count(0)
+    page.clock.fast_forward("00:15")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="البقاء متصلاً")).to_be_focused()
     # Two more minutes without an answer: signed out, and told why.
     page.clock.fast_forward("02:05")
     page.wait_for_url(re.compile(r"/login/?\?reason=idle$"))
