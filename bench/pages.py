@@ -261,19 +261,21 @@ def table(rows: dict[str, Result], blank: Result) -> str:
             f"{r.lcp_ms / 1000:.1f}", f"{r.tbt_ms:.0f}", f"{r.transfer_bytes / 1024:.0f}",
             f"{r.transfer_bytes / blank.transfer_bytes:.2f}", kinds, f"{r.benchmark_index:.0f}"])
     widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
+    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |",
            "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += ["| " + " | ".join(v.ljust(w) for v, w in zip(x, widths)) + " |" for x in lines]
+    out += ["| " + " | ".join(v.ljust(w) for v, w in zip(x, widths, strict=True)) + " |"
+            for x in lines]
     return "\n".join(out)
 
 
 def machine_note(runs: int, started: float) -> str:
     chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True,
                               text=True).stdout.strip()
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     return (f"{time.strftime('%Y-%m-%d')}, {platform.node()}: {os.cpu_count()} CPUs "
             f"({platform.machine()}), load average {os.getloadavg()[0]:.1f} at the end; "
             f"Lighthouse {LIGHTHOUSE_VERSION} (mobile, simulated throttling), {chromium}, "
-            f"Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}; "
+            f"Node {node}; "
             f"median of {runs} run(s) per page; {time.monotonic() - started:.0f} s")
 
 
