@@ -131,7 +131,11 @@ class ComposeState(rx.State):
 
     @event
     def load(self):
-        self.reset()
+        # A new visit after a message was sent starts afresh. An unsent form is kept: a choice
+        # the person made while the page was still loading must not be wiped by this loader
+        # (Reflex may handle their click before the page's on_load).
+        if self.sent_reference:
+            self.reset()
 
     @event
     def choose_sector(self, value: Choice):
