@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="password hashes (argon2id) one worker process computes at once; the rest "
                     "queue, so that a sign-in storm never starves other users' events",
     )
+    password_hash_cost: Literal["owasp", "test"] = Field(
+        default="owasp", validation_alias=AliasChoices("ABSHER_PASSWORD_HASH_COST"),
+        description="argon2id cost: OWASP's minimum (19 MiB, t=2), or argon2's smallest for "
+                    "the unit tests, which hash thousands of times; refused in production",
+    )
     bench: bool = Field(
         default=False, validation_alias=AliasChoices("ABSHER_BENCH"),
         description="register BenchState (a no-op event, the worker's PID, state sizes) for "
@@ -104,6 +109,9 @@ class Settings(BaseSettings):
             problems.append("REFLEX_DB_URL must point at a server database, not SQLite")
         if self.bench:
             problems.append("ABSHER_BENCH is for load tests, never for production")
+        if self.password_hash_cost != "owasp":
+            problems.append("ABSHER_PASSWORD_HASH_COST=test is for the unit tests, never for "
+                            "production")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
