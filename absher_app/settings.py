@@ -168,6 +168,11 @@ class Settings(BaseSettings):
         description="password hashes (argon2id) one worker process computes at once; the rest "
                     "queue, so that a sign-in storm never starves other users' events",
     )
+    password_hash_cost: Literal["owasp", "test"] = Field(
+        default="owasp", validation_alias=AliasChoices("ABSHER_PASSWORD_HASH_COST"),
+        description="argon2id cost: OWASP's minimum (19 MiB, t=2), or argon2's smallest for "
+                    "the unit tests, which hash thousands of times; refused in production",
+    )
     bench: bool = Field(
         default=False, validation_alias=AliasChoices("ABSHER_BENCH"),
         description="register BenchState (a no-op event, the worker's PID, state sizes) for "
@@ -222,6 +227,9 @@ class Settings(BaseSettings):
         if len(self.payment_notify_secret) < 32:
             problems.append("ABSHER_PAYMENT_NOTIFY_SECRET must be the key agreed with the bank "
                             "(at least 32 characters)")
+        if self.password_hash_cost != "owasp":
+            problems.append("ABSHER_PASSWORD_HASH_COST=test is for the unit tests, never for "
+                            "production")
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self

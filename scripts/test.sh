@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Run every test: set up, make sure Debian's Chromium is there, then unit tests (SQLite and,
-# when reachable, PostgreSQL) and the Playwright journeys against the production build; then
-# the journeys once more against the scale-out configuration (PostgreSQL + Redis + 2 workers),
-# when PostgreSQL and Redis answer (otherwise the reason is printed and they are skipped).
+# Everything, as CI runs it (`make test`): set up, make sure Debian's Chromium is there, ruff,
+# the unit tests in parallel (on SQLite, and on PostgreSQL for the tests marked both_databases,
+# when it is reachable: otherwise those are skipped with the reason), then the browser
+# journeys (scripts/e2e.sh: SQLite round, then the scaled round when PostgreSQL and Redis
+# answer). Every stage runs even when an earlier one failed; the exit status says if any did.
 # Extra arguments go to pytest instead, e.g. `scripts/test.sh tests/unit -k registry`
-# (ABSHER_E2E_SCALED=1 scripts/test.sh tests/e2e runs only the scaled journeys).
+# (ABSHER_E2E_SCALED=1 scripts/test.sh tests/e2e -m scaled runs only the scaled journeys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -36,13 +37,21 @@ if [ "$#" -gt 0 ]; then
 fi
 
 status=0
-python -m pytest tests || status=$?
+started=$SECONDS
+stage() { echo "==> $1 done in $((SECONDS - started)) s"; started=$SECONDS; }
 
-echo "==> browser journeys again, scale-out configuration (PostgreSQL + Redis + 2 workers)"
-reason=$(python -c "from tests.e2e.conftest import scaled_unavailable; print(scaled_unavailable() or '')")
-if [ -n "$reason" ]; then
-  echo "==> SKIPPED the scale-out journeys: $reason"
-else
-  ABSHER_E2E_SCALED=1 python -m pytest tests/e2e -p no:cacheprovider || status=$?
-fi
+echo "==> ruff check"
+ruff check . || status=$?
+stage "ruff"
+
+echo "==> unit tests (parallel; PostgreSQL for the tests marked both_databases)"
+(
+  # Each database test works on a SQLite file of its own: on tmpfs its commits cost no fsync.
+  if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+  exec python -m pytest tests/unit -p no:cacheprovider -n "${ABSHER_TEST_WORKERS:-auto}"
+) || status=$?
+stage "unit tests"
+
+scripts/e2e.sh || status=$?
+stage "browser journeys"
 exit "$status"

@@ -1,16 +1,26 @@
-"""Shared fixtures: a fresh database per test, on SQLite and (when reachable) PostgreSQL.
+"""Shared fixtures: a fresh database per test, on SQLite, and on PostgreSQL where they differ.
 
-PostgreSQL tests use 127.0.0.1:5432 database `test` (override with ABSHER_TEST_PG_URL); each test
-gets its own schema, dropped afterwards. Without a reachable server they are skipped, with the
-reason shown in the summary (-ra).
+Every test that asks for `engine` (or `session`) runs on SQLite. Tests marked
+`both_databases` (migrations, races and locking, dialect-specific SQL, constraints, ordering,
+time windows computed in SQL) run on PostgreSQL too; ABSHER_TEST_DATABASES=all runs every
+database test on both. A test's PostgreSQL run carries the `postgresql` marker, so
+`-m "not postgresql"` (what `make check` does) leaves them all out.
+
+SQLite: the tables are created once per test process in a template file, which each test gets
+a copy of (creating 30-odd tables for every test cost more than most tests).
+PostgreSQL uses 127.0.0.1:5432 database `test` (override with ABSHER_TEST_PG_URL); each test
+gets its own schema, dropped afterwards. Without a reachable server those runs are skipped,
+with the reason shown in the summary (-ra).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy
@@ -26,6 +36,8 @@ os.environ.setdefault("ABSHER_METRICS_DIR", tempfile.mkdtemp(prefix="absher-test
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.environ["ABSHER_METRICS_DIR"])
 
 PG_URL = os.environ.get("ABSHER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# "all": every database test on SQLite and PostgreSQL, not only those marked both_databases.
+EVERY_TEST_ON_BOTH = os.environ.get("ABSHER_TEST_DATABASES", "") == "all"
 
 
 def _postgres_reachable() -> str | None:
@@ -43,12 +55,41 @@ def _postgres_reachable() -> str | None:
 _PG_SKIP_REASON = _postgres_reachable()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `engine`: SQLite always, PostgreSQL for both_databases tests."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0] if marker.args else marker.kwargs.get("argnames", "")
+        if "engine" in ([n.strip() for n in names.split(",")] if isinstance(names, str)
+                        else list(names)):
+            return  # the test chose its databases itself
+    both = EVERY_TEST_ON_BOTH or metafunc.definition.get_closest_marker("both_databases")
+    params = [pytest.param("sqlite", id="sqlite")]
+    if both:
+        params.append(pytest.param("postgresql", id="postgresql",
+                                   marks=pytest.mark.postgresql))
+    metafunc.parametrize("engine", params, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding every table, made once per test process."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    eng = get_engine.__wrapped__(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(eng)
+    # Closing the last connection checkpoints the WAL into the file, so the file is complete.
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
 def engine(request, tmp_path) -> Iterator[sqlalchemy.Engine]:
     """An engine on an empty database holding every table."""
     if request.param == "sqlite":
-        eng = get_engine.__wrapped__(f"sqlite:///{tmp_path / 'test.db'}")
-        SQLModel.metadata.create_all(eng)
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        eng = get_engine.__wrapped__(f"sqlite:///{path}")
         yield eng
         eng.dispose()
         return

@@ -14,6 +14,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from absher_app.domain.errors import ValidationError
+from absher_app.settings import get_settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -30,30 +31,45 @@ _CONTEXT = CryptContext(
     argon2__time_cost=2,
     argon2__parallelism=1,
 )
+# argon2's smallest cost (8 KiB, t=1), same algorithm and format, for the unit tests only
+# (ABSHER_PASSWORD_HASH_COST=test, refused in production): they hash thousands of times.
+# Verification reads the cost from the stored hash, so either context verifies either hash.
+_TEST_CONTEXT = CryptContext(
+    schemes=["argon2"],
+    argon2__type="ID",
+    argon2__memory_cost=8,
+    argon2__time_cost=1,
+    argon2__parallelism=1,
+)
 _COMMON = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _context() -> CryptContext:
+    return _TEST_CONTEXT if get_settings().password_hash_cost == "test" else _CONTEXT
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of the whole password (slow by design: call off the event loop)."""
-    return _CONTEXT.hash(password)
+    return _context().hash(password)
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     """True when `password` matches; a malformed hash is a mismatch, never an error."""
     try:
-        return _CONTEXT.verify(password, password_hash)
+        return _context().verify(password, password_hash)
     except (ValueError, TypeError):
         return False
 
 
 @functools.cache
-def _dummy_hash() -> str:
+def _dummy_hash(cost: str) -> str:
+    # Cached per cost, so that the verification it burns costs what a real one would.
     return hash_password("dummy password for timing equalisation")
 
 
 def burn_verify_time(password: str) -> None:
     """Spend the time of one verification, so an unknown user answers as slowly as a known one."""
-    verify_password(password, _dummy_hash())
+    verify_password(password, _dummy_hash(get_settings().password_hash_cost))
 
 
 def strength(password: str) -> int:

@@ -12,6 +12,7 @@ PostgreSQL or Redis every journey is skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -45,6 +46,25 @@ E2E_PG_URL = os.environ.get("ABSHER_E2E_PG_URL",
 # A database number of its own, flushed at the start of a scaled run.
 E2E_REDIS_URL = os.environ.get("ABSHER_E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 SCALED_WORKERS = 2
+# Where the run's time goes outside the journeys themselves (printed at the end of the run).
+TIMINGS: list[tuple[str, float]] = []
+
+
+@contextlib.contextmanager
+def timed(what: str) -> Iterator[None]:
+    """Add how long the block took to the timings printed at the end of the run."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        TIMINGS.append((what, time.monotonic() - start))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if TIMINGS:
+        terminalreporter.section("where the browser run's time went, besides the journeys")
+        for what, seconds in TIMINGS:
+            terminalreporter.write_line(f"{seconds:7.1f} s  {what}")
 
 
 def scaled_unavailable() -> str | None:
@@ -85,6 +105,9 @@ def app_environment(db_path: Path, port: int) -> dict[str, str]:
     env.update({
         "REFLEX_DB_URL": E2E_PG_URL if SCALED else f"sqlite:///{db_path}",
         "ABSHER_ENV": "test",
+        # The app under test hashes passwords at the production cost, whatever the unit tests
+        # of the same pytest process chose (tests/unit/conftest.py).
+        "ABSHER_PASSWORD_HASH_COST": "owasp",
         # The demo's tools (SMS outbox page, demo bank and kiosk) and its banner: the journeys
         # read codes and pay bills through them.
         "ABSHER_DEMO": "1",
@@ -169,7 +192,8 @@ class AppServer:
         )
         log.close()
         try:
-            _wait_for(f"{self.url}/ping", STARTUP_TIMEOUT_S, self.process)
+            with timed("app start: compile, frontend build, backend up"):
+                _wait_for(f"{self.url}/ping", STARTUP_TIMEOUT_S, self.process)
         except Exception:
             tail = self.log_path.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"the app did not start; server log tail:\n{tail}") from None
@@ -213,9 +237,10 @@ def app_server(app_env) -> Iterator[AppServer | None]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     absher = str(ROOT / ".venv/bin/absher")
-    subprocess.run([absher, "db", "upgrade"], env=app_env, cwd=ROOT, check=True)
-    subprocess.run([absher, "seed", "demo"], env=app_env, cwd=ROOT, check=True)
-    subprocess.run([absher, "metrics", "clear"], env=app_env, cwd=ROOT, check=True)
+    with timed("database: migrate and load the demo"):
+        subprocess.run([absher, "db", "upgrade"], env=app_env, cwd=ROOT, check=True)
+        subprocess.run([absher, "seed", "demo"], env=app_env, cwd=ROOT, check=True)
+        subprocess.run([absher, "metrics", "clear"], env=app_env, cwd=ROOT, check=True)
     server = AppServer(app_env, port)
     server.log_path.write_text("")
     server.start()

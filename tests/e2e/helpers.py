@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import subprocess
 import time
 from pathlib import Path
 
+import sqlalchemy
 from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from absher_app.domain.identity import normalize_mobile
+from absher_app.providers.sms import read_outbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,19 +25,34 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def latest_code(env: dict[str, str], mobile: str, after_id: int = 0, timeout: float = 30) -> str:
-    """The 6-digit code in the newest outbox message to `mobile` newer than `after_id`.
+@functools.cache
+def _engine(url: str) -> sqlalchemy.Engine:
+    return sqlalchemy.create_engine(url)
 
-    Each look is a CLI process (about a second, several on a loaded machine): wait long enough.
+
+def _newest_message(env: dict[str, str], mobile: str | None = None) -> tuple[int, str] | None:
+    """(id, body) of the newest outbox message (to `mobile`), or None.
+
+    Read in this process with the function behind `absher sms outbox` when the app's database
+    is known: a CLI process per look cost 1-2 s, and sign-ins look several times. The journeys
+    that check the operator's command itself still run it (test_recovery, test_messages, ...).
     """
-    import json
+    if "REFLEX_DB_URL" not in env:  # an external app (ABSHER_E2E_URL): ask its CLI
+        args = ["sms", "outbox", "--last", "1", "--json", *(["--to", mobile] if mobile else [])]
+        messages = json.loads(cli(*args, env=env).stdout or "[]")
+        return (messages[0]["id"], messages[0]["body"]) if messages else None
+    with Session(_engine(env["REFLEX_DB_URL"])) as session:
+        found = read_outbox(session, to=normalize_mobile(mobile) if mobile else None, last=1)
+    return (found[0].id, found[0].body) if found else None
 
+
+def latest_code(env: dict[str, str], mobile: str, after_id: int = 0, timeout: float = 30) -> str:
+    """The 6-digit code in the newest outbox message to `mobile` newer than `after_id`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        out = cli("sms", "outbox", "--to", mobile, "--last", "1", "--json", env=env)
-        messages = json.loads(out.stdout or "[]")
-        if messages and messages[0]["id"] > after_id:
-            match = re.search(r"\b(\d{6})\b", messages[0]["body"])
+        newest = _newest_message(env, mobile)
+        if newest and newest[0] > after_id:
+            match = re.search(r"\b(\d{6})\b", newest[1])
             if match:
                 return match.group(1)
         time.sleep(0.3)
@@ -39,11 +61,8 @@ def latest_code(env: dict[str, str], mobile: str, after_id: int = 0, timeout: fl
 
 def last_message_id(env: dict[str, str]) -> int:
     """Id of the newest outbox message (0 when empty)."""
-    import json
-
-    out = cli("sms", "outbox", "--last", "1", "--json", env=env)
-    messages = json.loads(out.stdout or "[]")
-    return messages[0]["id"] if messages else 0
+    newest = _newest_message(env)
+    return newest[0] if newest else 0
 
 
 def sign_in(page: Page, env: dict[str, str], login: str, password: str, mobile: str) -> None:

@@ -81,6 +81,9 @@ def reference(app_env) -> str:
     return reference
 
 
+# Scaled round too: every inquiry is counted in the Redis-backed per-IP limit
+# shared by the workers.
+@pytest.mark.scaled
 def test_visa_validity_by_visa_number_and_by_id(page: Page):
     _english(page)
     visitor = _record("v1")

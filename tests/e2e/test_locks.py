@@ -39,6 +39,9 @@ def _to_code_step(page: Page, app_env, person) -> str:
     return latest_code(app_env, person.mobile, before)
 
 
+# Scaled round too: wrong sign-ins are counted in the Redis-backed per-IP limit
+# shared by the workers, and the lock is written to PostgreSQL.
+@pytest.mark.scaled
 def test_five_wrong_passwords_in_a_minute_lock_sign_in(page: Page, people):
     person = people["password_lock"]
     _english_login(page)

@@ -35,6 +35,9 @@ from tests.e2e.messaging import (
 pytestmark = pytest.mark.e2e
 
 
+# Scaled round too: the file goes up over HTTP to whichever worker takes it, the
+# page's state being in Redis, and comes back down from the shared data folder.
+@pytest.mark.scaled
 def test_message_with_pdf_answer_visit_book_reschedule_cancel(page: Page, app_env, browser):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app_env, "imran", DEMO_PASSWORD, mobile_of("r4"))

@@ -28,8 +28,9 @@ from tests.e2e.people import add_people
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.scaled,
     pytest.mark.skipif(not SCALED, reason="scale-out journeys: run with ABSHER_E2E_SCALED=1 "
-                       "(scripts/test.sh does when PostgreSQL and Redis answer)"),
+                       "(scripts/e2e.sh does when PostgreSQL and Redis answer)"),
 ]
 
 EVENT_LINE = re.compile(r"^event pid=(\d+) token=(\S+) name=(\S+)$", re.MULTILINE)

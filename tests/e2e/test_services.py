@@ -246,6 +246,9 @@ def test_draft_survives_sign_out_and_restart(page: Page, app_env, app_server):
     expect(page.get_by_label("Multiple")).to_be_checked()
 
 
+# Scaled round too: the draft row lock that makes two submits one request, on
+# PostgreSQL with two workers.
+@pytest.mark.scaled
 def test_double_submit_makes_one_request(page: Page, app_env):
     _sign_in_in_english(page, app_env, "ahmed", "r2")
     _open_service(page, "Issue or renew an iqama")

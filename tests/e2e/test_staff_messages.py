@@ -29,7 +29,7 @@ from tests.e2e.messaging import (
     shots,
     start_message,
 )
-from tests.e2e.test_staff import demo_secret, staff_sign_in
+from tests.e2e.test_staff import sign_in_new_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     officer = browser.new_context(base_url=base_url)
     desk = officer.new_page()
     desk.set_viewport_size({"width": 1280, "height": 900})
-    staff_sign_in(desk, "officer", DEMO_PASSWORD, demo_secret("officer"))
+    sign_in_new_staff(desk, app_env, "passports_officer")
     desk.get_by_role("link", name="Messages inbox").click()
     desk.wait_for_url(re.compile(r"/staff/messages/?$"))
     wait_until_connected(desk)
@@ -121,7 +121,7 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     manager = browser.new_context(base_url=base_url)
     branch = manager.new_page()
     branch.set_viewport_size({"width": 1280, "height": 900})
-    staff_sign_in(branch, "manager", DEMO_PASSWORD, demo_secret("manager"))
+    sign_in_new_staff(branch, app_env, "branch_manager", "RUH-01")  # Riyadh - Al Malaz
     _refused(branch, "/staff/messages")
     visit(branch, "/staff")
     branch.get_by_role("link", name="Branch management").click()

@@ -26,6 +26,7 @@ def test_the_shared_databases_are_never_dropped(name):
         create_database(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", recreate=True)
 
 
+@pytest.mark.postgresql
 @pytest.mark.skipif(bool(_PG_SKIP_REASON), reason=_PG_SKIP_REASON or "")
 def test_postgresql_database_is_created_once_and_recreated_empty():
     url = sqlalchemy.engine.make_url(PG_URL).set(database=f"unit_{uuid.uuid4().hex[:10]}")

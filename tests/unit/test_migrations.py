@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -11,6 +12,9 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
+
+# Migrations are dialect-specific DDL: build and tear down on both databases.
+pytestmark = pytest.mark.both_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,8 @@ from absher_app.settings import DEV_SECRET_KEY, Settings, SettingsError, get_set
 ENV_NAMES = ("ABSHER_ENV", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "ABSHER_SECRET_KEY",
              "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL",
              "ABSHER_BENCH", "ABSHER_EVENT_LOG", "GRANIAN_WORKERS", "ABSHER_HASH_THREADS",
-             "ABSHER_DEMO", "PORT", "REFLEX_FRONTEND_PORT")
+             "ABSHER_DEMO", "PORT", "REFLEX_FRONTEND_PORT",
+             "ABSHER_PASSWORD_HASH_COST")
 SECRET = "k" * 40
 PG_URL = "postgresql+psycopg://absher:pw@db.internal:5432/absher"
 HTTPS = "https://absher.example"
@@ -155,6 +156,17 @@ def test_bench_and_event_log_are_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("ABSHER_BENCH", "1")
     monkeypatch.setenv("ABSHER_EVENT_LOG", "true")
     assert (make().bench, make().event_log) == (True, True)
+
+
+def test_the_cheap_password_hash_cost_is_read_from_the_environment_and_refused_in_production(
+        monkeypatch):
+    assert make().password_hash_cost == "owasp"
+    monkeypatch.setenv("ABSHER_PASSWORD_HASH_COST", "test")
+    assert make().password_hash_cost == "test"
+    with pytest.raises(SettingsError, match="ABSHER_PASSWORD_HASH_COST"):
+        make(environment="production", secret_key=SECRET, sms_provider="none", db_url=PG_URL)
+    with pytest.raises(ValueError):
+        make(password_hash_cost="none")
 
 
 def test_several_workers_need_redis_to_share_the_state():

@@ -54,7 +54,9 @@ def app_states() -> list[type[rx.State]]:
     while todo:
         cls = todo.pop()
         found.append(cls)
-        todo.extend(cls.get_substates())
+        # Sorted: a set's order differs between processes, and parallel workers must
+        # collect the same tests in the same order.
+        todo.extend(sorted(cls.get_substates(), key=lambda c: c.get_full_name()))
     return found
 
 

@@ -11,6 +11,7 @@ from absher_app.domain import access_log
 from tests.unit.domain.test_requests import NOW, people  # noqa: F401 - fixture
 
 
+@pytest.mark.both_databases
 def test_accesses_are_listed_newest_first_with_office_names(session, people):
     person = people["c1"]
     access_log.record_access(session, person.id, "staff", "activation_clerk", "JED-01",

@@ -168,6 +168,7 @@ def test_reauthentication_accepts_the_current_password(session, account):
     assert events(session, "reauth_failed", account.id) == []
 
 
+@pytest.mark.both_databases
 def test_a_wrong_password_is_counted_even_when_the_caller_rolls_back(session, account):
     assert refused(reauthenticate, session, account, WRONG, now=NOW).code == \
         "current_password_wrong"
@@ -175,6 +176,7 @@ def test_a_wrong_password_is_counted_even_when_the_caller_rolls_back(session, ac
     assert len(events(session, "reauth_failed", account.id)) == 1
 
 
+@pytest.mark.both_databases
 def test_five_wrong_passwords_pause_reauthentication_for_ten_minutes(session, account):
     for second in range(5):
         refused(reauthenticate, session, account, WRONG, now=at(second))
@@ -439,6 +441,7 @@ def test_device_descriptions_are_short_words():
     assert describe_device("curl/8.5.0") == "curl/8.5.0"
 
 
+@pytest.mark.both_databases
 def test_history_is_the_accounts_events_newest_first_with_results(session, account, ids):
     with pytest.raises(AuthError):
         authenticate(session, "khalid", WRONG, now=NOW, device=CHROME)
@@ -453,6 +456,7 @@ def test_history_is_the_accounts_events_newest_first_with_results(session, accou
     assert history[0].at == at(20) and history[0].device == "Chrome · Linux"
 
 
+@pytest.mark.both_databases
 def test_history_includes_wrong_codes_and_is_bounded(session, account):
     for second in range(3):
         with pytest.raises(ValidationError):
@@ -467,6 +471,7 @@ def test_history_includes_wrong_codes_and_is_bounded(session, account):
 
 # --- sessions -----------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_active_sessions_are_the_live_ones_with_this_device_first(session, account):
     _, old_id = sign_in(session, account, now=at(minutes=-30))  # idle for 30 minutes
     _, mine_id = sign_in(session, account, now=at(minutes=-2), device=CHROME)
@@ -565,6 +570,7 @@ def test_a_closed_account_cannot_sign_in_and_keeps_no_credential(session, accoun
     assert caught.value.code == "bad_credentials"
 
 
+@pytest.mark.both_databases
 def test_the_same_id_may_register_again_after_closing(session, account):
     person = session.get(Person, account.person_id)
     close_account(session, account, password=DEMO_PASSWORD, confirmed=True, now=NOW, sms=SMS)
@@ -582,6 +588,7 @@ def test_the_same_id_may_register_again_after_closing(session, account):
     assert authenticate(session, "khalid", NEW_PASSWORD, now=at(minutes=7)).id == account.id
 
 
+@pytest.mark.both_databases
 def test_after_closing_the_person_may_choose_another_username(session, account):
     person = session.get(Person, account.person_id)
     close_account(session, account, password=DEMO_PASSWORD, confirmed=True, now=NOW, sms=SMS)
@@ -629,6 +636,7 @@ def test_my_data_holds_the_record_account_events_sessions_and_messages(session, 
     assert events(session, "data_exported", account.id)
 
 
+@pytest.mark.both_databases
 def test_my_data_keeps_messages_to_an_old_number_only_while_it_was_mine(session, account):
     now = datetime.now(UTC)
     old = account.mobile

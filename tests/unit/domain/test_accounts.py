@@ -215,6 +215,7 @@ def test_mobile_must_be_a_saudi_mobile(session, ids):
                        details(session, ids, mobile=mobile)).code == code, mobile
 
 
+@pytest.mark.both_databases
 def test_id_that_already_has_an_account_is_refused(session, ids):
     c1 = person_of(session, ids, "c1")
     form = details(session, ids, "c1", username="someone.new")
@@ -222,6 +223,7 @@ def test_id_that_already_has_an_account_is_refused(session, ids):
     assert refused(check_registration, session, form).code == "id_has_account"
 
 
+@pytest.mark.both_databases
 def test_taken_username_is_refused_whatever_the_case(session, ids):
     for taken in ("khalid", "KHALID", " Khalid "):
         assert refused(check_registration, session,
@@ -325,7 +327,7 @@ def test_registration_code_is_good_for_thirty_minutes(session, ids):
                    now=at(minutes=30, seconds=1), lang="en").code == "code_required"
 
 
-def test_complete_registration_creates_a_registered_account(session, ids):
+def test_complete_registration_creates_a_registered_account(session, ids, owasp_hashing):
     form = details(session, ids, username="Sara.Qahtani", email=" sara@example.com ")
     account = register(session, form, now=at(minutes=5))
     person = person_of(session, ids, "c2")
@@ -346,6 +348,7 @@ def test_complete_registration_creates_a_registered_account(session, ids):
     assert count_accounts(session) == len(DEMO_ACCOUNTS) + 1
 
 
+@pytest.mark.both_databases
 def test_the_same_id_cannot_register_twice(session, ids):
     form = details(session, ids)
     register(session, form)
@@ -451,6 +454,7 @@ def test_activation_needs_a_registered_account(session, ids):
 
 # --- finding the account ---------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_account_is_found_by_username_or_id_number(session, ids):
     persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     for login in ("khalid", "KHALID", "  Khalid ", ids["c4"], ids["c4"].translate(ARABIC),
@@ -509,6 +513,7 @@ def test_closed_account_is_refused_like_an_unknown_one(session, ids, monkeypatch
     assert burned == [DEMO_PASSWORD]
 
 
+@pytest.mark.both_databases
 def test_wrong_password_is_recorded_with_the_device(session, engine, ids):
     with pytest.raises(AuthError):
         authenticate(session, "khalid", WRONG, now=NOW, device=DEVICE)
@@ -526,6 +531,7 @@ def fail(session, login: str, now: datetime):
     return caught.value
 
 
+@pytest.mark.both_databases
 def test_five_wrong_passwords_in_a_minute_lock_for_a_minute(session, ids):
     for second in (0, 10, 20, 30):
         error = fail(session, "khalid", at(second))
@@ -558,6 +564,7 @@ def test_the_right_password_is_refused_while_locked(session, ids, monkeypatch):
     assert authenticate(session, "khalid", DEMO_PASSWORD, now=at(64)).username == "khalid"
 
 
+@pytest.mark.both_databases
 def test_wrong_passwords_spread_over_more_than_a_minute_do_not_lock(session, ids):
     for second in (0, 20, 40, 61, 81):
         error = fail(session, "khalid", at(second))
@@ -702,6 +709,7 @@ def test_sms_never_stands_in_for_an_enrolled_authenticator(session, ids):
 
 # --- tickets and sessions --------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_ticket_is_single_use_and_stored_only_as_a_digest(session, ids):
     account = account_of(session, "khalid")
     ticket = issue_sign_in_ticket(session, account, now=NOW)
@@ -716,6 +724,7 @@ def test_ticket_is_single_use_and_stored_only_as_a_digest(session, ids):
     assert session.exec(select(func.count()).select_from(UserSession)).one() == 1
 
 
+@pytest.mark.both_databases
 def test_ticket_expires_after_sixty_seconds(session, ids):
     account = account_of(session, "khalid")
     late = issue_sign_in_ticket(session, account, now=NOW)
@@ -731,6 +740,7 @@ def test_unknown_ticket_gives_nothing(session, ids):
     assert session.exec(select(func.count()).select_from(UserSession)).one() == 0
 
 
+@pytest.mark.both_databases
 def test_session_token_resolves_and_is_stored_only_as_a_digest(session, ids):
     account = account_of(session, "khalid")
     account.locked_until = at(-10)
@@ -767,6 +777,7 @@ def test_idle_timeout_is_fifteen_minutes_and_activity_extends_it(session, ids):
     assert resolve_session(session, token, now=seen + timedelta(minutes=1)) is None  # for good
 
 
+@pytest.mark.both_databases
 def test_idle_for_exactly_fifteen_minutes_is_signed_out(session, ids):
     token = new_session(session, account_of(session, "khalid"))
     assert resolve_session(session, token, now=at(minutes=15)) is None
@@ -779,6 +790,7 @@ def test_looking_without_touching_does_not_extend_the_session(session, ids):
     assert resolve_session(session, token, now=at(minutes=15)) is None
 
 
+@pytest.mark.both_databases
 def test_a_session_lasts_at_most_twelve_hours_even_when_active(session, ids):
     token = new_session(session, account_of(session, "khalid"))
     moment = NOW
@@ -850,6 +862,7 @@ def test_locked_error_minutes():
     assert LockedError("x", "m", None).params == {"minutes": 0}
 
 
+@pytest.mark.both_databases
 def test_count_accounts(session, ids):
     assert count_accounts(session) == len(DEMO_ACCOUNTS) == 8
 

@@ -27,6 +27,10 @@ from absher_app.models import (
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
+# Slots are made with each dialect's INSERT .. ON CONFLICT and taken by a conditional
+# UPDATE; the booking races run threads: all of it on both databases.
+pytestmark = pytest.mark.both_databases
+
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # Sunday 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()
 MONDAY = date(2026, 5, 11)

@@ -58,6 +58,7 @@ def test_the_filter_is_checked_on_the_server(sector, topic, status, code):
     assert err.value.code == code
 
 
+@pytest.mark.both_databases
 def test_the_inbox_filters_and_puts_the_oldest_first(session, accounts, data_dir):  # noqa: F811
     later = send(session, accounts["ahmed"], data_dir)
     first = send(session, accounts["imran"], data_dir)
@@ -129,6 +130,7 @@ def test_a_manager_manages_their_own_branch_and_an_admin_any(session, accounts):
     assert backoffice.branch_day(session, ADMIN, "RUH-02", MONDAY).slots
 
 
+@pytest.mark.both_databases
 def test_branch_day_capacity_close_and_reopen(session, accounts):  # noqa: F811
     booked = book(session, accounts["imran"], branch="RUH-01")
     view = backoffice.branch_day(session, MANAGER, "RUH-01", MONDAY)

@@ -154,6 +154,7 @@ def test_url_tokens_carry_256_bits():
 
 # --- audit -----------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_audit_record_truncates_detail_and_device(session, person):
     audit.record(session, "probe", person_id=person.id, detail="d" * 500, device="u" * 500,
                  now=NOW)
@@ -163,6 +164,7 @@ def test_audit_record_truncates_detail_and_device(session, person):
     assert row.created_at == NOW
 
 
+@pytest.mark.both_databases
 def test_audit_recent_counts_and_last_time(session, person):
     other = make_person(session, serial=2, mobile=OTHER_MOBILE)
     for seconds, who, detail in [(0, person, "a"), (10, person, "b"), (20, other, "a"),
@@ -234,6 +236,7 @@ def test_codes_are_not_predictable_from_one_send_to_the_next(session, person):
 
 # --- verifying -------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_right_code_is_accepted_once(session, person):
     code = send(session, person)
     assert code_verified_since(session, person_id=person.id, purpose="sign_in",
@@ -251,11 +254,13 @@ def test_right_code_is_accepted_once(session, person):
     assert len(events(session, "code_failed", person.id)) == 1
 
 
+@pytest.mark.both_databases
 def test_code_works_until_just_before_ten_minutes(session, person):
     code = send(session, person)
     check(session, person, code, now=at(minutes=9, seconds=59))
 
 
+@pytest.mark.both_databases
 def test_code_expires_after_ten_minutes(session, person):
     code = send(session, person)
     assert refused(check, session, person, code, now=at(minutes=10, seconds=1)).code == \
@@ -382,6 +387,7 @@ def _ten_sends(session, person) -> None:
             send(session, person, purpose, at(second))
 
 
+@pytest.mark.both_databases
 def test_at_most_ten_sends_in_five_minutes_across_purposes(session, person):
     _ten_sends(session, person)
     assert len(events(session, "code_sent", person.id)) == 10
@@ -401,6 +407,7 @@ def test_waiting_retry_after_is_enough(session, person):
     assert len(events(session, "code_sent", person.id)) == 11
 
 
+@pytest.mark.both_databases
 def test_sending_is_allowed_again_after_the_window(session, person):
     _ten_sends(session, person)
     send(session, person, "reset", at(301))
@@ -490,6 +497,7 @@ def test_a_new_code_does_not_reset_the_failure_count(session, person):
     assert throttled(check, session, person, second, now=at(62)).code == "code_locked"
 
 
+@pytest.mark.both_databases
 def test_failures_spread_over_more_than_ten_minutes_do_not_lock(session, person):
     for attempt in range(9):
         refused(check, session, person, "000000", now=at(attempt))
@@ -497,6 +505,7 @@ def test_failures_spread_over_more_than_ten_minutes_do_not_lock(session, person)
                    now=at(minutes=10, seconds=9)).code == "code_wrong"
 
 
+@pytest.mark.both_databases
 def test_a_failure_survives_the_callers_rollback(session, engine, person):
     code = send(session, person)
     session.commit()
@@ -508,6 +517,7 @@ def test_a_failure_survives_the_callers_rollback(session, engine, person):
         assert (event.person_id, event.created_at) == (person.id, NOW)
 
 
+@pytest.mark.both_databases
 def test_a_lock_survives_the_callers_rollback(session, person):
     for attempt in range(10):
         with pytest.raises((ValidationError, ThrottledError)):
@@ -578,6 +588,7 @@ def test_totp_an_older_step_than_the_last_used_is_refused(session, person):
     verify_totp(session, account, totp_at(at(30)), at(30))  # the next step is fine
 
 
+@pytest.mark.both_databases
 def test_totp_last_step_is_stored(session, engine, person):
     account = make_account(session, person)
     verify_totp(session, account, totp_at(NOW), NOW)

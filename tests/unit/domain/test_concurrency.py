@@ -37,6 +37,9 @@ from absher_app.models import (
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
+# Races and row locks behave differently on each database: run them on both.
+pytestmark = pytest.mark.both_databases
+
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.astimezone(RIYADH).date()
 SMS = OutboxSmsSender()

@@ -204,6 +204,7 @@ def test_the_catalogue_flags_decide_what_is_delegable():
     assert "delegation" not in flagged and "passport_issue" not in flagged
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_open_delegation_for_the_same_services_and_delegate_is_refused(
         session, people):
     first = make(session, people, services=("exit_reentry_issue", "iqama_renew"))
@@ -288,6 +289,7 @@ def test_only_the_delegator_withdraws_a_pending_one_and_revokes_an_active_one(se
     assert [e.kind for e in d.history(session, made)] == ["created", "accepted", "revoked"]
 
 
+@pytest.mark.both_databases
 def test_expiry_is_an_idempotent_job_and_history_stays(session, people):
     made = make(session, people, end=TODAY + timedelta(days=3))
     d.accept(session, delegate=people["c8"], reference=made.reference, today=TODAY, now=NOW,
@@ -301,6 +303,7 @@ def test_expiry_is_an_idempotent_job_and_history_stays(session, people):
     assert [e.kind for e in d.history(session, made)] == ["created", "accepted", "expired"]
 
 
+@pytest.mark.both_databases
 def test_lists_for_both_parties_keep_every_status(session, people):
     a = make(session, people, services=("iqama_renew",))
     b = make(session, people, services=("final_exit_issue",))
@@ -523,6 +526,7 @@ def test_verify_is_rate_limited_per_client_like_the_public_inquiries(session, pe
                            limiter=limiter, limit="2/minute")
 
 
+@pytest.mark.both_databases
 def test_verify_says_expired_even_before_the_job_ran(session, people):
     made = active(session, people, end=TODAY)
     later = d.verify(session, made.reference, TODAY + timedelta(days=1))

@@ -6,8 +6,10 @@ action through outside the delegated services, the dates, or by someone else."""
 
 from __future__ import annotations
 
+import functools
 import re
-from datetime import UTC, datetime, timedelta
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
 
 import hypothesis.strategies as st
 import pytest
@@ -39,17 +41,35 @@ PEOPLE = ("c1", "c8", "c4", "r2")
 DELEGATES = ("c8", "c4")
 
 
+def _demo_template(today: date) -> sqlite3.Connection:
+    """An in-memory database holding every table and the demo data on `today`, made once."""
+    return _demo_engine_and_connection(today)[1].driver_connection
+
+
+@functools.cache
+def _demo_engine_and_connection(today: date):
+    # Cached together: the engine and its one connection keep the in-memory database alive.
+    engine = get_engine.__wrapped__("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_demo(session, today)
+        session.commit()
+    return engine, engine.raw_connection()
+
+
 class DelegationLifecycle(RuleBasedStateMachine):
     references = Bundle("references")
 
     def __init__(self) -> None:
         super().__init__()
-        self.engine = get_engine.__wrapped__("sqlite://")
-        SQLModel.metadata.create_all(self.engine)
-        self.session = Session(self.engine, expire_on_commit=False)
         self.now = START
-        load_demo(self.session, self.today)
-        self.session.commit()
+        # A copy of the demo database, not a new load: loading it was most of each example's
+        # time, and every example starts from the same data.
+        self.engine = get_engine.__wrapped__("sqlite://")
+        raw = self.engine.raw_connection()  # in memory: the pool keeps this one connection
+        _demo_template(self.today).backup(raw.driver_connection)
+        raw.close()
+        self.session = Session(self.engine, expire_on_commit=False)
         ids = demo_ids()
         self.people = {key: self.session.exec(select(Person).where(
             Person.id_number == ids[key])).one() for key in PEOPLE}

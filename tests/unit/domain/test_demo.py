@@ -135,6 +135,7 @@ def test_branches_cover_at_least_5_cities_with_unique_codes():
     assert all(capacity > 0 for *_, capacity in BRANCHES)
 
 
+@pytest.mark.both_databases
 def test_load_demo_adds_everything_then_nothing(session, records):
     first = load_demo(session, TODAY)
     session.commit()

@@ -85,6 +85,7 @@ def test_visit_visa_by_its_number(demo):
         "visit", number, "valid", TODAY + timedelta(days=5))
 
 
+@pytest.mark.both_databases
 def test_visas_by_id_number_newest_first(demo):
     add_visa(demo, "r1", "5000000001", "exit_reentry_single", TODAY - timedelta(days=200),
              "issued", TODAY - timedelta(days=300))
@@ -95,6 +96,7 @@ def test_visas_by_id_number_newest_first(demo):
                                                             ("5000000001", "expired")]
 
 
+@pytest.mark.both_databases
 def test_at_most_five_visas_are_shown(demo):
     for n in range(7):
         add_visa(demo, "r1", f"500000010{n}", "exit_reentry_single", TODAY + timedelta(days=n),

@@ -151,6 +151,7 @@ def test_a_new_pending_attachment_replaces_the_previous(session, accounts, data_
     assert session.exec(select(MessageAttachment.id)).all() == [second.id]
 
 
+@pytest.mark.both_databases
 def test_pending_attachments_are_purged_after_a_day(session, accounts, data_dir):
     pending = messages.store_attachment(session, accounts["imran"], pdf_bytes(), "a.pdf",
                                         now=NOW, data_dir=data_dir)
@@ -192,6 +193,7 @@ def test_send_refuses_bad_input(session, accounts, data_dir, field, value, code)
     assert err.value.code == code
 
 
+@pytest.mark.both_databases
 def test_limits_are_inclusive(session, accounts, data_dir):
     message = send(session, accounts["imran"], data_dir, subject="abc", body="x" * 2000)
     assert message.subject == "abc"
@@ -219,6 +221,7 @@ def test_only_the_owner_sees_a_message_or_its_attachment(session, accounts, data
     assert messages.attachment_for_person(session, attachment.id, ahmed) is None
 
 
+@pytest.mark.both_databases
 def test_the_whole_thread(session, accounts, data_dir):
     account = accounts["imran"]
     message = send(session, account, data_dir)
@@ -253,6 +256,7 @@ def test_someone_else_cannot_reply(session, accounts, data_dir):
     assert count(session, MessagePost) == 1
 
 
+@pytest.mark.both_databases
 def test_inbox_filters(session, accounts, data_dir):
     a = send(session, accounts["imran"], data_dir)
     b = send(session, accounts["ahmed"], data_dir, sector="traffic", topic="fines")
@@ -278,6 +282,7 @@ def test_mark_needs_visit_tells_the_person_once(session, accounts, data_dir):
         Notification.kind == "message_needs_visit")).all()) == 1
 
 
+@pytest.mark.both_databases
 def test_malformed_references_find_nothing(session, accounts):
     for reference in ("", "abc", "7000000000", "5" * 11, "5000000000' or 1=1"):
         assert messages.find(session, reference) is None

@@ -18,8 +18,11 @@ from absher_app.domain.passwords import (
     strength,
     verify_password,
 )
+from absher_app.settings import get_settings
 
 ARGON2_PREFIX = "$argon2id$v=19$m=19456,t=2,p=1$"
+# These tests check the hashing itself: at the production cost (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("owasp_hashing")
 # Eight characters, not on any list, zxcvbn score >= 2.
 GOOD_8 = "q7!Vz#9p"
 # Long, random-looking, and not built from any word: strong at every length we cut it to.
@@ -37,7 +40,9 @@ def refused(password: str, confirm: str | None = None, personal=()) -> str:
 
 @pytest.fixture(scope="module")
 def good_hash() -> str:
-    return hash_password(GOOD_8)
+    with pytest.MonkeyPatch.context() as patch:  # set up before the per-test owasp_hashing
+        patch.setattr(get_settings(), "password_hash_cost", "owasp")
+        return hash_password(GOOD_8)
 
 
 # --- hashing ---------------------------------------------------------------------------------
@@ -51,6 +56,19 @@ def test_hash_is_salted_so_the_same_password_hashes_differently(good_hash):
     assert again != good_hash
     assert again.startswith(ARGON2_PREFIX)
     assert verify_password(GOOD_8, again) is True
+
+
+def test_the_test_cost_is_argon2id_at_its_smallest_and_verifies_across_costs(
+        good_hash, monkeypatch):
+    monkeypatch.setattr(get_settings(), "password_hash_cost", "test")
+    cheap = hash_password(GOOD_8)
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    # The cost travels in the hash: each setting verifies the other's hashes.
+    assert verify_password(GOOD_8, good_hash) is True
+    assert verify_password("q7!Vz#9P", good_hash) is False
+    monkeypatch.setattr(get_settings(), "password_hash_cost", "owasp")
+    assert verify_password(GOOD_8, cheap) is True
+    assert verify_password("q7!Vz#9P", cheap) is False
 
 
 def test_hash_does_not_contain_the_password(good_hash):

@@ -295,6 +295,7 @@ def test_an_unmatched_request_never_reaches_the_question(session, ids):
                    now=at(6)).code == "reset_expired"
 
 
+@pytest.mark.both_databases
 def test_the_proof_of_the_code_lasts_fifteen_minutes(session, ids):
     progress = with_code(session, ids)  # code accepted at 10 s
     assert refused(recovery.check_answer, session, progress, "birth_date",
@@ -339,6 +340,7 @@ def test_badly_formed_answers_are_not_counted(session, ids, question, answer, co
     assert events(session, "reset_check_failed") == []
 
 
+@pytest.mark.both_databases
 def test_wrong_answers_are_bounded_to_three_a_day(session, ids, engine):
     progress = with_code(session, ids)
     khalid = account_of(session, "khalid")
@@ -428,6 +430,7 @@ def test_an_enrolled_authenticator_stays_enrolled(session, ids):
                          now=at(minutes=5))
 
 
+@pytest.mark.both_databases
 def test_one_proof_gives_one_reset(session, ids):
     progress = proved(session, ids)
     recovery.complete_reset(session, progress, NEW_PASSWORD, NEW_PASSWORD, end_sessions=True,

@@ -427,6 +427,7 @@ def stored(session: Session, id_number: str) -> Person:
     return session.exec(select(Person).where(Person.id_number == id_number)).one()
 
 
+@pytest.mark.both_databases
 def test_import_adds_every_person_of_a_good_file(session):
     counts = import_persons(session, [citizen(), resident()])
     session.commit()
@@ -439,6 +440,7 @@ def test_import_adds_every_person_of_a_good_file(session):
     assert person.iqama_expiry == date(2027, 3, 15)
 
 
+@pytest.mark.both_databases
 def test_reimporting_the_same_file_changes_nothing(session):
     import_persons(session, [citizen(), resident()])
     session.commit()
@@ -557,6 +559,7 @@ def test_removed_optional_field_is_cleared_on_update(session):
     assert stored(session, "1000000008").passport_number is None
 
 
+@pytest.mark.both_databases
 def test_one_bad_record_imports_nothing(session):
     import_persons(session, [citizen()])
     session.commit()
@@ -591,6 +594,7 @@ def test_duplicate_id_in_file_is_refused(session):
     assert person_count(session) == 0
 
 
+@pytest.mark.both_databases
 def test_duplicate_id_is_found_after_normalization(session):
     with pytest.raises(RegistryImportError) as excinfo:
         import_persons(session, [citizen(), citizen(id_number="١٠٠٠٠٠٠٠٠٨")])
@@ -608,6 +612,7 @@ def test_sponsor_neither_in_file_nor_in_db_is_refused(session):
     assert person_count(session) == 0
 
 
+@pytest.mark.both_databases
 def test_sponsor_later_in_the_same_file_is_accepted(session):
     counts = import_persons(session, [dependent(), resident(), citizen()])
     assert counts == ImportCounts(added=3, updated=0, unchanged=0)

@@ -155,6 +155,7 @@ def test_the_bill_amount_is_the_fee_total(session, people, code, key, answers, a
     assert requests.bill_of(session, request.id).amount_sar == amount
 
 
+@pytest.mark.both_databases
 def test_a_second_submit_of_the_same_draft_returns_the_same_request(session, people):
     acc, saved = draft(session, "mohammed", "passport_issue", people["c1"], PASSPORT_POST)
     service = catalogue.BY_CODE["passport_issue"]
@@ -259,6 +260,7 @@ def test_paying_a_bill_once_charges_and_the_request_goes_ahead(session, people):
     assert events(session, request) == ["submitted", "bill_issued", "paid", "approved"]
 
 
+@pytest.mark.both_databases
 def test_paying_twice_never_charges_twice(session, people):
     request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                      {"visa_kind": "single", "days": "61"})
@@ -292,6 +294,7 @@ def test_an_unknown_bill_is_refused(session, people):
                        now=LATER, sms=SMS).code == "bill_unknown"
 
 
+@pytest.mark.both_databases
 def test_bill_numbers_are_found_with_spaces_around(session, people):
     request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                      {"visa_kind": "single", "days": "61"})
@@ -315,6 +318,7 @@ def test_the_demo_bank_pays_through_the_same_rules(session, people):
 
 # --- expiry of unpaid bills ----------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_an_unpaid_bill_expires_at_its_due_time_and_its_request_with_it(session, people):
     c1 = people["c1"]
     request = submit(session, "mohammed", "passport_issue", c1, PASSPORT_POST)
@@ -330,6 +334,7 @@ def test_an_unpaid_bill_expires_at_its_due_time_and_its_request_with_it(session,
     assert kinds_notified(session, c1) == ["bill_issued", "expired"]
 
 
+@pytest.mark.both_databases
 def test_expiring_twice_changes_nothing_the_second_time(session, people):
     submit(session, "mohammed", "passport_issue", people["c1"], PASSPORT_POST)
     submit(session, "mohammed", "exit_reentry_issue", people["r1"],
@@ -347,6 +352,7 @@ def test_expiring_twice_changes_nothing_the_second_time(session, people):
     assert count(session, ServiceRequest, ServiceRequest.status == "expired") == 2
 
 
+@pytest.mark.both_databases
 def test_an_expired_bill_cannot_be_paid_even_before_the_job_ran(session, people):
     request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                      {"visa_kind": "single", "days": "61"})
@@ -361,6 +367,7 @@ def test_an_expired_bill_cannot_be_paid_even_before_the_job_ran(session, people)
     assert count(session, Visa) == 0
 
 
+@pytest.mark.both_databases
 def test_a_bill_paid_a_second_before_its_due_time_is_paid(session, people):
     request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                      {"visa_kind": "single", "days": "30"})
@@ -368,6 +375,7 @@ def test_a_bill_paid_a_second_before_its_due_time_is_paid(session, people):
     assert charged and request.status == "approved"
 
 
+@pytest.mark.both_databases
 def test_a_paid_request_is_not_expired_by_the_job(session, people):
     request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                      {"visa_kind": "single", "days": "61"})
@@ -541,6 +549,7 @@ def test_a_rejection_needs_a_reason(session, people):
                    sms=SMS).code == "request_not_in_review"
 
 
+@pytest.mark.both_databases
 def test_a_long_rejection_reason_is_kept_whole_and_told(session, people):
     request = submit(session, "mohammed", "passport_issue", people["c1"], PASSPORT_POST)
     pay(session, request)
@@ -750,6 +759,7 @@ def test_the_day_of_a_request_is_the_day_in_riyadh(session, people):
 
 # --- reading -------------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_a_persons_requests_newest_first(session, people):
     first = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
                    {"visa_kind": "single", "days": "30"})
@@ -759,6 +769,7 @@ def test_a_persons_requests_newest_first(session, people):
     assert requests.requests_of(session, people["r1"].id) == []   # the worker is not the applicant
 
 
+@pytest.mark.both_databases
 def test_unpaid_bills_are_the_payable_ones_soonest_due_first(session, people):
     later = submit(session, "mohammed", "passport_issue", people["c1"], PASSPORT_POST,
                    now=NOW + timedelta(hours=2))

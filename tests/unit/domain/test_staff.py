@@ -96,6 +96,7 @@ def test_create_refuses_bad_input(session, people, username, role, office, passw
     assert caught.value.code.startswith(code.split("_")[0])
 
 
+@pytest.mark.both_databases
 def test_a_username_is_taken_once(session, people):
     make(session)
     with pytest.raises(ValidationError) as caught:
@@ -127,6 +128,7 @@ def test_a_citizen_password_does_not_open_a_staff_account(session, people):
         staff.authenticate(session, "mohammed", DEMO_PASSWORD, now=NOW)
 
 
+@pytest.mark.both_databases
 def test_five_wrong_passwords_in_a_minute_lock_then_double(session, people):
     member, _ = make(session)
     for i in range(4):
@@ -198,6 +200,7 @@ def test_an_sms_code_is_never_offered_to_staff():
 
 # --- Sessions --------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_ticket_once_session_idle_and_sign_out(session, people):
     member, _ = make(session)
     ticket = staff.issue_ticket(session, member, now=NOW)
@@ -323,6 +326,7 @@ def test_a_clerk_cannot_review_and_an_unknown_reference_is_refused(session, peop
         staff.open_request(session, who(officer), "7000000000", now=NOW)
 
 
+@pytest.mark.both_databases
 def test_refusals_are_logged(session, people):
     member, _ = make(session)
     staff.record_refusal(session, member.id, staff.REVIEW_REQUESTS, "StaffQueueState /x",
