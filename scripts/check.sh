@@ -18,10 +18,10 @@ fi
 echo "==> ruff check"
 ruff check .
 
-echo "==> unit tests on SQLite (parallel)"
+echo "==> unit and security tests on SQLite (parallel)"
 paths=()
 for arg in "$@"; do
   case "$arg" in tests/*) paths+=("$arg") ;; esac
 done
-[ "${#paths[@]}" -gt 0 ] || set -- tests/unit "$@"
+[ "${#paths[@]}" -gt 0 ] || set -- tests/unit tests/security "$@"
 exec python -m pytest -n "${ABSHER_TEST_WORKERS:-auto}" -m "not postgresql" "$@"

@@ -44,11 +44,12 @@ echo "==> ruff check"
 ruff check . || status=$?
 stage "ruff"
 
-echo "==> unit tests (parallel; PostgreSQL for the tests marked both_databases)"
+echo "==> unit and security tests (parallel; PostgreSQL for the tests marked both_databases)"
 (
   # Each database test works on a SQLite file of its own: on tmpfs its commits cost no fsync.
   if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
-  exec python -m pytest tests/unit -p no:cacheprovider -n "${ABSHER_TEST_WORKERS:-auto}"
+  exec python -m pytest tests/unit tests/security -p no:cacheprovider \
+    -n "${ABSHER_TEST_WORKERS:-auto}"
 ) || status=$?
 stage "unit tests"
 
