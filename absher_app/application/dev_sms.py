@@ -15,7 +15,7 @@ SHOWN = 50
 @dataclasses.dataclass
 class OutboxRow:
     time: str
-    to: str
+    recipient: str
     purpose: str
     body: str
 

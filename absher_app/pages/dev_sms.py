@@ -25,7 +25,7 @@ class DevSmsState(rx.State):
 
 def _row(message: rx.Var[OutboxRow]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(message.time), rx.el.td(message.to, dir="ltr"),
+        rx.el.td(message.time), rx.el.td(message.recipient, dir="ltr"),
         rx.el.td(message.purpose), rx.el.td(message.body),
     )
 
