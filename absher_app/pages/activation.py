@@ -9,20 +9,15 @@ from absher_app.application.views import NO_PROBLEM
 from absher_app.components.forms import checkbox_field, error_summary, submit_button, text_field
 from absher_app.components.layout import page_layout
 from absher_app.state.events import event, use
+from absher_app.state.form import FormState
 from absher_app.state.language import t
 
 
-class ActivationPartnerState(rx.State):
+class ActivationPartnerState(FormState, rx.State):
     """One form for both demo partners; the channel comes from the page, checked by the use
     case."""
 
     done: bool = False
-    error: dict[str, str] = NO_PROBLEM
-
-    @event
-    def reset_form(self):
-        """A fresh form on each visit."""
-        self.reset()
 
     @event
     async def activate(self, form: PartnerActivationForm):

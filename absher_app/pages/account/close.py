@@ -8,31 +8,19 @@ import reflex as rx
 from absher_app import routes
 from absher_app.application import account as usecases
 from absher_app.application.account import CloseForm
-from absher_app.application.views import NO_PROBLEM, problem
 from absher_app.components.account import account_task_page
 from absher_app.components.forms import checkbox_field, error_summary
 from absher_app.components.passwords import password_field
-from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
+from absher_app.state.form import FormState
 from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 from absher_app.state.session import leave_for
 from absher_app.state.tab import reset_tab
 
 
-class CloseAccountState(rx.State):
+class CloseAccountState(FormState, rx.State):
     """The close-account form."""
-
-    error: dict[str, str] = NO_PROBLEM
-    busy: bool = False
-
-    def _on_problem(self, error: DomainError) -> None:
-        self.error, self.busy = problem(error), False
-
-    @event
-    def load(self):
-        """A fresh form on every visit."""
-        self.reset()
 
     @event
     async def close(self, form: CloseForm):

@@ -7,35 +7,29 @@ import reflex as rx
 
 from absher_app.application import account as usecases
 from absher_app.application.account import MobileCodeForm, MobileForm
-from absher_app.application.views import NO_PROBLEM, problem
+from absher_app.application.views import NO_PROBLEM
 from absher_app.components.account import NO_NOTICE, account_task_page, live_status, notice
 from absher_app.components.forms import error_summary, submit_button, text_field
 from absher_app.components.passwords import password_field
 from absher_app.components.text import t_with
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
+from absher_app.state.form import FormState
 from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 
 
-class MobileFormState(rx.State):
+class MobileFormState(FormState, rx.State):
     """Change mobile: `step` "start" (password, new number) then "code"."""
 
     step: str = "start"
     masked_new: str = ""
-    error: dict[str, str] = NO_PROBLEM
     done: dict[str, str] = NO_NOTICE
-    busy: bool = False
 
     def _on_problem(self, error: DomainError) -> None:
-        self.error, self.busy = problem(error), False
+        super()._on_problem(error)
         if error.code == "mobile_change_none":  # no code waiting: ask for one again
             self.step = "start"
-
-    @event
-    def load(self):
-        """A fresh form on every visit (a code already sent simply expires)."""
-        self.reset()
 
     @event
     def cancel(self):

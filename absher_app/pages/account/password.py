@@ -7,33 +7,23 @@ import reflex as rx
 
 from absher_app.application import account as usecases
 from absher_app.application.account import PasswordForm
-from absher_app.application.views import NO_PROBLEM, problem
+from absher_app.application.views import NO_PROBLEM
 from absher_app.components.account import NO_NOTICE, account_task_page, live_status, notice
 from absher_app.components.forms import checkbox_field, error_summary, submit_button
 from absher_app.components.passwords import new_password_field, password_field
-from absher_app.domain.errors import DomainError
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.state.events import event, use
+from absher_app.state.form import FormState
 from absher_app.state.hashing import hashing_pool
 
 FORM_ID = "password-form"
 
 
-class PasswordFormState(rx.State):
+class PasswordFormState(FormState, rx.State):
     """Change password."""
 
-    error: dict[str, str] = NO_PROBLEM
     done: dict[str, str] = NO_NOTICE
     strength: int = -1
-    busy: bool = False
-
-    def _on_problem(self, error: DomainError) -> None:
-        self.error, self.busy = problem(error), False
-
-    @event
-    def load(self):
-        """A fresh form on every visit."""
-        self.reset()
 
     @event
     def measure(self, password: str):
