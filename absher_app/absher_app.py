@@ -13,7 +13,6 @@ from absher_app.observability import metrics
 from absher_app.observability.logs import configure_logging
 from absher_app.pages import (
     account,
-    account_access,
     activation,
     appointments,
     dashboard,
@@ -87,9 +86,20 @@ PAGES = (
      [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
     (routes.VISA_PRINT, visa.page, AR["visa.title"],
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
-    (routes.ACCOUNT, account.page, AR["account.title"],
-     [SessionState.require_sign_in, account.AccountState.load,
-      account_access.RecordAccessState.load]),
+    (routes.ACCOUNT, account.overview.page, AR["account.title"],
+     [SessionState.require_sign_in, account.overview.AccountState.load]),
+    (routes.ACCOUNT_PASSWORD, account.password.page, AR["account.password.title"],
+     [SessionState.require_sign_in, account.password.PasswordFormState.load]),
+    (routes.ACCOUNT_MOBILE, account.mobile.page, AR["account.mobile.title"],
+     [SessionState.require_sign_in, account.mobile.MobileFormState.load]),
+    (routes.ACCOUNT_AUTHENTICATOR, account.authenticator.page, AR["account.totp.title"],
+     [SessionState.require_sign_in, account.authenticator.AuthenticatorState.load]),
+    (routes.ACCOUNT_DEVICES, account.devices.page, AR["account.devices.title"],
+     [SessionState.require_sign_in, account.devices.DevicesState.load]),
+    (routes.ACCOUNT_DATA, account.data.page, AR["account.data.title"],
+     [SessionState.require_sign_in, account.data.MyDataState.load]),
+    (routes.ACCOUNT_CLOSE, account.close.page, AR["account.close.title"],
+     [SessionState.require_sign_in, account.close.CloseAccountState.load]),
     (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
     (routes.FAMILY, family.page, AR["family.title"],
      [SessionState.require_sign_in, family.FamilyState.load]),
@@ -143,9 +153,9 @@ PAGES = (
 DEMO_PAGES = (
     (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
     (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
-     activation.ActivationPartnerState.reset_form),
+     activation.ActivationPartnerState.load),
     (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
-     activation.ActivationPartnerState.reset_form),
+     activation.ActivationPartnerState.load),
     (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
 )
 

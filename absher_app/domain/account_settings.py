@@ -18,7 +18,12 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from absher_app.domain import audit, codes, traffic
-from absher_app.domain.accounts import NOT_ME_LOCKED, SESSION_IDLE, end_all_sessions
+from absher_app.domain.accounts import (
+    NOT_ME_LOCKED,
+    SESSION_IDLE,
+    AccountStatus,
+    end_all_sessions,
+)
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import mask_mobile, normalize_mobile
 from absher_app.domain.passwords import check_password, hash_password, verify_password
@@ -97,7 +102,8 @@ def profile(session: Session, account: Account) -> Profile:
 
 def reauthenticate(session: Session, account: Account, password: str, *, now: datetime,
                    device: str = "") -> None:
-    """Check the current password before a sensitive change.
+    """Check the current password before a sensitive change (errors are about the field
+    "current_password").
 
     Five wrong answers in ten minutes pause these checks (not sign-in) until the oldest of them
     is ten minutes old; a stolen session must not become a way to guess the password.
@@ -111,13 +117,15 @@ def reauthenticate(session: Session, account: Account, password: str, *, now: da
                             limit=REAUTH_MAX_FAILURES)
     if len(failures) >= REAUTH_MAX_FAILURES:
         wait = REAUTH_WINDOW_S - int((now - failures[-1]).total_seconds())
-        raise codes.ThrottledError("reauth_locked", "too many wrong passwords", max(wait, 1))
+        raise codes.ThrottledError("reauth_locked", "too many wrong passwords", max(wait, 1)
+                                   ).about("current_password")
     if verify_password(password or "", account.password_hash):
         return
     audit.record(session, "reauth_failed", person_id=account.person_id, account_id=account.id,
                  device=device, now=now)
     session.commit()  # the failure must count even though the caller rolls back
-    raise ValidationError("current_password_wrong", "the current password is not right")
+    raise ValidationError("current_password_wrong", "the current password is not right"
+                          ).about("current_password")
 
 
 def _notify(session: Session, account: Account, sms: SmsSender, key: str, purpose: str,
@@ -148,7 +156,8 @@ def change_password(session: Session, account: Account, *, current: str, new: st
     reauthenticate(session, account, current, now=now, device=device)
     check_password(new, confirm, personal=_personal_words(session, account))
     if verify_password(new, account.password_hash):
-        raise ValidationError("password_unchanged", "the new password is the current one")
+        raise ValidationError("password_unchanged", "the new password is the current one"
+                              ).about("password")
     account.password_hash = hash_password(new)
     account.password_changed_at = now
     session.add(account)
@@ -190,7 +199,7 @@ def start_mobile_change(session: Session, account: Account, *, password: str, ne
     reauthenticate(session, account, password, now=now, device=device)
     mobile = normalize_mobile(new_mobile)
     if mobile == account.mobile:
-        raise ValidationError("mobile_unchanged", "this is already your mobile")
+        raise ValidationError("mobile_unchanged", "this is already your mobile").about("mobile")
     sent = codes.issue_code(session, person_id=account.person_id, mobile=mobile,
                             purpose="phone_change", now=now, sms=sms, lang=account.language)
     audit.record(session, "mobile_change_started", person_id=account.person_id,
@@ -245,7 +254,7 @@ def confirm_mobile_change(session: Session, account: Account, *, code: str, now:
 def set_language(session: Session, account: Account, lang: str, *, now: datetime) -> None:
     """Store the language the portal speaks to the person in (pages after sign-in, SMS)."""
     if lang not in LANGUAGES:
-        raise ValidationError("language_unknown", "choose Arabic or English")
+        raise ValidationError("language_unknown", "choose Arabic or English").about("language")
     if account.language != lang:
         account.language = lang
         session.add(account)
@@ -424,8 +433,8 @@ def report_not_me(session: Session, account: Account, *, confirmed: bool, now: d
     tell the person by SMS how to get back in."""
     if not confirmed:
         raise ValidationError("not_me_confirm_required",
-                              "confirm that you want to lock the account")
-    account.status = "locked"
+                              "confirm that you want to lock the account").about("confirm")
+    account.status = AccountStatus.LOCKED
     session.add(account)
     ended = end_all_sessions(session, account.id, now=now)
     audit.record(session, NOT_ME_LOCKED, person_id=account.person_id, account_id=account.id,
@@ -446,9 +455,9 @@ def close_account(session: Session, account: Account, *, password: str, confirme
     reauthenticate(session, account, password, now=now, device=device)
     if not confirmed:
         raise ValidationError("close_confirm_required",
-                              "confirm that you want to close the account")
+                              "confirm that you want to close the account").about("confirm")
     _notify(session, account, sms, "sms.account_closed", "account_closed")
-    account.status = "closed"
+    account.status = AccountStatus.CLOSED
     account.password_hash = ""  # no credential is kept for a closed account
     account.locked_until = None
     _remove_totp(session, account)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel import Session, func, select
 
@@ -39,7 +40,28 @@ from absher_app.models import Account, Person, SignInTicket, UserSession
 from absher_app.providers.rate_limit import RateLimiter, counting_failures
 from absher_app.providers.sms import SmsSender
 
-ACTIVATION_CHANNELS = ("bank", "kiosk", "office")
+
+class AccountStatus(StrEnum):
+    """Where an account is in its life (the stored value of `Account.status`)."""
+
+    # Registered with the SMS code; does nothing until a bank, kiosk or office activates it.
+    REGISTERED = "registered"
+    ACTIVE = "active"
+    # 100 wrong passwords in a row, or the person's own "this wasn't me": until a reset.
+    LOCKED = "locked"
+    # Closed by the person: no credentials kept; the same ID may register again.
+    CLOSED = "closed"
+
+
+class ActivationChannel(StrEnum):
+    """Who checked the person and activated the account (`Account.activation_channel`)."""
+
+    BANK = "bank"
+    KIOSK = "kiosk"
+    OFFICE = "office"
+
+
+ACTIVATION_CHANNELS = tuple(ActivationChannel)
 USERNAME_RE = re.compile(r"[a-z][a-z0-9._]{3,31}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 REGISTRATION_CODE_VALID = timedelta(minutes=30)
@@ -100,38 +122,43 @@ def check_registration(session: Session, details: RegistrationDetails) -> Person
         ValidationError: the first problem, in a message that reveals nobody else's data.
     """
     if details.category not in CATEGORIES:
-        raise ValidationError("category_unknown", "choose a category")
+        raise ValidationError("category_unknown", "choose a category").about("category")
     id_number = validate_id_number(details.id_number, details.category)
     mobile = normalize_mobile(details.mobile)
     username = details.username.strip().lower()
     if not USERNAME_RE.fullmatch(username):
-        raise ValidationError("username_invalid", "4-32 letters, digits, dot or underscore")
+        raise ValidationError("username_invalid", "4-32 letters, digits, dot or underscore"
+                              ).about("username")
     if username.isdigit() or re.fullmatch(r"[0-9]{10}", username):
-        raise ValidationError("username_invalid", "the username may not be a number")
+        raise ValidationError("username_invalid", "the username may not be a number"
+                              ).about("username")
     if not EMAIL_RE.fullmatch(details.email.strip()) or len(details.email) > 254:
-        raise ValidationError("email_invalid", "enter a valid email address")
+        raise ValidationError("email_invalid", "enter a valid email address").about("email")
     if details.category in ("gcc", "visitor") and not (
         details.country and re.fullmatch(r"[A-Z]{2}", details.country)
     ):
-        raise ValidationError("country_required", "choose your country")
+        raise ValidationError("country_required", "choose your country").about("country")
     if not details.accepted_terms:
-        raise ValidationError("terms_required", "accept the terms and conditions")
+        raise ValidationError("terms_required", "accept the terms and conditions"
+                              ).about("terms")
     person = session.exec(select(Person).where(Person.id_number == id_number)).first()
     # One answer for "no such person" and "not their mobile": telling them apart would let
     # anyone learn who is in the civil registry and probe for their mobile.
     if person is None or person.category != details.category or person.mobile != mobile:
         raise ValidationError("registry_no_match",
-                              "the ID number and mobile do not match the civil registry")
+                              "the ID number and mobile do not match the civil registry"
+                              ).about("id_number")
     existing = _account_of_person(session, person.id)
     # A closed account does not hold the ID: its person may register again (see
     # complete_registration). Any other status does.
-    if existing is not None and existing.status != "closed":
-        raise ValidationError("id_has_account", "this ID already has an account")
+    if existing is not None and existing.status != AccountStatus.CLOSED:
+        raise ValidationError("id_has_account", "this ID already has an account"
+                              ).about("id_number")
     taken = select(Account.id).where(Account.username == username)
     if existing is not None:
         taken = taken.where(Account.id != existing.id)  # the person's own old username is free
     if session.exec(taken).first():
-        raise ValidationError("username_taken", "this username is taken")
+        raise ValidationError("username_taken", "this username is taken").about("username")
     return person
 
 
@@ -176,7 +203,8 @@ def complete_registration(session: Session, details: RegistrationDetails, *, pas
     # category (or sent by a client) is not stored.
     country = details.country if details.category in ("gcc", "visitor") else None
     values = dict(username=username, email=details.email.strip(), mobile=person.mobile,
-                  country=country, password_hash=hash_password(password), status="registered",
+                  country=country, password_hash=hash_password(password),
+                  status=AccountStatus.REGISTERED,
                   language=lang if lang in ("ar", "en") else "ar", activation_channel=None,
                   activated_at=None, locked_until=None, totp_secret=None, totp_enabled=False,
                   totp_last_step=0, created_at=now, password_changed_at=now)
@@ -206,10 +234,12 @@ def activate_account(session: Session, id_number: str, channel: str, *, now: dat
         select(Account).join(Person).where(Person.id_number == number)
     ).first()
     if account is None:
-        raise ValidationError("activation_no_account", "no registered account for this ID")
-    if account.status != "registered":
-        raise ValidationError("activation_not_pending", "this account is already activated")
-    account.status = "active"
+        raise ValidationError("activation_no_account", "no registered account for this ID"
+                              ).about("id_number")
+    if account.status != AccountStatus.REGISTERED:
+        raise ValidationError("activation_not_pending", "this account is already activated"
+                              ).about("id_number")
+    account.status = AccountStatus.ACTIVE
     account.activation_channel = channel
     account.activated_at = now
     session.add(account)
@@ -423,7 +453,7 @@ def verify_second_factor(session: Session, account: Account, code: str, method: 
 
 def _active_account(session: Session, account_id: int) -> Account | None:
     account = session.get(Account, account_id)
-    return account if account is not None and account.status == "active" else None
+    return account if account is not None and account.status == AccountStatus.ACTIVE else None
 
 
 def _signed_in(session: Session, account: Account, now: datetime, device: str) -> None:

@@ -164,14 +164,14 @@ def _fail(session: Session, person_id: int, now: datetime, code: str, message: s
     session.commit()
     locked = failure_lock_seconds(session, person_id, now)
     if locked:
-        raise ThrottledError("code_locked", "too many wrong codes", locked)
+        raise ThrottledError("code_locked", "too many wrong codes", locked).about("code")
     raise ValidationError(code, message).about("code")
 
 
 def _check_not_locked(session: Session, person_id: int, now: datetime) -> None:
     locked = failure_lock_seconds(session, person_id, now)
     if locked:
-        raise ThrottledError("code_locked", "too many wrong codes", locked)
+        raise ThrottledError("code_locked", "too many wrong codes", locked).about("code")
 
 
 def verify_code(session: Session, *, person_id: int, purpose: str, code: str,

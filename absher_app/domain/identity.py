@@ -16,18 +16,31 @@ E.164 (`+9665XXXXXXXX`).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import phonenumbers
 
 from absher_app.domain.errors import ValidationError
 
-CATEGORIES = ("citizen", "resident", "gcc", "visitor", "dependent")
+
+class Category(StrEnum):
+    """Who a person is in the civil registry (and which kind of identity number they hold)."""
+
+    CITIZEN = "citizen"
+    RESIDENT = "resident"
+    GCC = "gcc"
+    VISITOR = "visitor"
+    DEPENDENT = "dependent"
+
+
+CATEGORIES = tuple(Category)
 
 FIRST_DIGIT_BY_CATEGORY = {
-    "citizen": "1",
-    "resident": "2",
-    "dependent": "2",
-    "visitor": "3",
-    "gcc": "4",
+    Category.CITIZEN: "1",
+    Category.RESIDENT: "2",
+    Category.DEPENDENT: "2",
+    Category.VISITOR: "3",
+    Category.GCC: "4",
 }
 
 
@@ -64,7 +77,8 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 
 
 def validate_id_number(value: str, category: str | None = None) -> str:
-    """Return the normalized identity number, or raise ValidationError saying what is wrong.
+    """Return the normalized identity number, or raise ValidationError saying what is wrong
+    (about the field "id_number"; a form that names it otherwise says so).
 
     Args:
         value: what the person typed or the file held.
@@ -72,37 +86,44 @@ def validate_id_number(value: str, category: str | None = None) -> str:
     """
     number = normalize_id_number(value)
     if len(number) != 10 or not (number.isascii() and number.isdigit()):
-        raise ValidationError("id_length", "the identity number must be exactly 10 digits")
+        raise ValidationError("id_length", "the identity number must be exactly 10 digits"
+                              ).about("id_number")
     if number[0] not in "1234":
         raise ValidationError(
             "id_first_digit", "the identity number must start with 1, 2, 3 or 4"
-        )
+        ).about("id_number")
     if not luhn_valid(number):
-        raise ValidationError("id_checksum", "the identity number is not valid (check digit)")
+        raise ValidationError("id_checksum", "the identity number is not valid (check digit)"
+                              ).about("id_number")
     if category is not None:
         if category not in FIRST_DIGIT_BY_CATEGORY:
-            raise ValidationError("category_unknown", f"unknown category {category!r}")
+            raise ValidationError("category_unknown", f"unknown category {category!r}"
+                                  ).about("category")
         expected = FIRST_DIGIT_BY_CATEGORY[category]
         if number[0] != expected:
             raise ValidationError(
                 "id_category_mismatch",
                 f"a {category} identity number starts with {expected}",
                 expected=expected,
-            )
+            ).about("id_number")
     return number
 
 
 def normalize_mobile(value: str) -> str:
-    """Return a Saudi mobile in E.164 (+9665XXXXXXXX) or raise ValidationError."""
+    """Return a Saudi mobile in E.164 (+9665XXXXXXXX) or raise ValidationError (about the
+    field "mobile")."""
     raw = normalize_id_number(value).replace("-", "")
     try:
         parsed = phonenumbers.parse(raw, "SA")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("mobile_invalid", "the mobile number is not a number") from exc
+        raise ValidationError("mobile_invalid", "the mobile number is not a number"
+                              ).about("mobile") from exc
     if parsed.country_code != 966 or not phonenumbers.is_valid_number(parsed):
-        raise ValidationError("mobile_invalid", "the mobile must be a Saudi mobile, 05XXXXXXXX")
+        raise ValidationError("mobile_invalid", "the mobile must be a Saudi mobile, 05XXXXXXXX"
+                              ).about("mobile")
     if phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE:
-        raise ValidationError("mobile_not_mobile", "the number is not a mobile number")
+        raise ValidationError("mobile_not_mobile", "the number is not a mobile number"
+                              ).about("mobile")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -81,7 +81,8 @@ def strength(password: str) -> int:
 
 def check_password(password: str, confirm: str | None = None, *,
                    personal: Iterable[str] = ()) -> None:
-    """Raise ValidationError with the first rule `password` breaks.
+    """Raise ValidationError with the first rule `password` breaks (about the field "password",
+    or "password_confirm" when the two differ).
 
     Args:
         password: the new password.
@@ -89,17 +90,23 @@ def check_password(password: str, confirm: str | None = None, *,
         personal: the person's ID number, username and names: the password may not equal them.
     """
     if len(password) < MIN_LENGTH:
-        raise ValidationError("password_too_short", f"at least {MIN_LENGTH} characters")
+        raise ValidationError("password_too_short", f"at least {MIN_LENGTH} characters"
+                              ).about("password")
     if len(password) > MAX_LENGTH:
-        raise ValidationError("password_too_long", f"at most {MAX_LENGTH} characters")
+        raise ValidationError("password_too_long", f"at most {MAX_LENGTH} characters"
+                              ).about("password")
     if confirm is not None and confirm != password:
-        raise ValidationError("password_mismatch", "the two passwords are not the same")
+        raise ValidationError("password_mismatch", "the two passwords are not the same"
+                              ).about("password_confirm")
     lowered = password.lower()
     if lowered in _COMMON:
-        raise ValidationError("password_common", "this password is on a list of common passwords")
+        raise ValidationError("password_common", "this password is on a list of common passwords"
+                              ).about("password")
     folded = lowered.replace(" ", "")
     for value in personal:
         if value and folded == value.lower().replace(" ", ""):
-            raise ValidationError("password_personal", "the password may not be your ID or name")
+            raise ValidationError("password_personal", "the password may not be your ID or name"
+                                  ).about("password")
     if strength(password) < MIN_STRENGTH:
-        raise ValidationError("password_weak", "this password is too easy to guess")
+        raise ValidationError("password_weak", "this password is too easy to guess"
+                              ).about("password")

@@ -32,10 +32,12 @@ import dataclasses
 import hmac
 import math
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel import Session, select
 
 from absher_app.domain import accounts, audit, codes
+from absher_app.domain.accounts import AccountStatus
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import (
     mask_mobile,
@@ -50,8 +52,18 @@ from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
 # Account statuses that can recover a password ("locked" is what recovery is for).
-RESETTABLE = ("active", "locked", "registered")
-QUESTIONS = ("birth_date", "passport")
+RESETTABLE = (AccountStatus.ACTIVE, AccountStatus.LOCKED, AccountStatus.REGISTERED)
+
+
+class CheckQuestion(StrEnum):
+    """What the check question asks, from the civil registry (also the name of the field
+    that holds the answer)."""
+
+    BIRTH_DATE = "birth_date"
+    PASSPORT = "passport"
+
+
+QUESTIONS = tuple(CheckQuestion)
 # After the code is accepted, the question and the new password must follow within this time.
 PROOF_TTL = timedelta(minutes=15)
 MAX_CHECK_FAILURES = 3
@@ -185,14 +197,16 @@ def verify_code(session: Session, progress: ResetProgress, code: str, *,
     if not progress.matched:
         locked = _decoy_lock_seconds(progress.decoy_failures, now)
         if locked:
-            raise codes.ThrottledError("code_locked", "too many wrong codes", locked)
+            raise codes.ThrottledError("code_locked", "too many wrong codes", locked
+                                       ).about("code")
         if _typed_code(code) is None:
-            raise ValidationError("code_format", "the code is 6 digits")
+            raise ValidationError("code_format", "the code is 6 digits").about("code")
         progress.decoy_failures.append(now)
         locked = _decoy_lock_seconds(progress.decoy_failures, now)
         if locked:
-            raise codes.ThrottledError("code_locked", "too many wrong codes", locked)
-        raise ValidationError("code_wrong", "the code is not right")
+            raise codes.ThrottledError("code_locked", "too many wrong codes", locked
+                                       ).about("code")
+        raise ValidationError("code_wrong", "the code is not right").about("code")
     _resettable_account(session, progress)
     codes.verify_code(session, person_id=progress.person_id, purpose="reset", code=code,
                       now=now)
@@ -248,7 +262,8 @@ def _birth_date(answer: str) -> date:
             raise ValueError(answer)
         return date(year, month, day)
     except ValueError:
-        raise ValidationError("reset_birth_date_invalid", "enter a real date") from None
+        raise ValidationError("reset_birth_date_invalid", "enter a real date"
+                              ).about(CheckQuestion.BIRTH_DATE) from None
 
 
 def _passport(value: str | None) -> str:
@@ -271,14 +286,15 @@ def check_answer(session: Session, progress: ResetProgress, question: str, answe
     if hours:
         raise ValidationError("reset_check_locked", "too many wrong answers", hours=hours)
     if question not in QUESTIONS:
-        raise ValidationError("reset_question_unknown", "choose a question")
+        raise ValidationError("reset_question_unknown", "choose a question").about("question")
     person = session.get(Person, account.person_id)
-    if question == "birth_date":
+    if question == CheckQuestion.BIRTH_DATE:
         right = _birth_date(answer) == person.birth_date
     else:
         typed = _passport(answer)
         if not typed:
-            raise ValidationError("reset_passport_required", "enter the passport number")
+            raise ValidationError("reset_passport_required", "enter the passport number"
+                                  ).about(CheckQuestion.PASSPORT)
         on_record = _passport(person.passport_number)
         right = bool(on_record) and hmac.compare_digest(typed.encode(), on_record.encode())
     if not right:
@@ -289,7 +305,8 @@ def check_answer(session: Session, progress: ResetProgress, question: str, answe
         if left == 0:
             raise ValidationError("reset_check_locked", "too many wrong answers",
                                   hours=_check_lock_hours(session, account.id, now))
-        raise ValidationError("reset_check_wrong", "the answer does not match", left=left)
+        raise ValidationError("reset_check_wrong", "the answer does not match", left=left
+                              ).about(question)
     audit.record(session, "reset_check_ok", person_id=account.person_id,
                  account_id=account.id, detail=question, now=now)
     progress.check_ok_at = now
@@ -323,8 +340,9 @@ def complete_reset(session: Session, progress: ResetProgress, password: str, con
     account.password_hash = hash_password(password)
     account.password_changed_at = now
     account.locked_until = None
-    if account.status == "locked":
-        account.status = "active" if account.activated_at else "registered"
+    if account.status == AccountStatus.LOCKED:
+        account.status = (AccountStatus.ACTIVE if account.activated_at
+                          else AccountStatus.REGISTERED)
     session.add(account)
     ended = accounts.end_all_sessions(session, account.id, now=now) if end_sessions else 0
     audit.record(session, "password_reset", person_id=account.person_id,

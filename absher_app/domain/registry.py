@@ -14,19 +14,48 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, select
 
 from absher_app.domain import traffic
 from absher_app.domain.errors import DomainError, ValidationError
-from absher_app.domain.identity import CATEGORIES, normalize_mobile, validate_id_number
+from absher_app.domain.identity import (
+    CATEGORIES,
+    Category,
+    normalize_mobile,
+    validate_id_number,
+)
 from absher_app.models import Person, TrafficFine
 from absher_app.models.base import utcnow
 from absher_app.providers.clock import RIYADH
 
-RELATIONSHIPS = ("spouse", "child", "parent", "domestic_worker")
-VISA_TYPES = ("visit",)
+
+class Relationship(StrEnum):
+    """How a sponsored person relates to their sponsor (`Person.relationship`)."""
+
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    DOMESTIC_WORKER = "domestic_worker"
+
+
+class VisaType(StrEnum):
+    """The kind of visa a visitor holds (`Person.visa_type`)."""
+
+    VISIT = "visit"
+
+
+class Gender(StrEnum):
+    """`Person.gender` as the registry records it."""
+
+    MALE = "M"
+    FEMALE = "F"
+
+
+RELATIONSHIPS = tuple(Relationship)
+VISA_TYPES = tuple(VisaType)
 _TOP_KEYS = {
     "id_number", "category", "name_ar", "name_en", "birth_date", "gender", "nationality",
     "mobile", "passport", "traffic_fines_sar", "traffic_fines", "travel_ban", "iqama_expiry",
@@ -129,7 +158,7 @@ def parse_person(raw: Any) -> dict[str, Any]:
         )
     id_number = validate_id_number(str(raw["id_number"]), category)
     gender = raw["gender"]
-    if gender not in ("M", "F"):
+    if gender not in tuple(Gender):
         raise ValidationError("field_invalid", "gender must be M or F")
     nationality = raw["nationality"]
     if not (isinstance(nationality, str) and len(nationality) == 2 and nationality.isascii()
@@ -173,16 +202,17 @@ def parse_person(raw: Any) -> dict[str, Any]:
             )
         values["relationship"] = raw["relationship"]
 
-    if category in ("resident", "dependent") and values["iqama_expiry"] is None and (
+    if category in (Category.RESIDENT, Category.DEPENDENT) and values["iqama_expiry"] is None and (
             values["entered_on"] is None or values["sponsor_id"] is None):
         raise ValidationError("field_required", "iqama_expiry is required for an iqama holder "
                               "(a newly arrived sponsored person gives entry_date instead)")
     if values["entered_on"] is not None and values["iqama_expiry"] is not None:
         raise ValidationError("field_invalid", "entry_date is only for someone without an iqama "
                               "yet; give iqama_expiry or entry_date, not both")
-    if category == "visitor" and values["visa_number"] is None:
+    if category == Category.VISITOR and values["visa_number"] is None:
         raise ValidationError("field_required", "visa is required for a visitor")
-    if category == "dependent" and (values["sponsor_id"] is None or not values["relationship"]):
+    if category == Category.DEPENDENT and (values["sponsor_id"] is None
+                                           or not values["relationship"]):
         raise ValidationError("field_required", "a dependent needs sponsor_id and relationship")
     if (values["sponsor_id"] is None) != (values["relationship"] is None):
         raise ValidationError("field_required", "sponsor_id and relationship go together")

@@ -2,64 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from absher_app.components.forms import (
-    NO_PROBLEM,
-    checkbox_field,
-    error_summary,
-    form_values,
-    problem,
-    problem_for,
-    submit_button,
-    text_field,
-)
+from absher_app.application.activation import PartnerActivationForm, activate_as_partner
+from absher_app.application.views import NO_PROBLEM
+from absher_app.components.forms import checkbox_field, error_summary, submit_button, text_field
 from absher_app.components.layout import page_layout
-from absher_app.db import session_scope
-from absher_app.domain.errors import DomainError
-from absher_app.providers.activation import DemoActivationPartner
-from absher_app.providers.clock import SystemClock
-from absher_app.providers.sms import get_sms_sender
-from absher_app.settings import get_settings
+from absher_app.state.events import event, use
+from absher_app.state.form import FormState
 from absher_app.state.language import t
 
-CLOCK = SystemClock()
 
-
-class ActivationPartnerState(rx.State):
-    """One form for both demo partners; the channel comes from the page, checked here."""
+class ActivationPartnerState(FormState, rx.State):
+    """One form for both demo partners; the channel comes from the page, checked by the use
+    case."""
 
     done: bool = False
-    error: dict[str, str] = NO_PROBLEM
 
-    @rx.event
-    def reset_form(self):
-        """A fresh form on each visit."""
-        self.done, self.error = False, NO_PROBLEM
-
-    @rx.event
-    async def activate(self, form_data: dict):
+    @event
+    async def activate(self, form: PartnerActivationForm):
         """Activate as the bank or the kiosk would (demo partners are off in production)."""
-        channel = form_data.get("channel")
-        if channel not in ("bank", "kiosk") or not get_settings().dev_tools_enabled:
-            return
-        if form_data.get("confirm_identity") != "yes":
-            self.error = problem_for("confirm_identity", "confirm_identity")
-            return
-        id_number = form_values(form_data, "id_number")["id_number"]
-
-        def _activate():
-            with session_scope() as session:
-                DemoActivationPartner(channel, get_sms_sender()).activate(
-                    session, id_number, now=CLOCK.now())
-
-        try:
-            await asyncio.to_thread(_activate)
-        except DomainError as error:
-            self.error = problem(error, "id_number")
-        else:
+        if await use(self, activate_as_partner, form):
             self.done, self.error = True, NO_PROBLEM
 
 

@@ -2,49 +2,31 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-
 import reflex as rx
 
+from absher_app.application.dev_sms import OutboxRow, dev_outbox
 from absher_app.components.layout import page_layout
-from absher_app.db import session_scope
-from absher_app.providers.sms import read_outbox
-from absher_app.settings import get_settings
+from absher_app.state.events import event, use
 from absher_app.state.language import t
 
 
-def _load_messages() -> list[dict[str, str]]:
-    with session_scope() as session:
-        return [
-            {"to": m.to, "purpose": m.purpose, "body": m.body,
-             "time": f"{m.created_at:%Y-%m-%d %H:%M:%S}"}
-            for m in read_outbox(session, last=50)
-        ]
-
-
 class DevSmsState(rx.State):
-    """The newest outbox messages (dev only: the page refuses to load them in production)."""
+    """The newest outbox messages (dev only: none are loaded in production)."""
 
-    messages: list[dict[str, str]] = []
+    messages: list[OutboxRow] = []
     enabled: bool = True
-    loaded_at: str = ""
 
-    @rx.event
+    @event
     async def load(self):
-        """Read the outbox off the event loop."""
-        self.enabled = get_settings().dev_tools_enabled
-        if not self.enabled:
-            self.messages = []
-            return
-        self.messages = await asyncio.to_thread(_load_messages)
-        self.loaded_at = datetime.now().strftime("%H:%M:%S")
+        """Read the outbox."""
+        outbox = await use(self, dev_outbox)
+        self.enabled, self.messages = outbox.enabled, outbox.messages
 
 
-def _row(message: rx.Var[dict[str, str]]) -> rx.Component:
+def _row(message: rx.Var[OutboxRow]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(message["time"]), rx.el.td(message["to"], dir="ltr"),
-        rx.el.td(message["purpose"]), rx.el.td(message["body"]),
+        rx.el.td(message.time), rx.el.td(message.recipient, dir="ltr"),
+        rx.el.td(message.purpose), rx.el.td(message.body),
     )
 
 
@@ -60,12 +42,8 @@ def page() -> rx.Component:
                     DevSmsState.messages.length() > 0,
                     rx.el.div(
                         rx.el.table(
-                            rx.el.thead(rx.el.tr(
-                                rx.el.th(t("dev_sms.time"), scope="col"),
-                                rx.el.th(t("dev_sms.to"), scope="col"),
-                                rx.el.th(t("dev_sms.purpose"), scope="col"),
-                                rx.el.th(t("dev_sms.body"), scope="col"),
-                            )),
+                            rx.el.thead(rx.el.tr(*[rx.el.th(t(f"dev_sms.{k}"), scope="col")
+                                                   for k in ("time", "to", "purpose", "body")])),
                             rx.el.tbody(rx.foreach(DevSmsState.messages, _row)),
                             class_name="data-table",
                         ),

@@ -45,7 +45,8 @@ def person_states() -> tuple[type[rx.State], ...]:
         if cls.__module__.startswith("absher_app.") and cls.__name__ not in KEPT_STATES \
                 and not cls._mixin:
             found.append(cls)
-    return tuple(sorted(found, key=lambda cls: cls.get_full_name()))
+    # A state that also derives from a mixin state (FormState) is found through both.
+    return tuple(sorted(set(found), key=lambda cls: cls.get_full_name()))
 
 
 async def reset_tab(state: rx.State) -> None:

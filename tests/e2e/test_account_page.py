@@ -1,5 +1,6 @@
-"""The account page (/account): authenticator app and backup codes, password, mobile, language,
-sessions, "this wasn't me", download my data, close account; and what the browser receives.
+"""The account pages: the overview (/account: details, language, who accessed my record) and one
+page per task (authenticator app and backup codes, password, mobile, sign-in history and devices
+with "this wasn't me", download my data, close account); and what the browser receives.
 
 Every journey registers its own fictional person (imported through the CLI) so that locking,
 closing or changing an account never touches a demo account another test file relies on.
@@ -125,10 +126,27 @@ def region(page: Page, name: str) -> Locator:
     return page.get_by_role("region", name=name, exact=True)
 
 
-def open_account_page(page: Page) -> None:
+# The overview's title, its details' heading and its list of tasks, per language.
+OVERVIEW = {"en": ("My account", "Your details", "Manage your account"),
+            "ar": ("حسابي", "بياناتك", "إدارة حسابك")}
+
+
+def open_account_page(page: Page, lang: str = "en") -> None:
+    title, details, _ = OVERVIEW[lang]
     visit(page, "/account")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
-    expect(region(page, "Your details")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(region(page, details)).to_be_visible()
+
+
+def open_task(page: Page, title: str, lang: str = "en") -> Locator:
+    """A task of the account, opened from the overview by its link; its page's main part."""
+    open_account_page(page, lang)
+    page.get_by_role("navigation", name=OVERVIEW[lang][2]).get_by_role(
+        "link", name=title, exact=True).click()
+    page.wait_for_url(re.compile(r"/account/[a-z]+/?$"))
+    wait_until_connected(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    return page.get_by_role("main")
 
 
 def sign_out(page: Page) -> None:
@@ -194,6 +212,18 @@ def assert_absent(frames: list[str], secrets: dict[str, str], where: str) -> Non
         assert hits == [], f"{name} found in {where} frames {hits}"
 
 
+def assert_tab_emptied(page: Page, frames: FrameRecorder, since: int, person: dict) -> None:
+    """Once the person has left (signed out everywhere, locked, closed), the page this tab
+    loads next receives nothing of theirs (every per-person state was emptied)."""
+    wait_until_connected(page)
+    page.wait_for_timeout(300)  # let the last frames arrive
+    theirs = {"username": person["username"], "email": f"{person['username']}@example.org",
+              "masked mobile": f"****{person['mobile'][-4:]}"}
+    # Positive control: the account pages did send them before.
+    assert all(any(v in f for f in frames.received[:since]) for v in theirs.values())
+    assert_absent(frames.received[since:], theirs, "received after leaving")
+
+
 # --- journeys ------------------------------------------------------------------------------------
 
 def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(page: Page,
@@ -202,11 +232,10 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     person = new_account(page, app_env)
     username = person["username"]
     tokens = [session_token(page)]
-    open_account_page(page)
+    section = open_task(page, "Authenticator app and backup codes")
     assert len(frames.received) > 5, "the recorder sees the Socket.IO frames"
 
     # Enrol: password, then the QR code and the key as text, then a code from the app.
-    section = region(page, "Authenticator app and backup codes")
     section.get_by_label("Current password").fill(PASSWORD)
     enrolment_starts = frames.mark()
     section.get_by_role("button", name="Set up an authenticator app").click()
@@ -274,25 +303,25 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
     page.wait_for_url(re.compile(r"/dashboard/?$"))
     tokens.append(session_token(page))
 
-    # The account page after a backup-code sign-in: history, devices, download my data.
-    open_account_page(page)
+    # The account after a backup-code sign-in: history, devices, download my data.
+    open_task(page, "Sign-in history and devices")
     history = region(page, "Sign-in history")
     expect(history.get_by_role("row", name=re.compile("Backup code used"))).to_have_count(2)
     expect(history.get_by_role("row", name=re.compile("Authenticator app turned on"))
            ).to_have_count(1)
     expect(history.get_by_role("row", name=re.compile("Wrong verification code"))
            ).to_have_count(2)
-    expect(region(page, "Authenticator app and backup codes").get_by_text("Backup codes left: 8")
-           ).to_be_visible()
+    expect(open_task(page, "Authenticator app and backup codes").get_by_text(
+        "Backup codes left: 8")).to_be_visible()
     with page.expect_download() as download_info:
-        region(page, "Your personal data").get_by_role(
+        open_task(page, "Your personal data").get_by_role(
             "button", name="Download my data (JSON)").click()
     download = download_info.value
     assert re.fullmatch(r"absher-my-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
     data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
 
     # New backup codes (password again), then back to SMS with the password and an app code.
-    section = region(page, "Authenticator app and backup codes")
+    section = open_task(page, "Authenticator app and backup codes")
     renew = section.get_by_role("form", name="New backup codes")
     renew.get_by_label("Current password").fill(PASSWORD)
     renew.get_by_role("button", name="Make new backup codes").click()
@@ -354,8 +383,7 @@ def test_authenticator_backup_codes_my_data_and_no_secret_reaches_the_browser(pa
 
 def test_change_password_then_sign_in_with_the_new_one(page: Page, app_env):
     person = new_account(page, app_env)
-    open_account_page(page)
-    section = region(page, "Change password")
+    section = open_task(page, "Change password")
     section.get_by_label("Current password").fill("not my password at all")
     section.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     section.get_by_label("Confirm new password").fill(NEW_PASSWORD)
@@ -405,7 +433,7 @@ def test_language_preference_switches_the_page_and_the_text_messages(
     assert db_account(app_env, person["username"]).language == "ar"
     assert_accessible(page)
     # Notices now come in Arabic.
-    password = region(page, "تغيير كلمة المرور")
+    password = open_task(page, "تغيير كلمة المرور", lang="ar")
     password.get_by_label("كلمة المرور الحالية").fill(PASSWORD)
     password.get_by_label("كلمة المرور الجديدة", exact=True).fill(NEW_PASSWORD)
     password.get_by_label("تأكيد كلمة المرور الجديدة").fill(NEW_PASSWORD)
@@ -417,8 +445,7 @@ def test_language_preference_switches_the_page_and_the_text_messages(
 def test_change_mobile_with_a_code_sent_to_the_new_number(page: Page, app_env):
     person = new_account(page, app_env)
     old_mobile, new_mobile = person["mobile"], fresh_mobile()
-    open_account_page(page)
-    section = region(page, "Change mobile number")
+    section = open_task(page, "Change mobile number")
     section.get_by_label("Current password").fill(PASSWORD)
     section.get_by_label("New mobile number").fill(old_mobile)
     section.get_by_role("button", name="Send code to the new number").click()
@@ -441,6 +468,7 @@ def test_change_mobile_with_a_code_sent_to_the_new_number(page: Page, app_env):
     section.get_by_role("button", name="Confirm new number").click()
     expect(section.get_by_role("status")).to_have_text(
         f"Your mobile number is now {masked}. We told your old number.")
+    open_account_page(page)
     expect(region(page, "Your details").get_by_text(masked)).to_be_visible()
     notice = outbox(app_env, old_mobile, 1)[0]
     assert notice["purpose"] == "mobile_changed" and masked in notice["body"]
@@ -452,19 +480,22 @@ def test_change_mobile_with_a_code_sent_to_the_new_number(page: Page, app_env):
 
 
 def test_sessions_and_sign_out_everywhere(page: Page, browser: Browser, base_url: str, app_env):
+    frames = FrameRecorder(page)
     person = new_account(page, app_env)
     other_context = browser.new_context(base_url=base_url)
     try:
         other = other_context.new_page()
         sign_in(other, app_env, person["username"], PASSWORD, person["mobile"])
-        open_account_page(page)
+        open_task(page, "Sign-in history and devices")
         devices = region(page, "Signed-in devices")
         expect(devices.get_by_role("row")).to_have_count(3)  # the header and two devices
         expect(devices.get_by_text("This device", exact=True)).to_have_count(1)
+        left = frames.mark()
         devices.get_by_role("button", name="Sign out everywhere").click()
         page.wait_for_url(re.compile(r"/login/?$"))
         page.goto("/account")
         page.wait_for_url(re.compile(r"/login/?$"))
+        assert_tab_emptied(page, frames, left, person)
         other.goto("/account")
         other.wait_for_url(re.compile(r"/login/?$"))
         assert not [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
@@ -473,16 +504,19 @@ def test_sessions_and_sign_out_everywhere(page: Page, browser: Browser, base_url
 
 
 def test_this_wasnt_me_locks_sign_in_until_a_password_reset(page: Page, app_env):
+    frames = FrameRecorder(page)
     person = new_account(page, app_env)
-    open_account_page(page)
+    open_task(page, "Sign-in history and devices")
     section = region(page, "This wasn't me")
     section.get_by_role("button", name="Lock my account").click()
     expect(section.get_by_role("alert")).to_have_text(
         "Tick the box to confirm that you want to lock your account.")
     assert_accessible(page)
     section.get_by_label("I understand that my account stays locked").check()
+    left = frames.mark()
     section.get_by_role("button", name="Lock my account").click()
     page.wait_for_url(re.compile(r"/login/?$"))
+    assert_tab_emptied(page, frames, left, person)
     assert "account is locked" in outbox(app_env, person["mobile"], 1)[0]["body"]
     submit_credentials(page, person["username"], PASSWORD)
     expect(page.get_by_role("alert")).to_have_text(
@@ -492,17 +526,19 @@ def test_this_wasnt_me_locks_sign_in_until_a_password_reset(page: Page, app_env)
 
 
 def test_close_account_and_register_again(page: Page, app_env):
+    frames = FrameRecorder(page)
     person = new_account(page, app_env)
-    open_account_page(page)
-    section = region(page, "Close account")
+    section = open_task(page, "Close account")
     section.get_by_label("Current password").fill(PASSWORD)
     section.get_by_role("button", name="Close my account").click()
     expect(section.get_by_role("alert")).to_have_text(
         "Tick the box to confirm that you want to close your account.")
     expect(section.get_by_label("Current password")).to_have_value(PASSWORD)
     section.get_by_label("I want to close my account").check()
+    left = frames.mark()
     section.get_by_role("button", name="Close my account").click()
     page.wait_for_url(re.compile(r"/login/?$"))
+    assert_tab_emptied(page, frames, left, person)
     assert "account is closed" in outbox(app_env, person["mobile"], 1)[0]["body"]
     submit_credentials(page, person["username"], PASSWORD)
     expect(page.get_by_role("alert")).to_have_text(

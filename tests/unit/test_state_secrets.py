@@ -41,9 +41,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("AuthenticatorState", "fresh_backup_codes"):
         "the ten new backup codes, shown once so the person can save them; emptied when they "
         "say they saved them and on every page load (only digests are stored)",
-    ("AccountState", "backup_codes_left"):
+    ("AuthenticatorState", "backup_codes_left"):
         "a count of unused backup codes, not a code",
-    ("AccountState", "totp_enabled"):
+    ("AuthenticatorState", "totp_enabled"):
         "whether an authenticator app is set up (a yes/no the page shows), not its secret",
 }
 
