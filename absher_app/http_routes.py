@@ -43,6 +43,21 @@ def _caller(request: Request) -> Caller:
                   device=request.headers.get("user-agent", "")[:200], where=request.url.path)
 
 
+def _set_session_cookie(response: RedirectResponse, name: str, token: str) -> None:
+    # Path "/": the websocket handshake (/_event) must carry it to the server. Over https
+    # (always, in production) the cookie is Secure and its name has the __Host- prefix.
+    response.set_cookie(
+        name, token, httponly=True, samesite="strict", path="/",
+        secure=get_settings().https, max_age=int(sessions.SESSION_MAX.total_seconds()),
+    )
+
+
+def _clear_session_cookie(response: RedirectResponse, name: str) -> None:
+    # A browser ignores a __Host- cookie (its removal included) that is not Secure.
+    response.delete_cookie(name, path="/", secure=get_settings().https, httponly=True,
+                           samesite="strict")
+
+
 def session_endpoint(realm: str):
     """GET: exchange a sign-in ticket for a fresh session cookie (rotated at every sign-in)."""
     cookie, sign_in_page, landing = REALM_PAGES[realm]
@@ -54,12 +69,7 @@ def session_endpoint(realm: str):
         if token is None:
             return RedirectResponse(sign_in_page, status_code=303)
         response = RedirectResponse(landing, status_code=303)
-        # Path "/": the websocket handshake (/_event) must carry it to the server. Over https
-        # (always, in production) the cookie is Secure and its name has the __Host- prefix.
-        response.set_cookie(
-            cookie, token, httponly=True, samesite="strict", path="/",
-            secure=get_settings().https, max_age=int(sessions.SESSION_MAX.total_seconds()),
-        )
+        _set_session_cookie(response, cookie, token)
         return response
 
     return establish
@@ -76,9 +86,7 @@ def signed_out_endpoint(realm: str):
         reason = request.query_params.get("reason", "")[:20]
         page = routes.login_notice(reason) if realm == "person" else sign_in_page
         response = RedirectResponse(page, status_code=303)
-        # A browser ignores a __Host- cookie (its removal included) that is not Secure.
-        response.delete_cookie(cookie, path="/", secure=get_settings().https, httponly=True,
-                               samesite="strict")
+        _clear_session_cookie(response, cookie)
         return response
 
     return signed_out

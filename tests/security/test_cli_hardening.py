@@ -47,6 +47,8 @@ def test_the_demo_s_commands_are_refused_in_production(command, monkeypatch, cap
     monkeypatch.setenv("ABSHER_SMS_PROVIDER", "none")
     monkeypatch.setenv("REFLEX_DB_URL", "postgresql+psycopg://absher@db.invalid:5432/absher")
     monkeypatch.setenv("ABSHER_PUBLIC_URL", "https://absher.example")
+    monkeypatch.setenv("ABSHER_PAYMENT_NOTIFY_SECRET", "p" * 40)
+    monkeypatch.setenv("ABSHER_PASSWORD_HASH_COST", "owasp")
     from absher_app.settings import get_settings
 
     get_settings.cache_clear()

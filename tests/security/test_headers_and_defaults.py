@@ -37,10 +37,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k" * 40
 PG_URL = "postgresql+psycopg://absher:pw@db.internal:5432/absher"
 PRODUCTION = {"environment": "production", "secret_key": SECRET, "sms_provider": "none",
-              "db_url": PG_URL, "public_url": "https://absher.example"}
+              "db_url": PG_URL, "public_url": "https://absher.example",
+              "payment_notify_secret": SECRET, "password_hash_cost": "owasp"}
 ENV_NAMES = ("ABSHER_ENV", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "ABSHER_SECRET_KEY",
              "ABSHER_ALLOWED_ORIGINS", "ABSHER_SMS_PROVIDER", "ABSHER_PUBLIC_URL", "ABSHER_DEMO",
-             "PORT", "REFLEX_FRONTEND_PORT", "GRANIAN_WORKERS", "ABSHER_BENCH")
+             "PORT", "REFLEX_FRONTEND_PORT", "GRANIAN_WORKERS", "ABSHER_BENCH",
+             "ABSHER_PAYMENT_NOTIFY_SECRET", "ABSHER_PASSWORD_HASH_COST")
 PAGE = (b"<!DOCTYPE html><html><head><script>window.one = 1;</script>"
         b"<script type=\"module\" src=\"/assets/app.js\"></script></head><body>"
         b"<script id=\"_R_\">requestAnimationFrame(function(){})</script></body></html>")
@@ -97,7 +99,8 @@ def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
     env.update({"ABSHER_ENV": "production", "ABSHER_SECRET_KEY": SECRET,
                 "ABSHER_SMS_PROVIDER": "none", "REFLEX_DB_URL": PG_URL,
-                "ABSHER_PUBLIC_URL": "https://absher.example", "PYTHONPATH": str(ROOT)})
+                "ABSHER_PUBLIC_URL": "https://absher.example", "PYTHONPATH": str(ROOT),
+                "ABSHER_PAYMENT_NOTIFY_SECRET": SECRET, "ABSHER_PASSWORD_HASH_COST": "owasp"})
     return env
 
 

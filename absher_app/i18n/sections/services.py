@@ -43,7 +43,7 @@ _SERVICES = {
                           "Extend a visit visa",
                           "From 7 days before the visa ends to 3 days after, while in the Kingdom."),
     "absence_report": ("الإبلاغ عن تغيب عامل منزلي",
-                       "بلاغ واحد لكل عامل، ويمكن طلب إلغائه خلال ١٥ يوماً فقط.",
+                       "بلاغ واحد لكل عامل، ويمكن طلب إلغائه خلال 15 يوماً فقط.",
                        "Report a domestic worker's absence",
                        "Once per worker; cancelling it can be asked for within 15 days only."),
     "traffic_fines_pay": ("سداد المخالفات المرورية",

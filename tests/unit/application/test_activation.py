@@ -14,6 +14,7 @@ from absher_app.domain.accounts import AccountStatus, ActivationChannel
 from absher_app.domain.demo import demo_ids
 from absher_app.domain.errors import DomainError
 from absher_app.models import Account, SmsMessage
+from absher_app.settings import get_settings
 
 HIND = "hind"  # registered, not yet activated (demo c9)
 
@@ -26,6 +27,12 @@ def hind(session) -> Account:
 def form(channel: str = "bank", key: str = "c9", confirmed: bool = True):
     return PartnerActivationForm(channel=channel, id_number=demo_ids()[key],
                                  confirm_identity=confirmed)
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch):
+    """The partners' pages and the dev outbox exist only in demo mode (ABSHER_DEMO=1)."""
+    monkeypatch.setattr(get_settings(), "demo", True)
 
 
 def refused(*inputs) -> DomainError:
