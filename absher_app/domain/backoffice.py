@@ -76,7 +76,7 @@ def open_message(session: Session, who: StaffIdentity, reference: str, *,
                              "message_answer", now, actor_id=who.staff_id)
     staff.record(session, "record_opened", staff_id=who.staff_id,
                  detail=f"message {message.reference} message_answer", now=now)
-    if message.status == "sent":
+    if message.status == messages.MessageStatus.SENT:
         messages.start_review(session, message.reference, now=now)
     session.flush()
     return message
