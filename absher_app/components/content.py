@@ -55,3 +55,11 @@ def notification_text(message: rx.Var) -> rx.Component:
     return rx.cond(message.ar != "",
                    rx.el.p(bilingual(message.ar, message.en), role="status", class_name="notice"),
                    rx.fragment())
+
+
+def status_message(message: rx.Var) -> rx.Component:
+    """What an action just did ({ar, en}), in a live region that is always on the page (so a
+    screen reader announces each new message) and shows the text once there is one."""
+    return rx.el.div(rx.cond(message.ar != "", rx.el.p(bilingual(message.ar, message.en),
+                                                       class_name="notice")),
+                     role="status")
