@@ -56,7 +56,9 @@ BUILTIN = set(rx.State.event_handlers)
 def staff_states() -> list[type[rx.State]]:
     found = [cls for cls in app_states()
              if cls.__module__.startswith("absher_app.pages.staff_") or cls is SessionState]
-    return [cls for cls in found if cls.__name__ not in PUBLIC_STATES]
+    # Sorted: the walk's order varies between processes (parallel workers must agree).
+    return sorted((cls for cls in found if cls.__name__ not in PUBLIC_STATES),
+                  key=lambda cls: cls.get_full_name())
 
 
 def staff_handlers() -> list[tuple[type[rx.State], str]]:
