@@ -23,23 +23,21 @@ class DelegationState(rx.State):
     """One delegation, seen by its delegator or its delegate (anyone else: not found)."""
 
     view: DelegationView = DelegationView(found=True)
-    notice: Text = Text()
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:
-        self.error, self.notice = problem(error), Text()
+        self.error, self.view.notice = problem(error), Text()
 
     def _reference(self) -> str:
         return routes.reference_in(self.router.url.path, routes.DELEGATIONS)
 
     @event
     async def load(self):
-        self.error, self.notice = NO_PROBLEM, Text()
+        self.error = NO_PROBLEM
         self.view = await use(self, usecases.open_delegation, self._reference())
 
     async def _act(self, action) -> None:
-        view = await use(self, action, self._reference())
-        self.view, self.notice, self.error = view, view.notice, NO_PROBLEM
+        self.view, self.error = await use(self, action, self._reference()), NO_PROBLEM
 
     @event
     async def withdraw(self):
@@ -136,7 +134,7 @@ def detail_page() -> rx.Component:
         "delegation.detail_title",
         rx.cond(~v.found, rx.el.p(t("delegation.not_found"), role="alert"), rx.el.div(
             error_summary(s.error),
-            notification_text(s.notice),
+            notification_text(v.notice),
             delegation_summary(v),
             _actions(s),
             _delegate_section(v),

@@ -21,22 +21,19 @@ class DelegationsState(rx.State):
     """Both lists, and the delegate's answer to a pending delegation."""
 
     lists: DelegationLists = DelegationLists()
-    notice: Text = Text()
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:
-        self.error, self.notice = problem(error), Text()
+        self.error, self.lists.notice = problem(error), Text()
 
     @event
     async def load(self):
-        self.error, self.notice = NO_PROBLEM, Text()
-        self.lists = await use(self, usecases.my_delegations)
+        self.error, self.lists = NO_PROBLEM, await use(self, usecases.my_delegations)
 
     @event
     async def answer(self, form: AnswerForm):
         """The delegate accepts or rejects, typing the reference number from the SMS."""
-        lists = await use(self, usecases.answer_delegation, form)
-        self.lists, self.notice, self.error = lists, lists.notice, NO_PROBLEM
+        self.lists, self.error = await use(self, usecases.answer_delegation, form), NO_PROBLEM
 
 
 def delegation_table(rows: rx.Var[list[DelegationRow]], who_key: str, empty_key: str,
@@ -79,7 +76,7 @@ def list_page() -> rx.Component:
             rx.el.form(
                 rx.el.h3(t("delegation.answer_title")),
                 error_summary(s.error),
-                notification_text(s.notice),
+                notification_text(s.lists.notice),
                 text_field("reference", "delegation.reference", s.error,
                            hint_key="delegation.reference_hint", input_mode="numeric",
                            dir="ltr", max_length=usecases.REFERENCE_MAX),

@@ -23,23 +23,23 @@ Plate = Annotated[str, Bounded(12, r"[A-Z0-9]{1,12}")]
 
 
 class VehiclesState(rx.State):
+    """My vehicles and the transfers awaiting my answer (`view.notice`: what I just did)."""
+
     view: VehiclesView = VehiclesView()
-    notice: Text = Text()
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:
-        self.error, self.notice = problem(error), Text()
+        self.error, self.view.notice = problem(error), Text()
 
     @event
     async def load(self):
-        self.error, self.notice = NO_PROBLEM, Text()
-        self.view = await use(self, usecases.my_vehicles)
+        self.error, self.view = NO_PROBLEM, await use(self, usecases.my_vehicles)
 
     @event
     async def answer(self, plate: Plate, accept: bool):
         """The buyer's answer to the transfer of the vehicle with this plate."""
-        view = await use(self, usecases.answer_transfer, plate, accept)
-        self.view, self.notice, self.error = view, view.notice, NO_PROBLEM
+        self.view = await use(self, usecases.answer_transfer, plate, accept)
+        self.error = NO_PROBLEM
 
 
 def vehicles_page() -> rx.Component:
@@ -47,7 +47,7 @@ def vehicles_page() -> rx.Component:
     return page_layout(
         "vehicles.title",
         error_summary(s.error),
-        notification_text(s.notice),
+        notification_text(s.view.notice),
         rx.el.section(
             rx.el.h2(t("vehicles.awaiting_title")),
             rx.cond(s.view.awaiting.length() > 0, rx.el.ul(rx.foreach(

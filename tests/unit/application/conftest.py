@@ -8,9 +8,9 @@ callers signed in as demo persons or demo staff (their session cookies, as a bro
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from absher_app.application import unit
 from absher_app.application.identity import Caller
+from absher_app.db import session_scope
 from absher_app.domain import accounts, staff
 from absher_app.domain.demo import load_demo
 from absher_app.models import Account, StaffMember
@@ -76,17 +77,7 @@ def app_world(engine, monkeypatch) -> AppWorld:
         load_demo(session, APP_TODAY)
         session.commit()
 
-    @contextlib.contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
     clock = FixedClock(APP_NOW)
-    monkeypatch.setattr(unit, "session_scope", scope)
+    monkeypatch.setattr(unit, "session_scope", functools.partial(session_scope, engine))
     monkeypatch.setattr(unit, "CLOCK", clock)
     return AppWorld(engine, clock)

@@ -81,7 +81,7 @@ def test_every_staff_use_case_declares_a_known_permission(name, fn):
         assert permission in staff.PERMISSIONS, f"{name} must declare its staff permission"
 
 
-def _refusals(engine) -> int:
+def refusals(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(StaffEvent).where(
             StaffEvent.kind == "access_refused")).one()
@@ -125,10 +125,10 @@ def test_run_refuses_nobody_citizens_and_the_wrong_role_and_records_it(trapped, 
                ("staff without the role", trapped.staff(WITHOUT[permission]), NotAllowed),
                ("staff with no role at all", trapped.staff("retired.one"), NotAllowed)]
     for who, caller, refusal in callers:
-        before = _refusals(trapped.engine)
+        before = refusals(trapped.engine)
         with pytest.raises(refusal):
             trapped.run(fn, caller, *inputs)
-        assert _refusals(trapped.engine) == before + 1, f"{who}: the refusal was not recorded"
+        assert refusals(trapped.engine) == before + 1, f"{who}: the refusal was not recorded"
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -24,7 +24,6 @@ from types import SimpleNamespace
 import pytest
 import reflex as rx
 from reflex.utils import format as rx_format
-from sqlmodel import Session, func, select
 
 import absher_app.absher_app  # noqa: F401  (imports every page, hence every state)
 from absher_app import routes
@@ -32,11 +31,10 @@ from absher_app.application import unit
 from absher_app.application.identity import SESSION_COOKIES
 from absher_app.application.inputs import Bounded, Form
 from absher_app.domain import staff
-from absher_app.models import StaffEvent, StaffMember
 from absher_app.state.session import SessionState
 from tests.own_loop import run_in_own_loop
 from tests.unit.application.conftest import app_world  # noqa: F401 (a fixture)
-from tests.unit.application.test_staff_guard import TRAPPED
+from tests.unit.application.test_staff_guard import refusals, trapped  # noqa: F401
 from tests.unit.test_state_secrets import app_states
 
 # The only staff state without the guard: the sign-in itself (it checks the password).
@@ -154,18 +152,9 @@ def call(cls: type[rx.State], name: str, cookie: str):
 
 
 @pytest.fixture
-def world(app_world, monkeypatch):
+def world(trapped, monkeypatch):
     """A citizen session, a staff session whose role has no permission, every back-office
-    action booby-trapped, and every use case a handler runs recorded."""
-    for module, names in TRAPPED.items():
-        for action in names:
-            def trap(*_args, _name=f"{module.__name__}.{action}", **_kwargs):
-                raise AssertionError(f"{_name} ran for a refused caller")
-            monkeypatch.setattr(module, action, trap)
-    with app_world.db() as db:
-        db.add(StaffMember(username="nobody.staff", role="retired", password_hash="x",
-                           totp_secret="JBSWY3DPEHPK3PXP"))
-        db.commit()
+    action booby-trapped (`trapped`), and every use case a handler runs recorded."""
     ran: list = []
     real_run = unit.run
 
@@ -174,17 +163,11 @@ def world(app_world, monkeypatch):
         return real_run(fn, caller, *inputs, **kwargs)
 
     monkeypatch.setattr(unit, "run", recording_run)
-    citizen = app_world.person("mohammed").tokens["person"]
-    retired = app_world.staff("nobody.staff").tokens["staff"]
-    return SimpleNamespace(engine=app_world.engine, ran=ran,
+    citizen = trapped.person("mohammed").tokens["person"]
+    retired = trapped.staff("retired.one").tokens["staff"]
+    return SimpleNamespace(engine=trapped.engine, ran=ran,
                            citizen=f"{SESSION_COOKIES['person']}={citizen}",
                            staff=f"{SESSION_COOKIES['staff']}={retired}")
-
-
-def refusals(engine) -> int:
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(StaffEvent).where(
-            StaffEvent.kind == "access_refused")).one()
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
