@@ -164,7 +164,7 @@ def open_thread(tx: Tx, who: SignedIn, reference: str) -> ThreadView:
                for p in messages.thread(tx.session, message.id)],
         attachment_href=routes.attachment_path(attachment.id) if attachment else "",
         attachment_name=attachment.original_name if attachment else "",
-        needs_visit=message.needs_visit and message.status != "closed",
+        needs_visit=message.needs_visit and message.status != messages.MessageStatus.CLOSED,
         book_href=routes.booking_path(message=message.reference, service=topic),
         visits=[AppointmentLink(a.reference, routes.appointment_path(a.reference))
                 for a in appointments.appointments_of(tx.session, who.person_id)

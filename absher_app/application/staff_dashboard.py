@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from absher_app.application.identity import SignedIn
+from absher_app.application.unit import Tx, use_case
 from absher_app.domain import appointments, backoffice, messages, staff
 from absher_app.domain.staff import StaffIdentity
 from absher_app.i18n import translate
@@ -193,3 +195,10 @@ def staff_dashboard(session: Session, now: datetime, who: StaffIdentity) -> Staf
         if who.may(staff.ANSWER_MESSAGES) else None,
         jobs=job_rows(session, now) if who.role == "admin" else None,
     )
+
+
+@use_case(realm="staff")
+def console_figures(tx: Tx, who: SignedIn) -> StaffDashboard:
+    """The staff console's charts for the signed-in staff member (any role: each section is
+    filtered by the role's permissions)."""
+    return staff_dashboard(tx.session, tx.now, who.staff)

@@ -47,3 +47,19 @@ def panel(title_key: str, *children: rx.Component, lead: rx.Component | None = N
 def notification_banner(*children: rx.Component) -> rx.Component:
     """Something the person should know (role=status, never an alert)."""
     return rx.el.div(*children, role="status", class_name="notice")
+
+
+def notification_text(message: rx.Var) -> rx.Component:
+    """A notification banner with a bilingual text ({ar, en}), shown while it says something
+    (e.g. what an action just did)."""
+    return rx.cond(message.ar != "",
+                   rx.el.p(bilingual(message.ar, message.en), role="status", class_name="notice"),
+                   rx.fragment())
+
+
+def status_message(message: rx.Var) -> rx.Component:
+    """What an action just did ({ar, en}), in a live region that is always on the page (so a
+    screen reader announces each new message) and shows the text once there is one."""
+    return rx.el.div(rx.cond(message.ar != "", rx.el.p(bilingual(message.ar, message.en),
+                                                       class_name="notice")),
+                     role="status")

@@ -172,11 +172,18 @@ def form_values(form_data: dict[str, Any], *names: str) -> dict[str, str]:
 
 
 def select_field(name: str, label_key: str, options: rx.Var, error: rx.Var, *,
-                 value: rx.Var[str], on_change, placeholder_key: str) -> rx.Component:
+                 value: rx.Var[str], on_change, placeholder_key: str,
+                 remount: rx.Var | None = None) -> rx.Component:
     """A labelled select over `options` ({value, ar, en}) whose choice goes to the server at
-    once. The select shows `value` (what the person chose), never a server default."""
+    once. The select shows `value` (what the person chose), never a server default.
+
+    With `remount`, the select keeps the person's pick itself from the moment they make it
+    (a select bound to `value` would show the old value again until the server's answer
+    arrives); it takes `value` anew only when `remount` changes, i.e. when the server changed
+    the choice (a page load, or an earlier choice this one depends on)."""
     field_id = f"field-{name}"
     invalid = error["field"] == name
+    shown = {"value": value} if remount is None else {"default_value": value, "key": remount}
     return rx.el.div(
         rx.el.label(t(label_key), html_for=field_id, class_name="field-label"),
         field_error(error, name),
@@ -184,9 +191,10 @@ def select_field(name: str, label_key: str, options: rx.Var, error: rx.Var, *,
             rx.el.option(t(placeholder_key), value=""),
             rx.foreach(options, lambda o: rx.el.option(
                 rx.cond(is_english(), o.en, o.ar), value=o.value)),
-            id=field_id, name=name, value=value, on_change=on_change,
+            id=field_id, name=name, on_change=on_change,
             aria_invalid=rx.cond(invalid, "true", "false"),
             aria_describedby=rx.cond(invalid, f"{field_id}-error", ""),
+            **shown,
             class_name=rx.cond(invalid, "field-input invalid", "field-input"),
         ),
         class_name=rx.cond(invalid, "field field-has-error", "field"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,8 +40,19 @@ from absher_app.models import (
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
-ACTIVE = "booked"
-STATUSES = ("booked", "cancelled", "cancelled_by_branch", "attended")
+
+class AppointmentStatus(StrEnum):
+    """An appointment's status (the stored value is the enum's value)."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"  # by the person
+    CANCELLED_BY_BRANCH = "cancelled_by_branch"  # the branch closed that day
+    ATTENDED = "attended"  # checked in at the branch
+
+
+# The one status that holds a place (and may be moved, cancelled or checked in).
+ACTIVE = AppointmentStatus.BOOKED
+STATUSES = tuple(AppointmentStatus)
 REFERENCE = re.compile(r"6[0-9]{9}")
 QR_PREFIX = "absher-checkin:"
 
@@ -387,13 +399,13 @@ def cancel(session: Session, account: Account, reference: str, *, now: datetime,
         ValidationError: appointment_unknown, appointment_not_active, appointment_started.
     """
     appointment = _own_booked(session, account, reference, now)
-    _end(session, appointment, "cancelled", now)
+    _end(session, appointment, AppointmentStatus.CANCELLED, now)
     _tell(session, appointment, session.get(Branch, appointment.branch_id),
           "appointment_cancelled", now, sms)
     return appointment
 
 
-def _end(session: Session, appointment: Appointment, status: str, now: datetime,
+def _end(session: Session, appointment: Appointment, status: AppointmentStatus, now: datetime,
          reason: str = "") -> None:
     _release_place(session, appointment.slot_id)
     appointment.status, appointment.active_key = status, None
@@ -422,7 +434,8 @@ def check_in(session: Session, scanned: str, *, now: datetime) -> Appointment:
     if appointment.day != now.astimezone(RIYADH).date():
         raise ValidationError("checkin_not_today", "this appointment is on another day",
                               day=appointment.day.isoformat())
-    appointment.status, appointment.active_key, appointment.updated_at = "attended", None, now
+    appointment.status, appointment.active_key, appointment.updated_at = (
+        AppointmentStatus.ATTENDED, None, now)
     session.add(appointment)
     session.flush()
     return appointment
@@ -501,7 +514,7 @@ def close_day(session: Session, branch_code: str, day: date, reason: str, *, now
         Appointment.branch_id == branch.id, Appointment.day == day,
         Appointment.status == ACTIVE)).all())
     for appointment in affected:
-        _end(session, appointment, "cancelled_by_branch", now, reason)
+        _end(session, appointment, AppointmentStatus.CANCELLED_BY_BRANCH, now, reason)
         _tell(session, appointment, branch, "appointment_branch_closed", now, sms, reason=reason)
     session.flush()
     return affected

@@ -40,16 +40,16 @@ def clean_filter(sector: str, topic: str, status: str) -> InboxFilter:
     """The filter values the server accepts (the browser's are never trusted).
 
     Raises:
-        ValidationError: sector_unknown, topic_unknown, status_unknown.
+        ValidationError: sector_unknown, topic_unknown, status_unknown (about that field).
     """
     sector, topic, status = (str(v or "").strip()[:40] for v in (sector, topic, status))
     if sector and sector not in messages.sectors():
-        raise ValidationError("sector_unknown", "no such sector")
+        raise ValidationError("sector_unknown", "no such sector", field="sector")
     if topic and topic not in (messages.topics(sector) if sector else
                                {t for s in messages.sectors() for t in messages.topics(s)}):
-        raise ValidationError("topic_unknown", "no such service")
+        raise ValidationError("topic_unknown", "no such service", field="topic")
     if status and status not in messages.STATUSES:
-        raise ValidationError("status_unknown", "no such status")
+        raise ValidationError("status_unknown", "no such status", field="status")
     return InboxFilter(sector, topic, status)
 
 
@@ -76,7 +76,7 @@ def open_message(session: Session, who: StaffIdentity, reference: str, *,
                              "message_answer", now, actor_id=who.staff_id)
     staff.record(session, "record_opened", staff_id=who.staff_id,
                  detail=f"message {message.reference} message_answer", now=now)
-    if message.status == "sent":
+    if message.status == messages.MessageStatus.SENT:
         messages.start_review(session, message.reference, now=now)
     session.flush()
     return message
@@ -154,15 +154,15 @@ def parse_day(text: str, now: datetime) -> date:
     """A day from the page (YYYY-MM-DD) within the view's reach.
 
     Raises:
-        ValidationError: day_invalid.
+        ValidationError: day_invalid (about "day").
     """
     try:
         day = date.fromisoformat(str(text or "").strip()[:10])
     except ValueError:
-        raise ValidationError("day_invalid", "give a date as YYYY-MM-DD") from None
+        raise ValidationError("day_invalid", "give a date as YYYY-MM-DD", field="day") from None
     today = now.astimezone(appointments.RIYADH).date()
     if not today - DAY_VIEW_BACK <= day <= today + DAY_VIEW_AHEAD:
-        raise ValidationError("day_invalid", "give a date within the coming year")
+        raise ValidationError("day_invalid", "give a date within the coming year", field="day")
     return day
 
 

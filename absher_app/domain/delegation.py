@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -34,8 +35,43 @@ from absher_app.models import Account, Delegation, DelegationEvent, Person
 from absher_app.providers.rate_limit import RateLimiter
 from absher_app.providers.sms import SmsSender
 
-STATUSES = ("pending", "active", "rejected", "withdrawn", "revoked", "suspended", "expired")
-OPEN = ("pending", "active")
+
+class DelegationStatus(StrEnum):
+    """A delegation's status (the stored value is the enum's value); see the module docstring."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+
+
+class DelegationEventKind(StrEnum):
+    """A line of a delegation's history; the `act_*` kinds are the delegate's acts under it
+    (the delegator's activity feed)."""
+
+    CREATED = "created"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    ACT_SUBMITTED = "act_submitted"
+    ACT_PAID = "act_paid"
+
+    @classmethod
+    def is_act(cls, kind: str) -> bool:
+        """True for a delegate's act under the delegation (not a change of the delegation)."""
+        return kind in (cls.ACT_SUBMITTED, cls.ACT_PAID)
+
+
+STATUSES = tuple(DelegationStatus)
+OPEN = (DelegationStatus.PENDING, DelegationStatus.ACTIVE)
+# Statuses that end by themselves when the last day passes.
+ENDS_BY_DATE = (DelegationStatus.PENDING, DelegationStatus.ACTIVE, DelegationStatus.SUSPENDED)
 SECTORS = ("passports", "traffic")
 REFERENCE = re.compile(r"[0-9]{10}")
 
@@ -190,10 +226,10 @@ def create(session: Session, *, delegator: Person, delegate_id_number: str,
     delegation = Delegation(reference=reference or _new_reference(session), request_id=request_id,
                             delegator_id=delegator.id, delegate_id=delegate.id, sector=sector,
                             services=",".join(codes), starts_on=starts_on, ends_on=ends_on,
-                            status="pending", created_at=now, updated_at=now)
+                            status=DelegationStatus.PENDING, created_at=now, updated_at=now)
     session.add(delegation)
     session.flush()
-    _event(session, delegation, "created", now, delegator)
+    _event(session, delegation, DelegationEventKind.CREATED, now, delegator)
     notify.notify(session, delegate, "delegation_received", now=now, sms=sms,
                   reference=delegation.reference, start=starts_on.isoformat(),
                   end=ends_on.isoformat(),
@@ -213,10 +249,10 @@ def find(session: Session, reference: str) -> Delegation | None:
 
 def _expire_if_due(session: Session, delegation: Delegation, today: date, now: datetime,
                    sms: SmsSender | None) -> None:
-    if delegation.status in ("pending", "active", "suspended") and delegation.ends_on < today:
-        delegation.status, delegation.updated_at = "expired", now
+    if delegation.status in ENDS_BY_DATE and delegation.ends_on < today:
+        delegation.status, delegation.updated_at = DelegationStatus.EXPIRED, now
         session.add(delegation)
-        _event(session, delegation, "expired", now)
+        _event(session, delegation, DelegationEventKind.EXPIRED, now)
         if sms is not None:
             _tell_both(session, delegation, "expired", now, sms)
         session.flush()
@@ -231,11 +267,11 @@ def _pending_for(session: Session, delegate: Person, reference: str, today: date
         raise DelegationRefused("delegation_reference_wrong", "no delegation to you has this "
                                                               "reference number")
     _expire_if_due(session, delegation, today, now, sms)
-    if delegation.status == "withdrawn":
+    if delegation.status == DelegationStatus.WITHDRAWN:
         raise DelegationRefused("delegation_withdrawn", "the delegator withdrew it")
-    if delegation.status == "expired":
+    if delegation.status == DelegationStatus.EXPIRED:
         raise DelegationRefused("delegation_expired", "its end date has passed")
-    if delegation.status != "pending":
+    if delegation.status != DelegationStatus.PENDING:
         raise DelegationRefused("delegation_already_answered", "it was already answered")
     return delegation
 
@@ -247,9 +283,9 @@ def accept(session: Session, *, delegate: Person, reference: str, today: date, n
     delegation = _pending_for(session, delegate, reference, today, now, sms)
     if _active_account(session, delegate) is None:
         raise DelegationRefused("delegate_not_active", "your account is not active")
-    delegation.status, delegation.updated_at = "active", now
+    delegation.status, delegation.updated_at = DelegationStatus.ACTIVE, now
     session.add(delegation)
-    _event(session, delegation, "accepted", now, delegate)
+    _event(session, delegation, DelegationEventKind.ACCEPTED, now, delegate)
     _tell_both(session, delegation, "accepted", now, sms)
     session.flush()
     return delegation
@@ -259,9 +295,9 @@ def reject(session: Session, *, delegate: Person, reference: str, today: date, n
            sms: SmsSender | None) -> Delegation:
     """The delegate declines (same checks as accepting)."""
     delegation = _pending_for(session, delegate, reference, today, now, sms)
-    delegation.status, delegation.updated_at = "rejected", now
+    delegation.status, delegation.updated_at = DelegationStatus.REJECTED, now
     session.add(delegation)
-    _event(session, delegation, "rejected", now, delegate)
+    _event(session, delegation, DelegationEventKind.REJECTED, now, delegate)
     _tell_both(session, delegation, "rejected", now, sms)
     session.flush()
     return delegation
@@ -274,8 +310,9 @@ def _own(session: Session, delegator: Person, reference: str) -> Delegation:
     return delegation
 
 
-def _end(session: Session, delegator: Person, reference: str, *, wanted: str, new: str,
-         today: date, now: datetime, sms: SmsSender | None) -> Delegation:
+def _end(session: Session, delegator: Person, reference: str, *, wanted: DelegationStatus,
+         new: DelegationStatus, today: date, now: datetime,
+         sms: SmsSender | None) -> Delegation:
     delegation = _own(session, delegator, reference)
     _expire_if_due(session, delegation, today, now, sms)
     if delegation.status != wanted:
@@ -284,7 +321,7 @@ def _end(session: Session, delegator: Person, reference: str, *, wanted: str, ne
                                 status=delegation.status)
     delegation.status, delegation.updated_at = new, now
     session.add(delegation)
-    _event(session, delegation, new, now, delegator)
+    _event(session, delegation, DelegationEventKind(new.value), now, delegator)
     _tell_both(session, delegation, new, now, sms)
     session.flush()
     return delegation
@@ -293,29 +330,29 @@ def _end(session: Session, delegator: Person, reference: str, *, wanted: str, ne
 def withdraw(session: Session, *, delegator: Person, reference: str, today: date, now: datetime,
              sms: SmsSender | None) -> Delegation:
     """The delegator withdraws a request the delegate has not answered yet."""
-    return _end(session, delegator, reference, wanted="pending", new="withdrawn", today=today,
-                now=now, sms=sms)
+    return _end(session, delegator, reference, wanted=DelegationStatus.PENDING,
+                new=DelegationStatus.WITHDRAWN, today=today, now=now, sms=sms)
 
 
 def revoke(session: Session, *, delegator: Person, reference: str, today: date, now: datetime,
            sms: SmsSender | None) -> Delegation:
     """The delegator ends an active delegation, at any time."""
-    return _end(session, delegator, reference, wanted="active", new="revoked", today=today,
-                now=now, sms=sms)
+    return _end(session, delegator, reference, wanted=DelegationStatus.ACTIVE,
+                new=DelegationStatus.REVOKED, today=today, now=now, sms=sms)
 
 
 def suspend(session: Session, *, delegator: Person, reference: str, today: date,
             now: datetime, sms: SmsSender | None) -> Delegation:
     """"This wasn't me": the delegator does not recognise an action; the delegation stops at
     once (like a revocation, but recorded as a report to look into)."""
-    return _end(session, delegator, reference, wanted="active", new="suspended", today=today,
-                now=now, sms=sms)
+    return _end(session, delegator, reference, wanted=DelegationStatus.ACTIVE,
+                new=DelegationStatus.SUSPENDED, today=today, now=now, sms=sms)
 
 
 def expire_due(session: Session, today: date, now: datetime, sms: SmsSender | None) -> int:
     """Expire every open delegation whose last day has passed (idempotent; returns how many)."""
     due = session.exec(select(Delegation).where(
-        col(Delegation.status).in_(("pending", "active", "suspended")),
+        col(Delegation.status).in_(ENDS_BY_DATE),
         Delegation.ends_on < today)).all()
     for delegation in due:
         _expire_if_due(session, delegation, today, now, sms)
@@ -333,9 +370,9 @@ def authorize(session: Session, *, delegate: Person, reference: str, service_cod
     if delegation is None or delegation.delegate_id != delegate.id:
         raise DelegationRefused("delegation_reference_wrong", "no delegation to you has this "
                                                               "reference number")
-    if delegation.status == "active" and delegation.ends_on < today:
+    if delegation.status == DelegationStatus.ACTIVE and delegation.ends_on < today:
         raise DelegationRefused("delegation_expired", "its end date has passed")
-    if delegation.status != "active":
+    if delegation.status != DelegationStatus.ACTIVE:
         raise DelegationRefused(f"delegation_is_{delegation.status}", "not active")
     if today < delegation.starts_on:
         raise DelegationRefused("delegation_not_started", "it starts later",
@@ -364,7 +401,7 @@ def delegation_of_request(session: Session, request_id: int) -> Delegation | Non
     """The delegation a request was submitted under (None for one's own requests)."""
     event = session.exec(select(DelegationEvent).where(
         DelegationEvent.request_id == request_id,
-        DelegationEvent.kind == "act_submitted")).first()
+        DelegationEvent.kind == DelegationEventKind.ACT_SUBMITTED)).first()
     return session.get(Delegation, event.delegation_id) if event else None
 
 
@@ -445,13 +482,14 @@ def verify(session: Session, reference: str, today: date) -> Verification:
         raise ValidationError("delegation_unknown", "no delegation has this reference number",
                               field="reference")
     status = delegation.status
-    if status in ("pending", "active", "suspended") and delegation.ends_on < today:
-        status = "expired"  # the job may not have run yet today
+    if status in ENDS_BY_DATE and delegation.ends_on < today:
+        status = DelegationStatus.EXPIRED  # the job may not have run yet today
     delegator = session.get(Person, delegation.delegator_id)
     delegate = session.get(Person, delegation.delegate_id)
     return Verification(
         reference=delegation.reference,
-        valid_now=status == "active" and delegation.starts_on <= today <= delegation.ends_on,
+        valid_now=status == DelegationStatus.ACTIVE
+        and delegation.starts_on <= today <= delegation.ends_on,
         status=status, sector=delegation.sector, services=services_of(delegation),
         starts_on=delegation.starts_on, ends_on=delegation.ends_on,
         delegator_ar=mask_name(delegator.name_ar), delegator_en=mask_name(delegator.name_en),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -26,15 +27,27 @@ from absher_app.models import Person, Visa
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.rate_limit import RateLimiter
 
-KINDS = ("visa_by_number", "visa_by_id", "iqama", "absconding", "transaction", "border")
+
+class InquiryKind(StrEnum):
+    """The public inquiries, in the order the page offers them."""
+
+    VISA_BY_NUMBER = "visa_by_number"
+    VISA_BY_ID = "visa_by_id"
+    IQAMA = "iqama"
+    ABSCONDING = "absconding"
+    TRANSACTION = "transaction"
+    BORDER = "border"
+
+
+KINDS = tuple(InquiryKind)
 # The fields each inquiry's form sends.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "visa_by_number": ("visa_number",),
-    "visa_by_id": ("id_number",),
-    "iqama": ("iqama_number",),
-    "absconding": ("iqama_number",),
-    "transaction": ("reference",),
-    "border": ("passport_number", "nationality"),
+    InquiryKind.VISA_BY_NUMBER: ("visa_number",),
+    InquiryKind.VISA_BY_ID: ("id_number",),
+    InquiryKind.IQAMA: ("iqama_number",),
+    InquiryKind.ABSCONDING: ("iqama_number",),
+    InquiryKind.TRANSACTION: ("reference",),
+    InquiryKind.BORDER: ("passport_number", "nationality"),
 }
 # Nationalities a visitor may choose from (ISO 3166-1 alpha-2; names in the i18n catalogue).
 NATIONALITIES = ("AE", "BH", "KW", "OM", "QA", "EG", "JO", "SD", "MA", "TR", "IN", "PK", "BD",
@@ -283,12 +296,12 @@ def border_number(session: Session, passport_number: str, nationality: str, *,
 
 
 _LOOKUPS = {
-    "visa_by_number": visa_by_number,
-    "visa_by_id": visas_by_id,
-    "iqama": iqama_expiry,
-    "absconding": absconding,
-    "transaction": transaction_status,
-    "border": border_number,
+    InquiryKind.VISA_BY_NUMBER: visa_by_number,
+    InquiryKind.VISA_BY_ID: visas_by_id,
+    InquiryKind.IQAMA: iqama_expiry,
+    InquiryKind.ABSCONDING: absconding,
+    InquiryKind.TRANSACTION: transaction_status,
+    InquiryKind.BORDER: border_number,
 }
 
 

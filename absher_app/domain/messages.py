@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -33,8 +34,18 @@ from absher_app.models import Account, Message, MessageAttachment, MessagePost, 
 from absher_app.providers.sms import SmsSender
 from absher_app.settings import get_settings
 
-STATUSES = ("sent", "in_review", "answered", "closed")
-OPEN_STATUSES = ("sent", "in_review", "answered")
+
+class MessageStatus(StrEnum):
+    """A message's status (the stored value is the enum's value)."""
+
+    SENT = "sent"
+    IN_REVIEW = "in_review"  # staff took it up, or the person replied to an answer
+    ANSWERED = "answered"
+    CLOSED = "closed"  # no more replies
+
+
+STATUSES = tuple(MessageStatus)
+OPEN_STATUSES = (MessageStatus.SENT, MessageStatus.IN_REVIEW, MessageStatus.ANSWERED)
 REFERENCE = re.compile(r"5[0-9]{9}")
 # The embeddings, overrides and isolates of the Unicode bidirectional algorithm.
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
@@ -302,13 +313,13 @@ def reply(session: Session, account: Account, reference: str, body: str, *,
     message = message_for(session, reference, account.person_id)
     if message is None:
         raise ValidationError("message_unknown", "no message of yours has this reference")
-    if message.status == "closed":
+    if message.status == MessageStatus.CLOSED:
         raise ValidationError("message_closed", "this message is closed")
     body = _check_length(_clean(body), "body", limit("reply_min"), limit("body_max"))
     post = MessagePost(message_id=message.id, author="person", body=body, created_at=now)
     session.add(post)
-    if message.status == "answered":
-        message.status = "in_review"
+    if message.status == MessageStatus.ANSWERED:
+        message.status = MessageStatus.IN_REVIEW
     message.updated_at = now
     session.add(message)
     session.flush()
@@ -346,7 +357,7 @@ def _open_message(session: Session, reference: str) -> Message:
     message = find(session, reference)
     if message is None:
         raise ValidationError("message_unknown", "no message has this reference")
-    if message.status == "closed":
+    if message.status == MessageStatus.CLOSED:
         raise ValidationError("message_closed", "this message is closed")
     return message
 
@@ -354,8 +365,8 @@ def _open_message(session: Session, reference: str) -> Message:
 def start_review(session: Session, reference: str, *, now: datetime) -> Message:
     """Staff take a sent message up: it shows "in review" to the person."""
     message = _open_message(session, reference)
-    if message.status == "sent":
-        message.status, message.updated_at = "in_review", now
+    if message.status == MessageStatus.SENT:
+        message.status, message.updated_at = MessageStatus.IN_REVIEW, now
         session.add(message)
         session.flush()
     return message
@@ -373,7 +384,7 @@ def answer(session: Session, reference: str, text: str, *, needs_visit: bool = F
     text = _check_length(_clean(text), "body", limit("reply_min"), limit("body_max"))
     session.add(MessagePost(message_id=message.id, author="staff", body=text,
                             staff_label=staff_label[:64], created_at=now))
-    message.status, message.updated_at = "answered", now
+    message.status, message.updated_at = MessageStatus.ANSWERED, now
     message.needs_visit = message.needs_visit or needs_visit
     session.add(message)
     person = session.get(Person, message.person_id)
@@ -400,7 +411,7 @@ def mark_needs_visit(session: Session, reference: str, *, now: datetime,
 def close(session: Session, reference: str, *, now: datetime, sms: SmsSender) -> Message:
     """Staff close a message (no more replies); the person is told."""
     message = _open_message(session, reference)
-    message.status, message.updated_at = "closed", now
+    message.status, message.updated_at = MessageStatus.CLOSED, now
     session.add(message)
     notify.notify(session, session.get(Person, message.person_id), "message_closed", now=now,
                   sms=sms, reference=message.reference)

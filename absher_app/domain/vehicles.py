@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -23,6 +24,14 @@ from absher_app.providers.sms import SmsSender
 PLATE = re.compile(r"[A-Z]{3}[0-9]{1,4}")
 
 
+class TransferStatus(StrEnum):
+    """A vehicle ownership transfer's status (the stored value is the enum's value)."""
+
+    AWAITING_BUYER = "awaiting_buyer"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
 def normalize_plate(raw: str) -> str:
     return "".join((raw or "").upper().split()).replace("-", "")
 
@@ -35,7 +44,7 @@ def vehicles_of(session: Session, person: Person) -> list[Vehicle]:
 def pending_transfer(session: Session, vehicle: Vehicle) -> VehicleTransfer | None:
     return session.exec(select(VehicleTransfer).where(
         VehicleTransfer.vehicle_id == vehicle.id,
-        VehicleTransfer.status == "awaiting_buyer")).first()
+        VehicleTransfer.status == TransferStatus.AWAITING_BUYER)).first()
 
 
 def owns_a_vehicle(ctx: Context, person: Person) -> bool:
@@ -91,18 +100,27 @@ def start_transfer(ctx: Context) -> dict[str, Any]:
 
 def awaiting(session: Session, buyer: Person) -> list[VehicleTransfer]:
     return list(session.exec(select(VehicleTransfer).where(
-        VehicleTransfer.buyer_id == buyer.id, VehicleTransfer.status == "awaiting_buyer")
+        VehicleTransfer.buyer_id == buyer.id,
+        VehicleTransfer.status == TransferStatus.AWAITING_BUYER)
         .order_by(col(VehicleTransfer.id))).all())
 
 
-def answer(session: Session, *, buyer: Person, transfer_id: int, accept: bool, now: datetime,
+def answer(session: Session, *, buyer: Person, plate: str, accept: bool, now: datetime,
            sms: SmsSender | None) -> VehicleTransfer:
-    """The buyer confirms (the vehicle becomes theirs) or declines."""
-    transfer = session.get(VehicleTransfer, transfer_id)
-    if transfer is None or transfer.buyer_id != buyer.id or transfer.status != "awaiting_buyer":
+    """The buyer confirms (the vehicle becomes theirs) or declines the transfer of the vehicle
+    with this plate (a vehicle has at most one transfer awaiting its buyer).
+
+    Raises:
+        ValidationError: transfer_not_found (no such plate, or no transfer of it awaits this
+            buyer: the same answer, so nothing is learnt about other people's vehicles).
+    """
+    vehicle = session.exec(select(Vehicle).where(
+        Vehicle.plate == normalize_plate(plate)[:12])).first()
+    transfer = pending_transfer(session, vehicle) if vehicle is not None else None
+    if transfer is None or transfer.buyer_id != buyer.id:
         raise ValidationError("transfer_not_found", "no transfer awaits your answer")
-    vehicle = session.get(Vehicle, transfer.vehicle_id)
-    transfer.status, transfer.decided_at = ("completed" if accept else "declined"), now
+    transfer.status = TransferStatus.COMPLETED if accept else TransferStatus.DECLINED
+    transfer.decided_at = now
     if accept:
         vehicle.owner_id, vehicle.updated_at = buyer.id, now
         session.add(vehicle)

@@ -1,143 +1,30 @@
 """`/inquiries`: the public inquiries (no sign-in). Choose an inquiry, fill its small form, read
-the answer in the results panel below it. absher_app.domain.inquiries answers and rate-limits."""
+the answer in the results panel below it. The use case is absher_app.application.inquiries."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from datetime import date
+from typing import Annotated
 
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application import inquiries as usecases
+from absher_app.application.inputs import Bounded
+from absher_app.application.inquiries import InquiryForm, ResultBlock, ResultRow
+from absher_app.application.views import NO_PROBLEM, problem
 from absher_app.components.forms import (
-    NO_PROBLEM,
     error_summary,
     localized,
-    problem,
     submit_button,
     text_field,
 )
 from absher_app.components.layout import page_layout
-from absher_app.db import session_scope
-from absher_app.domain import catalogue, inquiries
-from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
-from absher_app.domain.errors import DomainError
-from absher_app.i18n import translate
-from absher_app.providers.clock import today_in_riyadh
-from absher_app.providers.rate_limit import get_rate_limiter
-from absher_app.settings import get_settings
-from absher_app.state.language import is_english, t
-from absher_app.state.session import CLOCK
+from absher_app.components.text import bilingual
+from absher_app.domain import inquiries
+from absher_app.state.events import event, use
+from absher_app.state.language import t
 
-
-@dataclasses.dataclass
-class ResultRow:
-    """One line of an answer: a label and its value in both languages; a date also has its
-    Hijri form; `tone` colours a status (valid, soon, expired, cancelled, reported, clear)."""
-
-    label_ar: str
-    label_en: str
-    value_ar: str
-    value_en: str
-    hijri_ar: str = ""
-    hijri_en: str = ""
-    tone: str = ""
-    ltr: bool = False
-
-
-@dataclasses.dataclass
-class ResultBlock:
-    """One found item (a visa, an iqama...), titled."""
-
-    title_ar: str
-    title_en: str
-    rows: list[ResultRow]
-
-
-def _both(key: str, **params) -> tuple[str, str]:
-    return translate(key, "ar", **params), translate(key, "en", **params)
-
-
-def _row(label_key: str, value: tuple[str, str], tone: str = "") -> ResultRow:
-    return ResultRow(*_both(label_key), *value, tone=tone)
-
-
-def _number_row(label_key: str, number: str) -> ResultRow:
-    return ResultRow(*_both(label_key), number, number, ltr=True)
-
-
-def _date_row(label_key: str, day: date) -> ResultRow:
-    return ResultRow(*_both(label_key), gregorian_text(day, "ar"), gregorian_text(day, "en"),
-                     hijri_text(day, "ar"), hijri_text(day, "en"))
-
-
-def _visa_block(visa: inquiries.VisaAnswer) -> ResultBlock:
-    rows = [_number_row("inquiries.visa_number", visa.number),
-            _row("inquiries.status", _both(f"inquiries.validity.{visa.status}"), visa.status)]
-    if visa.issued_on is not None:
-        rows.append(_date_row("inquiries.issued_on", visa.issued_on))
-    rows.append(_date_row("inquiries.valid_until", visa.valid_until))
-    return ResultBlock(*_both(f"inquiries.visa_kind.{visa.kind}"), rows)
-
-
-def _days_left(days: int) -> tuple[str, str]:
-    if days == 0:
-        return _both("household.today")
-    key = "household.days_left" if days > 0 else "household.days_ago"
-    return (translate(key, "ar", days=days_text(days, "ar")),
-            translate(key, "en", days=days_text(days, "en")))
-
-
-def blocks_of(answer: inquiries.Answer) -> list[ResultBlock]:
-    """What the results panel shows for an answer (nothing for "not found")."""
-    blocks = []
-    for item in answer.items:
-        if isinstance(item, inquiries.VisaAnswer):
-            blocks.append(_visa_block(item))
-        elif isinstance(item, inquiries.IqamaAnswer):
-            blocks.append(ResultBlock(*_both("household.document.iqama"), [
-                _number_row("inquiries.iqama_number", item.number),
-                _row("inquiries.status", _both(f"inquiries.validity.{item.status}"),
-                     item.status),
-                _date_row("inquiries.iqama_expiry", item.expiry),
-                _row("family.status", _days_left(item.days_left),
-                     "expired" if item.days_left < 0 else "valid"),
-            ]))
-        elif isinstance(item, inquiries.AbscondingAnswer):
-            key = "inquiries.absconding_reported" if item.reported else "inquiries.absconding_none"
-            blocks.append(ResultBlock(*_both("inquiries.absconding"), [
-                _number_row("inquiries.iqama_number", item.number),
-                _row("inquiries.status", _both(key), "reported" if item.reported else "clear"),
-            ]))
-        elif isinstance(item, inquiries.TransactionAnswer):
-            service = catalogue.service(item.service_code)
-            rows = [_number_row("inquiries.reference", item.reference),
-                    _row("inquiries.service", _both(service.title_key) if service
-                         else (item.service_code, item.service_code)),
-                    _row("inquiries.status", _both(f"status.{item.status}"), item.status),
-                    _date_row("inquiries.submitted_on", item.submitted_on),
-                    _date_row("inquiries.updated_on", item.updated_on)]
-            if item.delivery_status:
-                rows.append(_row("inquiries.delivery", _both(f"delivery.{item.delivery_status}")))
-            blocks.append(ResultBlock(*_both("inquiries.kind.transaction"), rows))
-        elif isinstance(item, inquiries.BorderAnswer):
-            rows = [_number_row("inquiries.border_number", item.border_number)]
-            if item.visa_status and item.visa_valid_until:
-                rows += [_row("inquiries.status", _both(f"inquiries.validity.{item.visa_status}"),
-                              item.visa_status),
-                         _date_row("inquiries.valid_until", item.visa_valid_until)]
-            else:
-                rows.append(_row("inquiries.visa_type", _both("inquiries.no_visit_visa")))
-            blocks.append(ResultBlock(*_both("inquiries.border_number"), rows))
-    return blocks
-
-
-def _answer(kind: str, values: dict[str, str], client: str) -> inquiries.Answer:
-    with session_scope() as session:
-        return inquiries.ask(session, kind, values, today=today_in_riyadh(CLOCK), client=client,
-                             limiter=get_rate_limiter(),
-                             limit=get_settings().inquiry_rate_limit)
+Kind = Annotated[str, Bounded(20)]
 
 
 class InquiryState(rx.State):
@@ -155,7 +42,10 @@ class InquiryState(rx.State):
     def _clear(self) -> None:
         self.answered_kind, self.blocks, self.error = "", [], NO_PROBLEM
 
-    @rx.event
+    def _on_problem(self, error) -> None:
+        self.answered_kind, self.blocks, self.error, self.busy = "", [], problem(error), False
+
+    @event
     def load(self):
         """on_load: the inquiry named in ?kind= (from the home page's links), answers cleared."""
         kind = self.router.url.query_parameters.get("kind", "")
@@ -163,41 +53,25 @@ class InquiryState(rx.State):
         self.opened_kind = self.kind
         self._clear()
 
-    @rx.event
-    def choose(self, kind: str):
+    @event
+    def choose(self, kind: Kind):
         """Another inquiry chosen: show its form (anything unknown is ignored)."""
-        if isinstance(kind, str) and kind in inquiries.KINDS:
+        if kind in inquiries.KINDS:
             self.kind = kind
             self._clear()
 
-    @rx.event
-    async def ask(self, form_data: dict):
+    @event
+    async def ask(self, form: InquiryForm):
         """Answer the chosen inquiry from its form's fields (nothing else is read)."""
-        kind = self.kind if self.kind in inquiries.KINDS else inquiries.KINDS[0]
-        values = {name: value[:inquiries.MAX_INPUT] if isinstance(value, str) else ""
-                  for name in inquiries.FIELDS[kind]
-                  for value in (form_data.get(name, ""),)}
-        client = self.router.session.client_ip if self.router else ""
+        kind = self.kind
         self.busy = True
         yield
-        try:
-            answer = await asyncio.to_thread(_answer, kind, values, client)
-        except DomainError as error:
-            self.answered_kind, self.blocks = "", []
-            self.error = problem(error, str(error.params.get("field", "")))
-        else:
-            self.error = NO_PROBLEM
-            self.answered_kind, self.blocks = kind, blocks_of(answer)
-        finally:
-            self.busy = False
+        self.blocks = await use(self, usecases.ask_inquiry, kind, form)
+        self.answered_kind, self.error, self.busy = kind, NO_PROBLEM, False
 
 
 # ---------------------------------------------------------------------------------------------
 # Rendering.
-
-def bilingual(ar, en):
-    return rx.cond(is_english(), en, ar)
-
 
 def _choice() -> rx.Component:
     return rx.el.fieldset(

@@ -360,7 +360,7 @@ def thread_page() -> rx.Component:
                 class_name="panel",
             ), rx.fragment()),
             rx.el.ol(rx.foreach(v.posts, _post), class_name="thread"),
-            rx.cond(v.row.status == "closed",
+            rx.cond(v.row.status == messages.MessageStatus.CLOSED,
                     rx.el.p(t("messages.closed_note"), class_name="notice"),
                     _reply_form()),
             rx.el.a(t("messages.all"), href=routes.MESSAGES),

@@ -10,7 +10,7 @@ from absher_app.components.staff_layout import role_label, staff_office, staff_p
 from absher_app.domain import staff
 from absher_app.pages.staff_dashboard import dashboard_section
 from absher_app.state.language import t
-from absher_app.state.staff_session import SessionState
+from absher_app.state.session import SessionState
 
 # (permission, title key, description key, route or None while the page is still to come).
 CONSOLE_TASKS: tuple[tuple[str, str, str, str | None], ...] = (

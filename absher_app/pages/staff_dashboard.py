@@ -8,19 +8,11 @@ assistive technology (`aria-hidden`, no keyboard stop); the table is the accessi
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from absher_app.application.staff_dashboard import (
-    REQUEST_STATUSES,
-    JobRow,
-    StaffDashboard,
-    staff_dashboard,
-)
-from absher_app.db import session_scope
+from absher_app.application.staff_dashboard import REQUEST_STATUSES, JobRow, console_figures
+from absher_app.state.events import event, use
 from absher_app.state.language import is_english, t
-from absher_app.state.staff_session import CLOCK, staff_guard
 
 # Colours of the request statuses: distinguishable for common colour blindness (Okabe-Ito),
 # and each also named in the legend and the table.
@@ -42,18 +34,10 @@ class StaffDashboardState(rx.State):
     show_jobs: bool = False
     jobs: list[JobRow] = []
 
-    @rx.event
+    @event
     async def load(self):
-        """on_load of /staff (after the staff session check): the figures, off the loop."""
-        who, refusal = await staff_guard(self, None, touch=False)
-        if refusal:
-            return refusal
-
-        def _figures() -> StaffDashboard:
-            with session_scope() as session:
-                return staff_dashboard(session, CLOCK.now(), who)
-
-        view = await asyncio.to_thread(_figures)
+        """on_load of /staff (after the staff session check): the figures for this role."""
+        view = await use(self, console_figures)
         self.show_requests = view.requests_by_day is not None
         self.requests_by_day = view.requests_by_day or []
         self.decision_hours = view.decision_hours or []

@@ -287,3 +287,62 @@ def test_screenshots_of_lists_feed_and_certificate(browser: Browser, base_url: s
     visit(page, f"/verify?reference={reference}")
     screenshot(page, f"delegation-verify-{lang}-{width}")
     context.close()
+
+
+_A_TRANSFER_AWAITING_THE_BUYER = """
+import sys
+from datetime import UTC, datetime
+from sqlmodel import select
+from absher_app.db import session_scope
+from absher_app.models import Account, Person, ServiceRequest, Vehicle, VehicleTransfer
+
+seller_id, buyer_id, plate = sys.argv[1:4]
+now = datetime.now(UTC)
+with session_scope() as session:
+    seller = session.exec(select(Person).where(Person.id_number == seller_id)).one()
+    buyer = session.exec(select(Person).where(Person.id_number == buyer_id)).one()
+    account = session.exec(select(Account).where(Account.person_id == seller.id)).one()
+    vehicle = Vehicle(plate=plate, owner_id=seller.id, make="Toyota", model="Hilux", year=2020)
+    request = ServiceRequest(reference="7" + plate[-4:] + "00099", service_code="vehicle_transfer",
+                             account_id=account.id, applicant_id=seller.id,
+                             beneficiary_id=seller.id, status="approved",
+                             idempotency_key=f"e2e-transfer-{plate}", submitted_at=now,
+                             updated_at=now)
+    session.add(vehicle)
+    session.add(request)
+    session.flush()
+    session.add(VehicleTransfer(request_id=request.id, vehicle_id=vehicle.id,
+                                seller_id=seller.id, buyer_id=buyer.id, price_sar=41000,
+                                created_at=now))
+"""
+
+
+def test_the_buyer_confirms_a_vehicle_transfer_on_my_vehicles(browser: Browser, base_url: str,
+                                                              app_env, parties):
+    made = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", _A_TRANSFER_AWAITING_THE_BUYER, DELEGATOR["id"],
+         DELEGATE["id"], "TST7781"], env=app_env, cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    buyer = _signed_in(browser, base_url, app_env, DELEGATE)
+    buyer.set_viewport_size({"width": 1280, "height": 900})
+    visit(buyer, "/vehicles")
+    awaiting = buyer.locator("section", has=buyer.get_by_role(
+        "heading", name="Transfers awaiting your confirmation"))
+    expect(awaiting).to_contain_text("TST7781")
+    expect(awaiting).to_contain_text(DELEGATOR["en"])
+    expect(awaiting).to_contain_text("41000")
+    mine = buyer.locator("section", has=buyer.get_by_role("heading",
+                                                          name="Vehicles registered to me"))
+    expect(mine).to_contain_text("No vehicle is registered to you.")
+    for lang, button in (("ar", "العربية"), ("en", "English")):
+        buyer.get_by_role("button", name=button).click()
+        expect(buyer.locator("html")).to_have_attribute("lang", lang)
+        for width, label in ((360, "360"), (1280, "desktop")):
+            buyer.set_viewport_size({"width": width, "height": 900})
+            screenshot(buyer, f"vehicles-awaiting-{lang}-{label}")
+    buyer.get_by_role("button", name="I confirm the purchase").click()
+    expect(buyer.get_by_role("status")).to_have_text("The vehicle is now yours.")
+    expect(awaiting).to_contain_text("No transfer is awaiting you.")
+    expect(mine).to_contain_text("TST7781")
+    screenshot(buyer, "vehicles-confirmed-en-desktop")
+    buyer.context.close()

@@ -1,14 +1,21 @@
 """Fixtures for the use cases: their transactions on the test database (SQLite, and
 PostgreSQL when reachable), the demo registry and accounts, a clock that stands still, and
 callers signed in the way the portal signs people in (a ticket redeemed for a session token).
+Two styles live here side by side:
 
     def test_something(use_case_db, sign_in_as):
         caller = sign_in_as("khalid")
         view = unit.run(account.account_overview, caller)
+
+    def test_other(app_world):
+        caller = app_world.person("imran")          # or app_world.staff("officer")
+        rows = unit.run(appointments.my_appointments, caller)
 """
+
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -21,10 +28,11 @@ from absher_app.application import unit
 from absher_app.application.identity import Caller
 from absher_app.db import session_scope
 from absher_app.domain import accounts, demo, sessions
+from absher_app.domain import staff as staff_domain
 from absher_app.domain.demo import DEMO_PASSWORD, load_demo
 from absher_app.domain.passwords import hash_password
-from absher_app.models import Account
-from absher_app.providers.clock import FixedClock
+from absher_app.models import Account, StaffMember
+from absher_app.providers.clock import RIYADH, FixedClock
 
 USE_CASE_TODAY = date(2026, 5, 10)
 USE_CASE_NOW = datetime(2026, 5, 10, 9, 0, 0, tzinfo=UTC)  # a TOTP step boundary
@@ -86,3 +94,61 @@ def sign_in_as(use_case_db, use_case_clock) -> Callable[..., Caller]:
 def anonymous() -> Caller:
     """A caller with no session (registration, recovery, the demo partners)."""
     return Caller(client="203.0.113.8", device=USE_CASE_DEVICE, lang="en", where="pytest")
+
+
+# A Sunday, 12:00 in Riyadh: a working day with bookable times left.
+APP_NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
+APP_TODAY = APP_NOW.astimezone(RIYADH).date()
+
+
+@dataclasses.dataclass
+class AppWorld:
+    """The demo data on the test database, and ways to call use cases as someone."""
+
+    engine: sqlalchemy.Engine
+    clock: FixedClock
+
+    def db(self) -> Session:
+        """A session of its own on the test database (to arrange or to look)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def person(self, username: str, **caller: str) -> Caller:
+        """A caller signed in as the demo account `username` (a live citizen session)."""
+        with self.db() as session:
+            account = session.exec(select(Account).where(Account.username == username)).one()
+            token = accounts.redeem_sign_in_ticket(
+                session, accounts.issue_sign_in_ticket(session, account, now=self.clock.now()),
+                now=self.clock.now())
+            session.commit()
+        return Caller(tokens={"person": token}, client="192.0.2.10", device="pytest",
+                      where="pytest", **caller)
+
+    def staff(self, username: str, **caller: str) -> Caller:
+        """A caller signed in as the staff member `username` (a live staff session)."""
+        with self.db() as session:
+            member = session.exec(select(StaffMember).where(
+                StaffMember.username == username)).one()
+            token = staff_domain.redeem_ticket(session, staff_domain.issue_ticket(session, member,
+                                                                     now=self.clock.now()),
+                                        now=self.clock.now())
+            session.commit()
+        return Caller(tokens={"staff": token}, client="192.0.2.20", device="pytest",
+                      where="pytest", **caller)
+
+    def run(self, fn: Callable, caller: Caller, *inputs):
+        """`unit.run` as a page would call it."""
+        return unit.run(fn, caller, *inputs)
+
+
+@pytest.fixture
+def app_world(engine, monkeypatch) -> AppWorld:
+    """Demo persons, accounts, staff, branches and vehicles; `unit.run` on this database at
+    APP_NOW (move `app_world.clock` to call later)."""
+    with Session(engine, expire_on_commit=False) as session:
+        load_demo(session, APP_TODAY)
+        session.commit()
+
+    clock = FixedClock(APP_NOW)
+    monkeypatch.setattr(unit, "session_scope", functools.partial(session_scope, engine))
+    monkeypatch.setattr(unit, "CLOCK", clock)
+    return AppWorld(engine, clock)

@@ -15,6 +15,7 @@ from absher_app.domain import delegation as d
 from absher_app.domain.demo import demo_id, demo_ids, load_demo
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
+from absher_app.domain.vehicles import TransferStatus
 from absher_app.models import (
     Account,
     Delegation,
@@ -557,11 +558,14 @@ def test_vehicle_transfer_needs_the_buyers_confirmation(session, people):
     assert car.owner_id == people["c1"].id
     [transfer] = vehicles.awaiting(session, people["c8"])
     with pytest.raises(ValidationError):
-        vehicles.answer(session, buyer=people["c4"], transfer_id=transfer.id, accept=True,
+        vehicles.answer(session, buyer=people["c4"], plate="ABD1234", accept=True,
                         now=NOW, sms=SMS)
-    vehicles.answer(session, buyer=people["c8"], transfer_id=transfer.id, accept=True, now=NOW,
+    with pytest.raises(ValidationError):  # no transfer of another vehicle awaits c8
+        vehicles.answer(session, buyer=people["c8"], plate="RUH7710", accept=True, now=NOW,
+                        sms=SMS)
+    vehicles.answer(session, buyer=people["c8"], plate="abd 1234", accept=True, now=NOW,
                     sms=SMS)
     session.commit()
-    assert car.owner_id == people["c8"].id and transfer.status == "completed"
+    assert car.owner_id == people["c8"].id and transfer.status == TransferStatus.COMPLETED
     assert session.exec(select(Notification).where(
         Notification.kind == "vehicle_transfer_completed")).one()
