@@ -150,9 +150,8 @@ def test_session_cookies_are_host_prefixed_and_secure_over_https():
     script = (
         "from starlette.responses import RedirectResponse\n"
         "from absher_app import http_routes\n"
-        "from absher_app.state.session import SESSION_COOKIE\n"
-        "from absher_app.state.staff_session import STAFF_SESSION_COOKIE\n"
-        "for name in (SESSION_COOKIE, STAFF_SESSION_COOKIE):\n"
+        "from absher_app.application.identity import SESSION_COOKIES\n"
+        "for name in (SESSION_COOKIES['person'], SESSION_COOKIES['staff']):\n"
         "    r = RedirectResponse('/')\n"
         "    http_routes._set_session_cookie(r, name, 'token')\n"
         "    print(r.headers['set-cookie'])\n"
