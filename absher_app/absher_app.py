@@ -21,6 +21,7 @@ from absher_app.pages import (
     inquiries,
     login,
     messages,
+    pay,
     recovery,
     register,
     services,
@@ -36,7 +37,6 @@ from absher_app.settings import get_settings
 from absher_app.state import door
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
-from absher_app.state.wizard import WizardState
 
 # `reflex db makemigrations` autogenerates from Reflex's model registry. Our tables are plain
 # SQLModel and share one MetaData, so registering one of them hands Reflex all of them.
@@ -70,14 +70,14 @@ PAGES = (
     (routes.SERVICES, services.catalogue_page, AR["services.title"],
      [SessionState.require_sign_in, services.ServicesState.load]),
     (routes.SERVICE, services.wizard_page, AR["services.title"],
-     [SessionState.require_sign_in, WizardState.load]),
+     [SessionState.require_sign_in, services.WizardState.load]),
     (routes.TRANSACTIONS, transactions.list_page, AR["transactions.title"],
-     [SessionState.require_sign_in, transactions.TransactionsState.load_list]),
+     [SessionState.require_sign_in, transactions.TransactionsState.load]),
     (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
-     [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
+     [SessionState.require_sign_in, transactions.TransactionState.load]),
     (routes.VISA_PRINT, visa.page, AR["visa.title"],
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
-    (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
+    (routes.PAY, pay.pay_page, AR["pay.title"], pay.PayState.load),
     (routes.ACCOUNT, account.page, AR["account.title"],
      [SessionState.require_sign_in, account.AccountState.load,
       account_access.RecordAccessState.load]),
