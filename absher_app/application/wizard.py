@@ -138,9 +138,11 @@ class FeeRow:
 
 @dataclasses.dataclass
 class WizardView:
-    """The whole screen. `token` is the draft's: for the page's server side only."""
+    """The whole screen. `token` is the draft's: for the page's server side only
+    (`shown()` is the view without it)."""
 
     phase: str = Phase.LOADING
+    on_behalf: str = ""  # the delegation acted under (its page is where "done" leads back)
     title: Text = dataclasses.field(default_factory=Text)
     acting_for: Text = dataclasses.field(default_factory=Text)
     beneficiary: Text = dataclasses.field(default_factory=Text)
@@ -163,6 +165,10 @@ class WizardView:
     pay_url: str = ""
     next_text: Text = dataclasses.field(default_factory=Text)
     token: str = ""
+
+    def shown(self) -> WizardView:
+        """What the browser may see of this view: all but the draft token."""
+        return dataclasses.replace(self, token="")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,8 +266,8 @@ def _open(tx: Tx, who: SignedIn, key: WizardKey) -> _Wizard:
     draft and the beneficiary it holds. Raises _Show for what stops here."""
     service = catalogue.service(key.service)
     if service is None:
-        raise _Show(WizardView(Phase.UNAVAILABLE, text_of("services.title")))
-    base = WizardView(title=text_of(service.title_key))
+        raise _Show(WizardView(Phase.UNAVAILABLE, title=text_of("services.title")))
+    base = WizardView(title=text_of(service.title_key), on_behalf=key.on_behalf)
     applicant = tx.session.get(Person, who.person_id)
     if key.on_behalf:
         try:
@@ -365,7 +371,7 @@ def _already_submitted(tx: Tx, who: SignedIn, key: WizardKey, token: str) -> Wiz
         return None
     applicant = tx.session.get(Person, request.applicant_id)
     base = WizardView(title=text_of(catalogue.service(request.service_code).title_key),
-                      beneficiary=Text(*person_names(
+                      on_behalf=key.on_behalf, beneficiary=Text(*person_names(
                           tx.session.get(Person, request.beneficiary_id), applicant)))
     if key.on_behalf:
         base.acting_for = Text(applicant.name_ar, applicant.name_en)

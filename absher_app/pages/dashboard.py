@@ -3,14 +3,11 @@ transactions and notifications."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import reflex as rx
 
 from absher_app import routes
 from absher_app.application import dashboard as usecases
-from absher_app.application.dashboard import DraftLink, NotificationLine, Overview
-from absher_app.application.transactions import TransactionRow
+from absher_app.application.dashboard import Overview
 from absher_app.application.views import Text
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual, t_with
@@ -19,41 +16,19 @@ from absher_app.state.events import event, use
 from absher_app.state.language import t
 from absher_app.state.session import SessionState
 
-SHOWN = tuple(f.name for f in dataclasses.fields(Overview))
-
 
 class DashboardState(rx.State):
-    """The counts and lists the dashboard shows; read again on every visit."""
+    """What the dashboard shows; read again on every visit."""
 
-    services: int = 0
-    drafts_count: int = 0
-    open_transactions: int = 0
-    unpaid_bills: int = 0
-    bill_due: Text = Text()
-    family: int = 0
-    family_next: Text = Text()
-    family_next_when: Text = Text()
-    family_expired: int = 0
-    unread: int = 0
-    open_messages: int = 0
-    next_appointment: Text = Text()
-    delegations_to_me: int = 0
-    delegations_from_me: int = 0
-    drafts: list[DraftLink] = []
-    recent: list[TransactionRow] = []
-    notifications: list[NotificationLine] = []
-
-    def _show(self, overview: Overview) -> None:
-        for name in SHOWN:
-            setattr(self, name, getattr(overview, name))
+    view: Overview = Overview()
 
     @event
     async def load(self):
-        self._show(await use(self, usecases.dashboard))
+        self.view = await use(self, usecases.dashboard)
 
     @event
     async def mark_read(self):
-        self._show(await use(self, usecases.mark_notifications_read))
+        self.view = await use(self, usecases.mark_notifications_read)
 
 
 def tile(title_key: str, href: str | None, *details: rx.Component) -> rx.Component:
@@ -76,7 +51,7 @@ def _both(text: rx.Var[Text]) -> rx.Var:
 
 
 def page() -> rx.Component:
-    s = DashboardState
+    s = DashboardState.view
     return page_layout(
         "dashboard.title",
         rx.el.ul(
@@ -128,7 +103,7 @@ def page() -> rx.Component:
                     rx.el.time(n.when, dir="ltr", class_name="muted"))),
                     class_name="notification-list"),
                 rx.el.button(t("dashboard.mark_read"), type="button",
-                             class_name="button secondary", on_click=s.mark_read),
+                             class_name="button secondary", on_click=DashboardState.mark_read),
             ), rx.el.p(t("dashboard.no_notifications"))),
             id="notifications",
         ),

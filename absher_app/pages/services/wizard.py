@@ -16,15 +16,10 @@ import reflex as rx
 from absher_app import routes
 from absher_app.application import wizard as usecases
 from absher_app.application.inputs import FormFields
-from absher_app.application.views import Text, problem
+from absher_app.application.views import problem
 from absher_app.application.wizard import (
-    BlockerView,
-    ChoiceView,
     CodeForm,
-    FeeRow,
-    FieldView,
     Phase,
-    ReviewRow,
     WhoForm,
     WizardKey,
     WizardView,
@@ -41,8 +36,6 @@ from absher_app.state.language import t
 SERVICE_CODE = re.compile(r"[a-z_]{1,40}")
 DELEGATION_REFERENCE = re.compile(r"[0-9]{10}")
 ID_NUMBER = re.compile(r"[0-9]{10}")
-# What the page shows of a view (its `token` stays on the server).
-SHOWN = tuple(f.name for f in dataclasses.fields(WizardView) if f.name != "token")
 
 
 def service_code_from_path(path: str) -> str:
@@ -59,49 +52,25 @@ def query_value(params: dict, name: str, pattern: re.Pattern) -> str:
 
 
 class WizardState(rx.State):
-    """The screen of the wizard now showing: a WizardView's fields (see its phases)."""
+    """The screen of the wizard now showing (a WizardView: see its phases)."""
 
     _service_code: str = ""
     _draft_token: str = ""
-    on_behalf: str = ""
-    phase: str = Phase.LOADING
-    title: Text = Text()
-    acting_for: Text = Text()
-    beneficiary: Text = Text()
-    resumed: bool = False
-    who_options: list[ChoiceView] = []
-    # The radios are uncontrolled (default_checked): a new key remounts them, so a choice
-    # shown earlier (a previous visit, another ?for=) never lingers.
+    view: WizardView = WizardView()
+    # The radios of "whom is it for" are uncontrolled (default_checked): a new key remounts
+    # them, so a choice shown earlier (a previous visit, another ?for=) never lingers.
     who_version: int = 0
-    blockers: list[BlockerView] = []
-    step_index: int = 0
-    step_number: int = 0
-    step_total: int = 0
-    step_title: Text = Text()
-    fields: list[FieldView] = []
-    problems: list[dict[str, str]] = []
-    review_rows: list[ReviewRow] = []
-    fee_lines: list[FeeRow] = []
-    fee_total: int = 0
-    sent_to_mobile: str = ""
-    reference: str = ""
-    bill_number: str = ""
-    bill_due: str = ""
-    pay_url: str = ""
-    next_text: Text = Text()
 
     def _key(self) -> WizardKey:
-        return WizardKey(self._service_code, self.on_behalf)
+        return WizardKey(self._service_code, self.view.on_behalf)
 
     def _show(self, view: WizardView) -> None:
-        for name in SHOWN:
-            setattr(self, name, getattr(view, name))
-        self._draft_token = view.token
+        self.view, self._draft_token = view.shown(), view.token
         if view.phase == Phase.WHO:
             self.who_version += 1
 
     def _on_problem(self, error: DomainError) -> None:
-        self.problems = [problem(error)]
+        self.view = dataclasses.replace(self.view, problems=[problem(error)])
 
     @event
     async def load(self):
@@ -109,8 +78,9 @@ class WizardState(rx.State):
         number of the household, `?delegation=` the delegation they act under)."""
         params = self.router.url.query_parameters
         self._service_code = service_code_from_path(self.router.url.path)
-        self.on_behalf = query_value(params, "delegation", DELEGATION_REFERENCE)
-        self._show(await use(self, usecases.open_wizard, self._key(),
+        key = WizardKey(self._service_code,
+                        query_value(params, "delegation", DELEGATION_REFERENCE))
+        self._show(await use(self, usecases.open_wizard, key,
                              query_value(params, "for", ID_NUMBER)))
 
     @event
@@ -119,8 +89,8 @@ class WizardState(rx.State):
 
     @event
     async def answer_step(self, form_data: FormFields):
-        self._show(await use(self, usecases.answer_wizard_step, self._key(), self.step_index,
-                             form_data))
+        self._show(await use(self, usecases.answer_wizard_step, self._key(),
+                             self.view.step_index, form_data))
 
     @event
     async def go_to_step(self, index: int):
@@ -146,7 +116,7 @@ class WizardState(rx.State):
 # ---------------------------------------------------------------------------------------------
 # The screens.
 
-W = WizardState
+S, W = WizardState, WizardState.view  # its events; the screen it shows
 
 
 def _who() -> rx.Component:
@@ -158,7 +128,8 @@ def _who() -> rx.Component:
             class_name="field radios",
         ),
         rx.el.button(t("wizard.continue"), type="submit", class_name="button"),
-        on_submit=W.choose_beneficiary, class_name="form", key=W.who_version,
+        on_submit=S.choose_beneficiary, class_name="form",
+        key=S.who_version,
     )
 
 
@@ -179,7 +150,7 @@ def _blocked() -> rx.Component:
         rx.el.div(
             rx.cond(W.who_options.length() > 1,
                     rx.el.button(t("wizard.choose_another"), type="button",
-                                 class_name="button secondary", on_click=W.go_to_step(-1)),
+                                 class_name="button secondary", on_click=S.go_to_step(-1)),
                     rx.fragment()),
             rx.el.a(t("wizard.back_to_services"), href=routes.SERVICES),
             class_name="button-group",
@@ -198,10 +169,10 @@ def _step() -> rx.Component:
         rx.el.div(
             rx.el.button(t("wizard.continue"), type="submit", class_name="button"),
             rx.el.button(t("wizard.back"), type="button", class_name="button secondary",
-                         on_click=W.go_to_step(W.step_index - 1)),
+                         on_click=S.go_to_step(W.step_index - 1)),
             class_name="button-group",
         ),
-        on_submit=W.answer_step, class_name="form", key=W.step_index,
+        on_submit=S.answer_step, class_name="form", key=W.step_index,
     )
 
 
@@ -242,16 +213,16 @@ def _review() -> rx.Component:
                     t("wizard.change"),
                     rx.el.span(" ", bilingual(row.label_ar, row.label_en),
                                class_name="visually-hidden"),
-                    type="button", class_name="link-button", on_click=W.go_to_step(row.index)),
+                    type="button", class_name="link-button", on_click=S.go_to_step(row.index)),
             )),
             class_name="summary-list",
         ),
         _fees(),
         rx.el.div(
             rx.el.button(t("wizard.submit"), type="button", class_name="button",
-                         on_click=W.submit),
+                         on_click=S.submit),
             rx.el.button(t("wizard.discard"), type="button", class_name="button secondary",
-                         on_click=W.discard),
+                         on_click=S.discard),
             class_name="button-group",
         ),
     )
@@ -273,10 +244,10 @@ def _code() -> rx.Component:
         rx.el.div(
             rx.el.button(t("wizard.code_submit"), type="submit", class_name="button"),
             rx.el.button(t("wizard.code_resend"), type="button", class_name="button secondary",
-                         on_click=W.submit),
+                         on_click=S.submit),
             class_name="button-group",
         ),
-        on_submit=W.confirm_code, reset_on_submit=True, class_name="form",
+        on_submit=S.confirm_code, reset_on_submit=True, class_name="form",
     )
 
 
