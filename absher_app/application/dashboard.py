@@ -132,7 +132,7 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
         bill_due=bill_deadline(bills),
         family=len(wizard.sponsored_by(session, person)),
         family_next=family_next, family_next_when=family_next_when,
-        family_expired=sum(1 for e in entries if e.status == "expired"),
+        family_expired=sum(1 for e in entries if e.status == household.ExpiryStatus.EXPIRED),
         unread=notify.unread_count(session, person_id),
         open_messages=messages.open_count(session, person_id),
         next_appointment=Text(*(_day_label(upcoming.day, lang) for lang in LANGS))

@@ -14,6 +14,7 @@ from absher_app.components.forms import error_summary, text_field
 from absher_app.components.layout import page_layout
 from absher_app.components.money import sar
 from absher_app.components.text import bilingual, t_with
+from absher_app.domain.request_status import BillStatus
 from absher_app.state.events import event, use
 from absher_app.state.language import t
 
@@ -62,10 +63,10 @@ def pay_page() -> rx.Component:
                 summary_row("pay.biller", t("pay.biller_name")),
                 summary_row("wizard.bill_number", b.number),
                 summary_row("wizard.amount", sar(b.amount)),
-                summary_row("transactions.status", rx.match(b.status,
-                                                            ("paid", t("bill.paid")),
-                                                            ("expired", t("bill.expired")),
-                                                            t("bill.unpaid"))),
+                summary_row("transactions.status", rx.match(
+                    b.status, *[(s.value, t(f"bill.{s.value}"))
+                                for s in (BillStatus.PAID, BillStatus.EXPIRED)],
+                    t(f"bill.{BillStatus.UNPAID.value}"))),
             ),
             rx.cond(b.message.ar != "",
                     rx.el.p(bilingual(b.message.ar, b.message.en), role="status",
