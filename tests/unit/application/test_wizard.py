@@ -286,3 +286,47 @@ def test_fields_show_options_made_from_records_and_tick_them_again(svc_world):
         f"Fine {first.number} — Speeding, {first.issued_on.isoformat()}: SAR 800")
     assert "تجاوز السرعة المحددة" in view.options[0].label_ar
     assert view.options[1].id == f"field-fines-{second.number}"
+
+
+def test_a_delegate_runs_a_delegated_service_for_the_delegators_household(svc_world):
+    """Turki, delegated Mohammed's exit/re-entry visas, applies for Mohammed's driver: the
+    request is Mohammed's, made from Turki's account, its draft kept apart from Turki's own;
+    a service not delegated, and the delegation once revoked, are refused with the reason."""
+    from datetime import timedelta
+
+    from absher_app.models import Delegation
+
+    with svc_world.db() as session:
+        session.add(Delegation(
+            reference="8000000042", delegator_id=person(session, "c1").id,
+            delegate_id=person(session, "c8").id, sector="passports",
+            services="exit_reentry_issue", starts_on=SVC_TODAY,
+            ends_on=SVC_TODAY + timedelta(days=30), status="active"))
+        session.commit()
+    turki = svc_world.sign_in("turki")
+    key = WizardKey("exit_reentry_issue", "8000000042")
+    who = svc_world.run(open_wizard, turki, key)
+    assert who.phase == Phase.WHO and who.on_behalf == "8000000042"
+    assert who.acting_for.en == "Mohammed Abdullah Alqahtani"
+    assert {o.value for o in who.who_options} == {demo_ids()["r1"], demo_ids()["r10"]}
+    view = svc_world.run(choose_beneficiary, turki, key, WhoForm(demo_ids()["r1"]))
+    view = answer_all(svc_world, turki, key, view,
+                      [{"visa_kind": "single"}, {"days": "20"}])[-1]
+    done = svc_world.run(submit_request, turki, key, view.token)
+    assert done.phase == Phase.DONE and done.on_behalf == "8000000042"
+    with svc_world.db() as session:
+        request = session.exec(select(ServiceRequest)).one()
+        assert request.applicant_id == person(session, "c1").id
+        assert request.account_id == session.exec(select(Account.id).where(
+            Account.username == "turki")).one()
+    refused = svc_world.run(open_wizard, turki, WizardKey("final_exit_issue", "8000000042"))
+    assert refused.phase == Phase.REFUSED
+    assert refused.problems[0]["en"] == error_text("delegation_service_out_of_scope", "en")
+    with svc_world.db() as session:
+        delegation = session.exec(select(Delegation)).one()
+        delegation.status = "revoked"
+        session.add(delegation)
+        session.commit()
+    revoked = svc_world.run(open_wizard, turki, key)
+    assert revoked.phase == Phase.REFUSED and revoked.who_options == []
+    assert revoked.problems[0]["en"] == error_text("delegation_is_revoked", "en")
