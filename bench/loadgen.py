@@ -193,7 +193,7 @@ class Session:
         stats.add("open /login", await self.connect(
             "/login/", lambda: self.var(ROOT, "is_hydrated") is True))
         stats.add("sign-in: password", await self.send(
-            f"{LOGIN}.submit_credentials", {"form_data": form(login=login, password=password)},
+            f"{LOGIN}.submit_credentials", {"form": form(login=login, password=password)},
             lambda: self.var(LOGIN, "step") == "code" or bool(self._login_error()),
             # A sign-in storm queues the hashes: this is a throughput test, so wait longer.
             timeout=SIGN_IN_TIMEOUT_S))
@@ -201,7 +201,7 @@ class Session:
             raise JourneyError(f"password refused for {login}: {self._login_error()}")
         code = await read_code()
         stats.add("sign-in: code", await self.send(
-            f"{LOGIN}.submit_code", {"form_data": form(code=code)},
+            f"{LOGIN}.submit_code", {"form": form(code=code)},
             lambda: any(TICKET.search(str(e.get("payload"))) for e in self.frontend_events)
             or bool(self._login_error())))
         found = [m for e in self.frontend_events if (m := TICKET.search(str(e.get("payload"))))]

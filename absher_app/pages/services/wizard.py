@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -61,9 +63,6 @@ class WizardState(rx.State):
     # them, so a choice shown earlier (a previous visit, another ?for=) never lingers.
     who_version: int = 0
 
-    def _key(self) -> WizardKey:
-        return WizardKey(self._service_code, self.view.on_behalf)
-
     def _show(self, view: WizardView) -> None:
         self.view, self._draft_token = view.shown(), view.token
         if view.phase == Phase.WHO:
@@ -71,6 +70,12 @@ class WizardState(rx.State):
 
     def _on_problem(self, error: DomainError) -> None:
         self.view = dataclasses.replace(self.view, problems=[problem(error)])
+
+    async def _go_on(self, fn: Callable[..., WizardView], *inputs: Any) -> None:
+        """Run a wizard use case on the wizard this tab opened (none opened: nothing to do)."""
+        if self._service_code:
+            self._show(await use(self, fn, WizardKey(self._service_code, self.view.on_behalf),
+                                 *inputs))
 
     @event
     async def load(self):
@@ -85,32 +90,30 @@ class WizardState(rx.State):
 
     @event
     async def choose_beneficiary(self, form: WhoForm):
-        self._show(await use(self, usecases.choose_beneficiary, self._key(), form))
+        await self._go_on(usecases.choose_beneficiary, form)
 
     @event
     async def answer_step(self, form_data: FormFields):
-        self._show(await use(self, usecases.answer_wizard_step, self._key(),
-                             self.view.step_index, form_data))
+        await self._go_on(usecases.answer_wizard_step, self.view.step_index, form_data)
 
     @event
     async def go_to_step(self, index: int):
         """Back, or "Change" on check your answers (-1: whom it is for)."""
-        self._show(await use(self, usecases.go_to_step, self._key(), index))
+        await self._go_on(usecases.go_to_step, index)
 
     @event
     async def submit(self):
         """Submit from check your answers (again on the code step: a new code)."""
-        self._show(await use(self, usecases.submit_request, self._key(), self._draft_token))
+        await self._go_on(usecases.submit_request, self._draft_token)
 
     @event
     async def confirm_code(self, form: CodeForm):
-        self._show(await use(self, usecases.confirm_by_code, self._key(), self._draft_token,
-                             form))
+        await self._go_on(usecases.confirm_by_code, self._draft_token, form)
 
     @event
     async def discard(self):
         """Delete this service's draft and start again."""
-        self._show(await use(self, usecases.discard_draft, self._key()))
+        await self._go_on(usecases.discard_draft)
 
 
 # ---------------------------------------------------------------------------------------------
