@@ -13,7 +13,6 @@ hold nothing that differs between the databases (the domain's tests run both).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from sqlmodel import Session, select
 
 from absher_app.application import unit
 from absher_app.application.identity import Caller
+from absher_app.db import session_scope
 from absher_app.domain import accounts
 from absher_app.models import Account
 from absher_app.providers.clock import RIYADH, FixedClock
@@ -71,19 +71,8 @@ def svc_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def svc_world(svc_template, tmp_path, monkeypatch) -> Iterator[ServicesWorld]:
     engine = copy_of(svc_template, tmp_path)
-
-    @contextlib.contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
     clock = FixedClock(SVC_NOW)
-    monkeypatch.setattr(unit, "session_scope", scope)
+    monkeypatch.setattr(unit, "session_scope", lambda: session_scope(engine))
     monkeypatch.setattr(unit, "CLOCK", clock)
     yield ServicesWorld(engine, clock)
     engine.dispose()
