@@ -23,6 +23,7 @@ from absher_app.pages import (
     inquiries,
     login,
     messages,
+    pay,
     recovery,
     register,
     services,
@@ -40,7 +41,6 @@ from absher_app.settings import get_settings
 from absher_app.state import door
 from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
 from absher_app.state.session import SessionState
-from absher_app.state.wizard import WizardState
 
 # JSON logs without personal numbers, and the metrics of this worker (absher_app/observability).
 configure_logging()
@@ -79,11 +79,11 @@ PAGES = (
     (routes.SERVICES, services.catalogue_page, AR["services.title"],
      [SessionState.require_sign_in, services.ServicesState.load]),
     (routes.SERVICE, services.wizard_page, AR["services.title"],
-     [SessionState.require_sign_in, WizardState.load]),
+     [SessionState.require_sign_in, services.WizardState.load]),
     (routes.TRANSACTIONS, transactions.list_page, AR["transactions.title"],
-     [SessionState.require_sign_in, transactions.TransactionsState.load_list]),
+     [SessionState.require_sign_in, transactions.TransactionsState.load]),
     (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
-     [SessionState.require_sign_in, transactions.TransactionsState.load_one]),
+     [SessionState.require_sign_in, transactions.TransactionState.load]),
     (routes.VISA_PRINT, visa.page, AR["visa.title"],
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
     (routes.ACCOUNT, account.overview.page, AR["account.title"],
@@ -156,7 +156,7 @@ DEMO_PAGES = (
      activation.ActivationPartnerState.load),
     (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
      activation.ActivationPartnerState.load),
-    (routes.PAY, transactions.pay_page, AR["pay.title"], transactions.PayState.load),
+    (routes.PAY, pay.pay_page, AR["pay.title"], pay.PayState.load),
 )
 
 for route, builder, title, on_load in PAGES + (DEMO_PAGES if get_settings().dev_tools_enabled

@@ -34,7 +34,7 @@ import socketio
 ROOT = "reflex___state____state"
 LOGIN = f"{ROOT}.absher_app___pages___login____sign_in_state"
 DASHBOARD = f"{ROOT}.absher_app___pages___dashboard____dashboard_state"
-WIZARD = f"{ROOT}.absher_app___state___wizard____wizard_state"
+WIZARD = f"{ROOT}.absher_app___pages___services___wizard____wizard_state"
 INQUIRY = f"{ROOT}.absher_app___pages___inquiries____inquiry_state"
 SESSION = f"{ROOT}.absher_app___state___session____session_state"
 BENCH = f"{ROOT}.absher_app___state___bench____bench_state"
@@ -101,6 +101,15 @@ class Session:
 
     def var(self, substate: str, name: str, default: Any = None) -> Any:
         return self.state.get(substate, {}).get(f"{name}_rx_state_", default)
+
+    def view(self, substate: str, name: str, default: Any = None) -> Any:
+        """A field of the page's `view` var (the pages on the application layer keep their
+        screen in one view object)."""
+        return (self.var(substate, "view") or {}).get(name, default)
+
+    def forget_view(self, substate: str) -> None:
+        """Drop the local copy of the page's view: the next one received is the answer."""
+        self.state.setdefault(substate, {})["view_rx_state_"] = None
 
     async def _until(self, predicate: Callable[[], bool], timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout or self.timeout)
@@ -184,7 +193,7 @@ class Session:
         stats.add("open /login", await self.connect(
             "/login/", lambda: self.var(ROOT, "is_hydrated") is True))
         stats.add("sign-in: password", await self.send(
-            f"{LOGIN}.submit_credentials", {"form_data": form(login=login, password=password)},
+            f"{LOGIN}.submit_credentials", {"form": form(login=login, password=password)},
             lambda: self.var(LOGIN, "step") == "code" or bool(self._login_error()),
             # A sign-in storm queues the hashes: this is a throughput test, so wait longer.
             timeout=SIGN_IN_TIMEOUT_S))
@@ -192,7 +201,7 @@ class Session:
             raise JourneyError(f"password refused for {login}: {self._login_error()}")
         code = await read_code()
         stats.add("sign-in: code", await self.send(
-            f"{LOGIN}.submit_code", {"form_data": form(code=code)},
+            f"{LOGIN}.submit_code", {"form": form(code=code)},
             lambda: any(TICKET.search(str(e.get("payload"))) for e in self.frontend_events)
             or bool(self._login_error())))
         found = [m for e in self.frontend_events if (m := TICKET.search(str(e.get("payload"))))]
@@ -215,42 +224,40 @@ class Session:
     async def dashboard(self) -> float:
         """A full page load of /dashboard with the cookie: hydrate, require_sign_in, load."""
         took = await self.connect("/dashboard/",
-                                  lambda: (self.var(DASHBOARD, "services", 0) or 0) > 0
+                                  lambda: (self.view(DASHBOARD, "services", 0) or 0) > 0
                                   and self.var(ROOT, "is_hydrated") is True)
         if not self.var(SESSION, "signed_in"):
             raise JourneyError("the dashboard does not know who is signed in")
         return took
 
     def _wizard_problem(self) -> str:
-        problems = self.var(WIZARD, "problems", []) or []
+        problems = self.view(WIZARD, "problems", []) or []
         return problems[0].get("en", "problem") if problems else ""
+
+    def _wizard_answered(self) -> bool:
+        return self.var(WIZARD, "view") is not None
 
     async def open_wizard(self) -> float:
         """Navigate to the exit/re-entry wizard (client-side): on_load → first screen."""
-        self.state.setdefault(WIZARD, {})["phase_rx_state_"] = "loading"
-        took = await self.send(ON_LOAD, {}, lambda: self.var(WIZARD, "phase") != "loading",
+        self.forget_view(WIZARD)
+        took = await self.send(ON_LOAD, {}, self._wizard_answered,
                                path=f"/services/{SERVICE}/")
-        phase = self.var(WIZARD, "phase")
+        phase = self.view(WIZARD, "phase")
         if phase not in ("step", "review"):
             raise JourneyError(f"wizard opened on {phase!r}")
         return took
 
     async def restart_draft(self) -> float:
         """A draft from an earlier run sits at check-your-answers: start again."""
-        self.state[WIZARD]["phase_rx_state_"] = "loading"
-        return await self.send(f"{WIZARD}.discard", {},
-                               lambda: self.var(WIZARD, "phase") != "loading")
+        self.forget_view(WIZARD)
+        return await self.send(f"{WIZARD}.discard", {}, self._wizard_answered)
 
     async def answer(self, **fields: str) -> float:
         """Submit the current step's form; wait for the next step or check your answers."""
-        index = self.var(WIZARD, "step_index", 0)
-        # Reflex only sends what changed: clear the local copy so the same answer shows again.
-        self.state[WIZARD]["problems_rx_state_"] = None
-        took = await self.send(
-            f"{WIZARD}.answer_step", {"form_data": form(**fields)},
-            lambda: self.var(WIZARD, "phase") == "review"
-            or self.var(WIZARD, "step_index", 0) != index
-            or self.var(WIZARD, "problems") is not None)
+        # Every answer sends the whole screen again (the view): wait for it.
+        self.forget_view(WIZARD)
+        took = await self.send(f"{WIZARD}.answer_step", {"form_data": form(**fields)},
+                               self._wizard_answered)
         if problem := self._wizard_problem():
             raise JourneyError(f"wizard step refused: {problem}")
         return took

@@ -43,7 +43,7 @@ import sqlalchemy
 
 from bench import seed
 from bench.loadgen import ROOT as ROOT_STATE
-from bench.loadgen import JourneyError, Session, Stats
+from bench.loadgen import WIZARD, JourneyError, Session, Stats
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "test-artifacts" / "bench"
@@ -238,8 +238,7 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
         stats.add("dashboard", await session.dashboard())
         await think(args.think)
         stats.add("wizard: open", await session.open_wizard())
-        if session.var("reflex___state____state.absher_app___state___wizard____wizard_state",
-                       "phase") == "review":
+        if session.view(WIZARD, "phase") == "review":
             await think(args.think)
             stats.add("wizard: open", await session.restart_draft())
         await think(args.think)

@@ -48,7 +48,8 @@ def error_summary(errors: rx.Var) -> rx.Component:
 
     `errors` is a problem ({"ar", "en", "field"}) or a list of problems.
     """
-    many = rx.Var.create(errors).to(list) if _is_list(errors) else None
+    # Typed items: each problem's "field" is read to link it.
+    many = rx.Var.create(errors).to(list[dict[str, str]]) if _is_list(errors) else None
     if many is not None:
         shown, items = many.length() > 0, rx.foreach(many, _summary_item)
     else:

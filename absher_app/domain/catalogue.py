@@ -16,6 +16,7 @@ from sqlmodel import select
 from absher_app.domain import delegation as delegations
 from absher_app.domain import traffic, vehicles
 from absher_app.domain.errors import ValidationError
+from absher_app.domain.request_status import DONE_STATUSES, OPEN_STATUSES, RequestStatus
 from absher_app.domain.rules_data import add_months, add_years, age_on, months_covering, rule
 from absher_app.domain.secrets import numeric_code
 from absher_app.domain.wizard import (
@@ -55,7 +56,7 @@ def open_request(ctx: Context, service_codes: tuple[str, ...]) -> ServiceRequest
     return ctx.session.exec(select(ServiceRequest).where(
         ServiceRequest.beneficiary_id == ctx.beneficiary.id,
         ServiceRequest.service_code.in_(service_codes),  # type: ignore[attr-defined]
-        ServiceRequest.status.in_(("awaiting_payment", "in_review")),  # type: ignore[attr-defined]
+        ServiceRequest.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
     )).first()
 
 
@@ -64,7 +65,7 @@ def approved_count(ctx: Context, service_code: str, since: date | None = None) -
     rows = ctx.session.exec(select(ServiceRequest).where(
         ServiceRequest.beneficiary_id == ctx.beneficiary.id,
         ServiceRequest.service_code == service_code,
-        ServiceRequest.status.in_(("approved", "delivered")),  # type: ignore[attr-defined]
+        ServiceRequest.status.in_(DONE_STATUSES),  # type: ignore[attr-defined]
     )).all()
     return sum(1 for r in rows
                if since is None or r.submitted_at.astimezone(RIYADH).date() >= since)
@@ -109,7 +110,7 @@ def last_absence_report(ctx: Context) -> ServiceRequest | None:
     return ctx.session.exec(select(ServiceRequest).where(
         ServiceRequest.beneficiary_id == ctx.beneficiary.id,
         ServiceRequest.service_code == "absence_report",
-        ServiceRequest.status == "approved").order_by(
+        ServiceRequest.status == RequestStatus.APPROVED).order_by(
         ServiceRequest.submitted_at.desc())).first()  # type: ignore[attr-defined]
 
 
@@ -316,7 +317,7 @@ def _late_renewals(ctx: Context) -> int | None:
     rows = ctx.session.exec(select(ServiceRequest).where(
         ServiceRequest.beneficiary_id == ctx.beneficiary.id,
         ServiceRequest.service_code == "iqama_renew",
-        ServiceRequest.status == "approved")).all()
+        ServiceRequest.status == RequestStatus.APPROVED)).all()
     return sum(1 for r in rows if '"late": true' in r.outcome_json)
 
 
@@ -1008,7 +1009,7 @@ def _services_step(sector: str) -> Step:
         Field("services", "multi", "field.delegated_services", several("services", codes),
               hint_key="hint.delegated_services",
               options=tuple(Option(code, f"service.{code}.title") for code in codes)),
-    ), applies=lambda ctx: ctx.answers.get("sector") == sector)
+    ), applies=lambda ctx: ctx.answers.get("sector") == sector, slot="services")
 
 
 def _delegate_check(ctx: Context) -> None:

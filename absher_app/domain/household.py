@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy import and_, or_
@@ -41,6 +42,15 @@ DOCUMENTS = ("iqama", "passport", "visit_visa", "exit_reentry_single", "exit_ree
              "final_exit")
 VISA_DOCUMENTS = ("exit_reentry_single", "exit_reentry_multiple", "final_exit")
 SELF = "self"
+
+
+class ExpiryStatus(StrEnum):
+    """How near a document's expiry is (`household.status.<value>` names it)."""
+
+    EXPIRED = "expired"  # past the date
+    SOON = "soon"  # within the first reminder's days
+    OK = "ok"
+
 _MEMBER_ORDER = {SELF: 0, "spouse": 1, "child": 2, "parent": 3, "domestic_worker": 4}
 
 
@@ -57,7 +67,7 @@ class Entry:
     number: str        # passport or visa number; the iqama number for an iqama
     date: date
     days_left: int     # negative once expired
-    status: str        # expired | soon | ok
+    status: ExpiryStatus
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ar
@@ -77,11 +87,11 @@ def days_before() -> list[int]:
     return sorted((int(d) for d in rule("reminders", "days_before")), reverse=True)
 
 
-def status_of(days_left: int) -> str:
-    """expired (past the date), soon (within the first reminder's days), or ok."""
+def status_of(days_left: int) -> ExpiryStatus:
+    """Expired (past the date), soon (within the first reminder's days), or ok."""
     if days_left < 0:
-        return "expired"
-    return "soon" if days_left <= max(days_before()) else "ok"
+        return ExpiryStatus.EXPIRED
+    return ExpiryStatus.SOON if days_left <= max(days_before()) else ExpiryStatus.OK
 
 
 def members(session: Session, person: Person) -> list[Person]:

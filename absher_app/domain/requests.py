@@ -1,8 +1,8 @@
 """Requests: submission (idempotent, one transaction), SADAD bills and their payment, review
 decisions, delivery by post, and the jobs that expire what was left unpaid.
 
-Status of a request: awaiting_payment -> in_review (services staff decide) or approved;
-in_review -> approved | rejected; awaiting_payment -> expired; approved -> delivered (post).
+The states of a request, its bill and its delivery are in absher_app.domain.request_status
+(RequestStatus, BillStatus, DeliveryStatus).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from absher_app.domain import access_log, catalogue, delegation, notify, wizard
 from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.request_status import BillStatus, DeliveryStatus, RequestStatus
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import numeric_code
 from absher_app.models import (
@@ -34,8 +35,7 @@ from absher_app.models import (
 from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
-OPEN_STATUSES = ("awaiting_payment", "in_review")
-DELIVERY_STATUSES = ("awaiting_document", "with_post", "out_for_delivery", "delivered")
+DELIVERY_STATUSES = tuple(DeliveryStatus)
 
 
 class BlockedError(DomainError):
@@ -164,7 +164,7 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
         service_code=service.code, account_id=account.id, applicant_id=ctx.applicant.id,
         beneficiary_id=ctx.beneficiary.id, answers_json=wizard.encode_answers(checked.answers),
         fee_sar=total, idempotency_key=draft_token, submitted_at=ctx.now, updated_at=ctx.now,
-        status="awaiting_payment" if total else "in_review")
+        status=RequestStatus.AWAITING_PAYMENT if total else RequestStatus.IN_REVIEW)
     try:
         session.add(request)
         session.flush()
@@ -203,7 +203,7 @@ def submit(session: Session, account: Account, service: wizard.Service, ctx: wiz
 def _advance_after_payment(session: Session, service: wizard.Service, request: ServiceRequest,
                            ctx: wizard.Context, sms: SmsSender) -> None:
     if service.needs_review:
-        request.status = "in_review"
+        request.status = RequestStatus.IN_REVIEW
         _event(session, request, "in_review", ctx.now)
         notify.notify(session, ctx.applicant, "in_review", now=ctx.now, sms=sms,
                       reference=request.reference)
@@ -216,7 +216,7 @@ def _approve(session: Session, service: wizard.Service, request: ServiceRequest,
              ctx: wizard.Context, sms: SmsSender) -> None:
     ctx.reference, ctx.request_id, ctx.sms = request.reference, request.id, sms
     outcome = service.effect(ctx)
-    request.status = "approved"
+    request.status = RequestStatus.APPROVED
     request.outcome_json = json.dumps(outcome, ensure_ascii=False, sort_keys=True)
     request.updated_at = ctx.now
     _event(session, request, "approved", ctx.now)
@@ -254,9 +254,9 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
     # it paid. SQLite serialises writers instead, and the unique Payment.bill_id stops a second
     # payment row whichever way the two interleave.
     session.refresh(bill, with_for_update=True)
-    if bill.status == "paid":
+    if bill.status == BillStatus.PAID:
         return bill, False
-    if bill.status == "expired":
+    if bill.status == BillStatus.EXPIRED:
         raise ValidationError("bill_expired", "this bill has expired")
     if amount_sar != bill.amount_sar:
         raise ValidationError("bill_amount", "the amount is not the bill's amount",
@@ -272,7 +272,7 @@ def pay_bill(session: Session, number: str, amount_sar: int, *, bank: str, bank_
     except IntegrityError:  # paid at the same moment by another worker: charge once
         session.rollback()
         return session.get(Bill, bill.id), False
-    bill.status, bill.paid_at = "paid", now
+    bill.status, bill.paid_at = BillStatus.PAID, now
     session.add(bill)
     _event(session, request, "paid", now, bill.number)
     if acting := delegation.delegation_of_request(session, request.id):
@@ -292,18 +292,19 @@ def expire_unpaid(session: Session, now: datetime, *, sms: SmsSender | None = No
     Safe to run on several workers at once, and beside a payment: each bill is expired by a
     conditional update (unpaid -> expired), so only the run whose update took effect writes
     the events and sends the notice."""
-    rows = session.exec(select(Bill).where(Bill.status == "unpaid", Bill.due_at <= now)
+    rows = session.exec(select(Bill).where(Bill.status == BillStatus.UNPAID, Bill.due_at <= now)
                         .order_by(Bill.id)).all()  # one lock order for every worker
     expired = 0
     for bill in rows:
         changed = session.execute(update(Bill).where(
-            Bill.id == bill.id, Bill.status == "unpaid").values(status="expired")).rowcount
+            Bill.id == bill.id, Bill.status == BillStatus.UNPAID).values(
+            status=BillStatus.EXPIRED)).rowcount
         session.refresh(bill)
         if not changed:
             continue  # paid or expired by someone else meanwhile
         expired += 1
         request = session.get(ServiceRequest, bill.request_id)
-        request.status, request.updated_at = "expired", now
+        request.status, request.updated_at = RequestStatus.EXPIRED, now
         session.add(request)
         _event(session, request, "expired", now, bill.number)
         notify.notify(session, session.get(Person, request.applicant_id), "expired", now=now,
@@ -328,7 +329,7 @@ def decide(session: Session, reference: str, approve: bool, reason: str, *, now:
     request = find_request(session, reference)
     if request is None:
         raise ValidationError("request_unknown", "no request has this reference")
-    if request.status != "in_review":
+    if request.status != RequestStatus.IN_REVIEW:
         raise ValidationError("request_not_in_review", "this request is not awaiting a decision")
     reason = " ".join((reason or "").split())[:500]
     if not approve and not reason:
@@ -337,7 +338,8 @@ def decide(session: Session, reference: str, approve: bool, reason: str, *, now:
     if approve:
         _approve(session, catalogue.service(request.service_code), request, ctx, sms)
     else:
-        request.status, request.decision_reason, request.updated_at = "rejected", reason, now
+        request.status, request.decision_reason, request.updated_at = (RequestStatus.REJECTED,
+                                                                       reason, now)
         _event(session, request, "rejected", now, reason)
         notify.notify(session, ctx.applicant, "rejected", now=now, sms=sms,
                       reference=request.reference, reason=reason)
@@ -361,8 +363,8 @@ def advance_delivery(session: Session, tracking_number: str, *, now: datetime,
     session.add(delivery)
     request = session.get(ServiceRequest, delivery.request_id)
     _event(session, request, f"delivery_{delivery.status}", now, delivery.tracking_number)
-    if delivery.status == "delivered":
-        request.status, request.updated_at = "delivered", now
+    if delivery.status == DeliveryStatus.DELIVERED:
+        request.status, request.updated_at = RequestStatus.DELIVERED, now
         session.add(request)
     notify.notify(session, session.get(Person, request.applicant_id),
                   f"delivery_{delivery.status}", now=now, sms=sms,
@@ -385,7 +387,7 @@ def unpaid_bills_of(session: Session, person_id: int, now: datetime) -> list[Bil
     """The person's bills still payable at `now` (unpaid, not yet due), soonest due first."""
     return list(session.exec(select(Bill).join(
         ServiceRequest, ServiceRequest.id == Bill.request_id).where(
-        ServiceRequest.applicant_id == person_id, Bill.status == "unpaid",
+        ServiceRequest.applicant_id == person_id, Bill.status == BillStatus.UNPAID,
         Bill.due_at > now).order_by(Bill.due_at, Bill.id)).all())  # type: ignore[arg-type]
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from absher_app.domain import requests
 from absher_app.domain.errors import ValidationError
+from absher_app.domain.request_status import RequestStatus
 from absher_app.domain.rules_data import rule
 from absher_app.models import Person, Visa
 
@@ -48,7 +49,7 @@ class VisaDocument:
 
 def printable(service_code: str, status: str) -> bool:
     """Whether a request of this service in this status has a visa to print."""
-    return service_code in PRINTABLE_SERVICES and status == "approved"
+    return service_code in PRINTABLE_SERVICES and status == RequestStatus.APPROVED
 
 
 def leave_before(visa: Visa) -> date:

@@ -9,6 +9,13 @@ How a service runs:
 4. check your answers — everything is validated again, the fee explained;
 5. `absher_app.domain.requests.submit` — one transaction, idempotent.
 
+The step policy (`allowed_step`, `position`, `answer_step`): a person may be on a step only
+when every step before it validates with the answers kept so far; whatever step the browser
+asks for is clamped to that. Resuming a draft lands on the first step not yet answered (the
+check-your-answers page when there is none), and the step count is the service's, known from
+the start (`step_number`, `step_count`): steps that stand for one another (the delegation's
+passports or traffic services) share a `slot` and a number.
+
 Drafts: the answers so far live in the database (WizardDraft), saved after each step.
 """
 
@@ -19,6 +26,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, select
@@ -113,13 +121,29 @@ def field_options(field: Field, ctx: Context | None) -> tuple[Option, ...]:
 @dataclasses.dataclass(frozen=True)
 class Step:
     """One page of the wizard; `applies` hides it for some answers (e.g. no address when the
-    document is collected at an office); `check` validates across its fields."""
+    document is collected at an office); `check` validates across its fields. Steps that are
+    alternatives (only one of them applies, whatever the answers) name the same `slot`, so
+    they count as one step of the service."""
 
     name: str
     title_key: str
     fields: tuple[Field, ...]
     applies: Callable[[Context], bool] = lambda ctx: True
     check: Callable[[Context], None] = lambda ctx: None
+    slot: str = ""
+
+    @property
+    def place(self) -> str:
+        """The slot this step fills in the service's sequence (its own name by default)."""
+        return self.slot or self.name
+
+
+class DraftStep(StrEnum):
+    """Where a draft stands when it is not at one of its service's steps (WizardDraft.step
+    holds that step's name otherwise)."""
+
+    START = ""  # whom it is for is chosen; no step answered yet
+    REVIEW = "review"  # every step answered: check your answers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,6 +338,26 @@ def active_steps(service: Service, ctx: Context) -> list[Step]:
     return [step for step in service.steps if step.applies(ctx)]
 
 
+def step_places(service: Service) -> list[str]:
+    """The service's steps as the person counts them: one place per slot, in order."""
+    places: list[str] = []
+    for step in service.steps:
+        if step.place not in places:
+            places.append(step.place)
+    return places
+
+
+def step_count(service: Service) -> int:
+    """How many steps the service has, whatever the answers (steps that do not apply to some
+    answers, e.g. the address when the document is collected, are still counted)."""
+    return len(step_places(service))
+
+
+def step_number(service: Service, step: Step) -> int:
+    """The 1-based number of `step` among the service's `step_count` steps."""
+    return step_places(service).index(step.place) + 1
+
+
 def draft_key(service_code: str, on_behalf: str = "") -> str:
     """The draft's service key: a delegate acting under delegation `on_behalf` keeps that
     draft apart from their own of the same service."""
@@ -367,6 +411,98 @@ def validate_answers(service: Service, ctx: Context,
         if step_problems:
             break
     return dict(ctx.answers), problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The step policy: how far a person may go, and where a step's answer leads.
+
+def allowed_step(service: Service, ctx: Context, answers: dict[str, str]) -> int:
+    """The furthest step the person may be on: an index into the steps that apply, such that
+    every step before it validates with `answers` (the stored answers, as form strings);
+    `len(active_steps(...))` when every step does (check your answers).
+
+    Leaves `ctx.answers` holding the parsed answers of the steps before that index, so
+    `active_steps(service, ctx)` then lists the steps as those answers decide them.
+    """
+    ctx.answers = {}
+    reached = 0
+    for step in service.steps:
+        if not step.applies(ctx):
+            continue
+        _, problems = parse_step(step, answers, ctx)
+        if problems:
+            return reached
+        reached += 1
+    return reached
+
+
+@dataclasses.dataclass(frozen=True)
+class Position:
+    """Where a person is in a service's wizard: `index` into `steps` (the steps that apply to
+    the answers so far); `index == len(steps)` is check your answers. `allowed` is the policy's
+    furthest index (`index <= allowed`)."""
+
+    steps: tuple[Step, ...]
+    index: int
+    allowed: int
+
+    @property
+    def at_review(self) -> bool:
+        return self.index >= len(self.steps)
+
+    @property
+    def step(self) -> Step | None:
+        return None if self.at_review else self.steps[self.index]
+
+
+def position(service: Service, ctx: Context, answers: dict[str, str],
+             wanted: int | None = None) -> Position:
+    """The step to show: `wanted` (an index into the steps that apply; None: as far as the
+    answers go, i.e. the first step not yet answered) clamped to `allowed_step`.
+
+    Leaves `ctx.answers` holding the parsed answers of the steps before the position: a step's
+    check then sees what came before it, never what comes after.
+    """
+    allowed = allowed_step(service, ctx, answers)
+    steps = tuple(active_steps(service, ctx))
+    index = allowed if wanted is None else max(0, min(wanted, allowed))
+    if index < allowed:
+        ctx.answers = {}
+        for step in steps[:index]:
+            parse_step(step, answers, ctx)
+    return Position(steps, index, allowed)
+
+
+@dataclasses.dataclass(frozen=True)
+class Answered:
+    """What a step's form led to: the stored answers (merged with the new ones when they
+    parsed), where to go next, and the problems (then `values` is what was typed, to show it
+    again, and `at` is the step that was answered)."""
+
+    at: Position
+    answers: dict[str, str]
+    problems: list[DomainError]
+    values: dict[str, str]
+
+
+def answer_step(service: Service, ctx: Context, answers: dict[str, str], wanted: int,
+                raw: dict[str, Any]) -> Answered:
+    """Answer the step at `wanted` (clamped by the policy) with a form's `raw` values.
+
+    On success the new answers are merged into `answers` and the position moves to the next
+    step (clamped again: a step may now lead further, or an answer may make a later one
+    invalid); on problems nothing is kept and the same step stays.
+    """
+    at = position(service, ctx, answers, wanted)
+    if at.step is None:
+        return Answered(at, answers, [], {})
+    typed = {field.name: typed_value(field, raw) for field in at.step.fields}
+    values, problems = parse_step(at.step, typed, ctx)
+    if problems:
+        return Answered(at, answers, problems, typed)
+    merged = {**answers, **json.loads(encode_answers(values))}
+    merged = {name: str(value) for name, value in merged.items()}
+    return Answered(position(service, ctx, merged, at.index + 1), merged, [], {})
 
 
 def fee_total(lines: list[FeeLine]) -> int:

@@ -3,191 +3,32 @@ transactions and notifications."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from datetime import date
-
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application import dashboard as usecases
+from absher_app.application.dashboard import Overview
+from absher_app.application.views import Text
 from absher_app.components.layout import page_layout
-from absher_app.components.text import t_with
-from absher_app.db import session_scope
-from absher_app.domain import (
-    appointments,
-    catalogue,
-    delegation,
-    household,
-    messages,
-    notify,
-    requests,
-    wizard,
-)
-from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
-from absher_app.i18n import translate
-from absher_app.models import Account, Bill, Person
-from absher_app.pages.appointments import day_label
-from absher_app.pages.transactions import TransactionRow, transaction_row, transactions_table
-from absher_app.providers.clock import RIYADH, today_in_riyadh
-from absher_app.state.language import is_english, t
-from absher_app.state.session import CLOCK, SessionState, signed_in_account
-from absher_app.state.wizard import TextView
-
-
-@dataclasses.dataclass
-class DraftLink:
-    href: str
-    title_ar: str
-    title_en: str
-
-
-@dataclasses.dataclass
-class Overview:
-    services: int
-    drafts_count: int
-    open_transactions: int
-    unpaid_bills: int
-    bill_due: TextView
-    family: int
-    family_next: TextView
-    family_expired: int
-    unread: int
-    open_messages: int
-    next_appointment_ar: str
-    next_appointment_en: str
-    delegations_to_me: int
-    delegations_from_me: int
-    drafts: list[DraftLink]
-    recent: list[TransactionRow]
-    notifications: list[TextView]
-
-
-def _dates(day: date, lang: str) -> str:
-    """Gregorian and Hijri side by side, as a tile shows a deadline."""
-    hijri = hijri_text(day, lang)
-    return f"{gregorian_text(day, lang)} — {hijri}" if hijri else gregorian_text(day, lang)
-
-
-def bill_deadline(bills: list[Bill]) -> TextView:
-    """'Earliest due …' for the first of `bills` (soonest due first); empty when none."""
-    if not bills:
-        return TextView("", "")
-    due = bills[0].due_at.astimezone(RIYADH)
-    return TextView(*(translate("tiles.bill_due", lang, date=_dates(due.date(), lang),
-                                time=due.strftime("%H:%M"), count=len(bills))
-                      for lang in ("ar", "en")))
-
-
-def next_expiry(entries: list[household.Entry]) -> TextView:
-    """The household's next document to expire (today or later): what, whose, when (Hijri and
-    Gregorian) and in how many days; empty when nothing is ahead."""
-    entry = next((e for e in entries if e.days_left >= 0), None)
-    if entry is None:
-        return TextView("", "")
-
-    def line(lang: str) -> str:
-        document = translate(f"household.document.{entry.document}", lang)
-        if entry.relationship == household.SELF:
-            return translate("tiles.family_next_self", lang, document=document)
-        return translate("tiles.family_next", lang, document=document, name=entry.name(lang))
-
-    def when(lang: str) -> str:
-        left = translate("household.today", lang) if entry.days_left == 0 else translate(
-            "household.days_left", lang, days=days_text(entry.days_left, lang))
-        return f"{_dates(entry.date, lang)} ({left})"
-
-    return TextView(line("ar"), line("en"), when("ar"), when("en"))
-
-
-def overview(account_id: int) -> Overview:
-    with session_scope() as session:
-        account = session.get(Account, account_id)
-        person = session.get(Person, account.person_id)
-        now = CLOCK.now()
-        today = today_in_riyadh(CLOCK)
-        ctx = wizard.Context(session=session, today=today, now=now, applicant=person)
-        mine = requests.requests_of(session, person.id)
-        upcoming = appointments.next_appointment(session, person.id, CLOCK.now())
-        drafts = []
-        for draft in wizard.drafts_of(session, account):
-            service = catalogue.service(draft.service_code)
-            if service is not None:
-                drafts.append(DraftLink(routes.service_path(service.code),
-                                        translate(service.title_key, "ar"),
-                                        translate(service.title_key, "en")))
-        bills = requests.unpaid_bills_of(session, person.id, now)
-        to_me, from_me = delegation.counts(session, person, today)
-        entries = household.timeline(session, person, today)
-        return Overview(
-            services=len(wizard.available_services(catalogue.SERVICES, ctx)),
-            drafts_count=len(drafts),
-            open_transactions=sum(1 for r in mine if r.status in requests.OPEN_STATUSES),
-            unpaid_bills=len(bills),
-            bill_due=bill_deadline(bills),
-            family=len(wizard.sponsored_by(session, person)),
-            family_next=next_expiry(entries),
-            family_expired=sum(1 for e in entries if e.status == "expired"),
-            unread=notify.unread_count(session, person.id),
-            open_messages=messages.open_count(session, person.id),
-            next_appointment_ar=day_label(upcoming.day, "ar") if upcoming else "",
-            next_appointment_en=day_label(upcoming.day, "en") if upcoming else "",
-            delegations_to_me=to_me,
-            delegations_from_me=from_me,
-            drafts=drafts,
-            recent=[transaction_row(session, r) for r in mine[:5]],
-            notifications=[TextView(n.text_ar, n.text_en,
-                                    n.created_at.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M"))
-                           for n in notify.recent(session, person.id, 5)],
-        )
-
-
-def _mark_read(account_id: int) -> None:
-    with session_scope() as session:
-        account = session.get(Account, account_id)
-        notify.mark_all_read(session, account.person_id, CLOCK.now())
+from absher_app.components.text import bilingual, t_with
+from absher_app.components.transactions import transactions_table
+from absher_app.state.events import event, use
+from absher_app.state.language import t
+from absher_app.state.session import SessionState
 
 
 class DashboardState(rx.State):
-    """The counts and lists the dashboard shows; read again on every visit."""
+    """What the dashboard shows; read again on every visit."""
 
-    services: int = 0
-    drafts_count: int = 0
-    open_transactions: int = 0
-    unpaid_bills: int = 0
-    bill_due: TextView = TextView("", "")
-    family: int = 0
-    family_next: TextView = TextView("", "")
-    family_expired: int = 0
-    unread: int = 0
-    open_messages: int = 0
-    next_appointment_ar: str = ""
-    next_appointment_en: str = ""
-    delegations_to_me: int = 0
-    delegations_from_me: int = 0
-    drafts: list[DraftLink] = []
-    recent: list[TransactionRow] = []
-    notifications: list[TextView] = []
+    view: Overview = Overview()
 
-    def _apply(self, data: Overview) -> None:
-        for field in dataclasses.fields(data):
-            setattr(self, field.name, getattr(data, field.name))
-
-    @rx.event
+    @event
     async def load(self):
-        who = await signed_in_account(self, touch=False)
-        if who is None:
-            return rx.redirect(routes.LOGIN)
-        self._apply(await asyncio.to_thread(overview, who.account_id))
-        return None
+        self.view = await use(self, usecases.dashboard)
 
-    @rx.event
+    @event
     async def mark_read(self):
-        who = await signed_in_account(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN)
-        await asyncio.to_thread(_mark_read, who.account_id)
-        self._apply(await asyncio.to_thread(overview, who.account_id))
-        return None
+        self.view = await use(self, usecases.mark_notifications_read)
 
 
 def tile(title_key: str, href: str | None, *details: rx.Component) -> rx.Component:
@@ -205,13 +46,12 @@ def _when(show: rx.Var[bool], *children: rx.Component, class_name: str = "tile-d
     return rx.cond(show, rx.el.p(*children, class_name=class_name), rx.fragment())
 
 
-def _both(view: rx.Var[TextView], detail: bool = False) -> rx.Var:
-    return rx.cond(is_english(), view.detail_en if detail else view.en,
-                   view.detail_ar if detail else view.ar)
+def _both(text: rx.Var[Text]) -> rx.Var:
+    return bilingual(text.ar, text.en)
 
 
 def page() -> rx.Component:
-    s = DashboardState
+    s = DashboardState.view
     return page_layout(
         "dashboard.title",
         rx.el.ul(
@@ -223,7 +63,7 @@ def page() -> rx.Component:
                  _when(s.unpaid_bills > 0, _both(s.bill_due))),
             tile("tiles.family", routes.FAMILY, _count("tiles.family_count", s.family),
                  _when(s.family_next.ar != "", rx.el.strong(_both(s.family_next)), rx.el.br(),
-                       _both(s.family_next, detail=True)),
+                       _both(s.family_next_when)),
                  _when(s.family_expired > 0,
                        t_with("tiles.family_expired", {"count": s.family_expired}),
                        class_name="tile-alert")),
@@ -238,16 +78,16 @@ def page() -> rx.Component:
             tile("tiles.messages", routes.MESSAGES,
                  _count("tiles.messages_count", s.open_messages)),
             tile("tiles.appointments", routes.APPOINTMENTS, rx.el.p(rx.cond(
-                s.next_appointment_ar != "",
-                t_with("tiles.appointments_next", {"date": s.next_appointment_ar},
-                       {"date": s.next_appointment_en}),
+                s.next_appointment.ar != "",
+                t_with("tiles.appointments_next", {"date": s.next_appointment.ar},
+                       {"date": s.next_appointment.en}),
                 t("tiles.appointments_none")))),
             class_name="tile-grid dashboard-tiles",
         ),
         rx.cond(s.drafts.length() > 0, rx.el.section(
             rx.el.h2(t("dashboard.drafts_title")),
             rx.el.ul(rx.foreach(s.drafts, lambda d: rx.el.li(
-                rx.cond(is_english(), d.title_en, d.title_ar), " — ",
+                bilingual(d.title_ar, d.title_en), " — ",
                 rx.el.a(t("dashboard.resume"), href=d.href))), class_name="link-list"),
         ), rx.fragment()),
         rx.el.section(
@@ -259,11 +99,11 @@ def page() -> rx.Component:
             rx.el.h2(t("dashboard.notifications_title")),
             rx.cond(s.notifications.length() > 0, rx.fragment(
                 rx.el.ul(rx.foreach(s.notifications, lambda n: rx.el.li(
-                    rx.cond(is_english(), n.en, n.ar), " ",
-                    rx.el.time(n.detail_ar, dir="ltr", class_name="muted"))),
+                    bilingual(n.ar, n.en), " ",
+                    rx.el.time(n.when, dir="ltr", class_name="muted"))),
                     class_name="notification-list"),
                 rx.el.button(t("dashboard.mark_read"), type="button",
-                             class_name="button secondary", on_click=s.mark_read),
+                             class_name="button secondary", on_click=DashboardState.mark_read),
             ), rx.el.p(t("dashboard.no_notifications"))),
             id="notifications",
         ),

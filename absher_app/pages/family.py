@@ -4,159 +4,39 @@ calendar (.ics) download, and links to the services each member can be served wi
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-
 import reflex as rx
 
-from absher_app import routes
+from absher_app.application import family as usecases
+from absher_app.application.family import DocumentView, MemberView
 from absher_app.components.layout import page_layout
-from absher_app.db import session_scope
-from absher_app.domain import catalogue, household, wizard
-from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
-from absher_app.i18n import LANGUAGES, translate
-from absher_app.models import Account, Person
-from absher_app.providers.clock import today_in_riyadh
-from absher_app.state.language import LanguageState, is_english, t
-from absher_app.state.session import CLOCK, signed_in_account
+from absher_app.components.text import bilingual
+from absher_app.state.events import event, use
+from absher_app.state.language import t
 
 CALENDAR_FILE = "absher-household.ics"
 
 
-@dataclasses.dataclass
-class DocumentView:
-    """One document of a member (also a line of the timeline), in both languages."""
-
-    name_ar: str
-    name_en: str
-    document_ar: str
-    document_en: str
-    number: str
-    gregorian_ar: str
-    gregorian_en: str
-    hijri_ar: str
-    hijri_en: str
-    iso_date: str
-    status: str
-    status_ar: str
-    status_en: str
-    when_ar: str
-    when_en: str
-
-
-@dataclasses.dataclass
-class ServiceLink:
-    href: str
-    title_ar: str
-    title_en: str
-
-
-@dataclasses.dataclass
-class MemberView:
-    anchor: str
-    name_ar: str
-    name_en: str
-    relationship_ar: str
-    relationship_en: str
-    id_number: str
-    documents: list[DocumentView]
-    services: list[ServiceLink]
-
-
-def _both(key: str, **params) -> tuple[str, str]:
-    return translate(key, "ar", **params), translate(key, "en", **params)
-
-
-def _when(days: int) -> tuple[str, str]:
-    if days == 0:
-        return _both("household.today")
-    key = "household.days_left" if days > 0 else "household.days_ago"
-    return (translate(key, "ar", days=days_text(days, "ar")),
-            translate(key, "en", days=days_text(days, "en")))
-
-
-def document_view(entry: household.Entry) -> DocumentView:
-    return DocumentView(
-        entry.name_ar, entry.name_en, *_both(f"household.document.{entry.document}"),
-        entry.number, gregorian_text(entry.date, "ar"), gregorian_text(entry.date, "en"),
-        hijri_text(entry.date, "ar"), hijri_text(entry.date, "en"), entry.date.isoformat(),
-        entry.status, *_both(f"household.status.{entry.status}"), *_when(entry.days_left))
-
-
-def _applicant(session, account_id: int) -> Person | None:
-    account = session.get(Account, account_id)
-    return session.get(Person, account.person_id) if account else None
-
-
-def household_views(account_id: int) -> tuple[list[MemberView], list[DocumentView]]:
-    """The members (each with their documents and services) and the timeline."""
-    with session_scope() as session:
-        person = _applicant(session, account_id)
-        if person is None:
-            return [], []
-        today = today_in_riyadh(CLOCK)
-        entries = household.timeline(session, person, today)
-        ctx = wizard.Context(session=session, today=today, now=CLOCK.now(), applicant=person)
-        services: dict[int, list[ServiceLink]] = {}
-        for service in catalogue.SERVICES:
-            for member in wizard.candidates(service, ctx):
-                services.setdefault(member.id, []).append(ServiceLink(
-                    routes.service_path(service.code, member.id_number),
-                    *_both(service.title_key)))
-        members = []
-        for index, member in enumerate(household.members(session, person)):
-            relationship = household.SELF if member.id == person.id else member.relationship
-            own = sorted((e for e in entries if e.person_id == member.id),
-                         key=lambda e: household.DOCUMENTS.index(e.document))
-            members.append(MemberView(
-                f"member-{index}", member.name_ar, member.name_en,
-                *_both(f"household.relationship.{relationship}"), member.id_number,
-                [document_view(e) for e in own], services.get(member.id, [])))
-        return members, [document_view(e) for e in entries]
-
-
-def calendar_file(account_id: int, lang: str) -> bytes:
-    """The household's .ics, in the person's language."""
-    with session_scope() as session:
-        person = _applicant(session, account_id)
-        entries = household.timeline(session, person, today_in_riyadh(CLOCK)) if person else []
-        return household.calendar_ics(entries, lang, now=CLOCK.now())
-
-
 class FamilyState(rx.State):
-    """What the family page shows; handlers find the signed-in account again each time."""
+    """What the family page shows; each handler finds the signed-in account again."""
 
     loaded: bool = False
     members: list[MemberView] = []
     timeline: list[DocumentView] = []
 
-    @rx.event
+    @event
     async def load(self):
-        who = await signed_in_account(self, touch=False)
-        if who is None:
-            return rx.redirect(routes.LOGIN)
-        self.members, self.timeline = await asyncio.to_thread(household_views, who.account_id)
-        self.loaded = True
-        return None
+        found = await use(self, usecases.my_household)
+        self.members, self.timeline, self.loaded = found.members, found.timeline, True
 
-    @rx.event
+    @event
     async def download_calendar(self):
         """The household's expiries as an .ics file, with an alarm before each."""
-        who = await signed_in_account(self)
-        if who is None:
-            return rx.redirect(routes.LOGIN)
-        lang = (await self.get_state(LanguageState)).lang
-        data = await asyncio.to_thread(calendar_file, who.account_id,
-                                       lang if lang in LANGUAGES else "ar")
+        data = await use(self, usecases.household_calendar)
         return rx.download(data=data, filename=CALENDAR_FILE, mime_type="text/calendar")
 
 
 # ---------------------------------------------------------------------------------------------
 # Rendering.
-
-def bilingual(ar, en):
-    return rx.cond(is_english(), en, ar)
-
 
 def _badge(doc: rx.Var[DocumentView]) -> rx.Component:
     return rx.el.span(bilingual(doc.status_ar, doc.status_en),

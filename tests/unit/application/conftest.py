@@ -10,6 +10,10 @@ Two styles live here side by side:
     def test_other(app_world):
         caller = app_world.person("imran")          # or app_world.staff("officer")
         rows = unit.run(appointments.my_appointments, caller)
+
+    def test_a_service(svc_world):  # a copy of a demo database made once per run: quick
+        caller = svc_world.sign_in("ahmed")
+        view = svc_world.run(wizard.open_wizard, caller, WizardKey("iqama_renew"))
 """
 
 
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -33,6 +39,7 @@ from absher_app.domain.demo import DEMO_PASSWORD, load_demo
 from absher_app.domain.passwords import hash_password
 from absher_app.models import Account, StaffMember
 from absher_app.providers.clock import RIYADH, FixedClock
+from tests.unit.service_cases import copy_of, demo_template
 
 USE_CASE_TODAY = date(2026, 5, 10)
 USE_CASE_NOW = datetime(2026, 5, 10, 9, 0, 0, tzinfo=UTC)  # a TOTP step boundary
@@ -152,3 +159,50 @@ def app_world(engine, monkeypatch) -> AppWorld:
     monkeypatch.setattr(unit, "session_scope", functools.partial(session_scope, engine))
     monkeypatch.setattr(unit, "CLOCK", clock)
     return AppWorld(engine, clock)
+
+
+SVC_NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
+SVC_TODAY = SVC_NOW.astimezone(RIYADH).date()
+
+
+@dataclasses.dataclass
+class ServicesWorld:
+    """The demo on a database of its own, and ways to call use cases as someone."""
+
+    engine: sqlalchemy.Engine
+    clock: FixedClock
+
+    def db(self) -> Session:
+        """A session of its own on the test database (to arrange or to look)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def sign_in(self, username: str, lang: str = "en") -> Caller:
+        """A caller with a fresh session of the account `username`."""
+        now = self.clock.now()
+        with self.db() as session:
+            account = session.exec(select(Account).where(Account.username == username)).one()
+            ticket = accounts.issue_sign_in_ticket(session, account, now=now)
+            token = accounts.redeem_sign_in_ticket(session, ticket, now=now, device="pytest")
+            session.commit()
+        assert token
+        return Caller(tokens={"person": token}, client="203.0.113.9", device="pytest",
+                      lang=lang, where="pytest")
+
+    def run(self, fn: Callable[..., Any], caller: Caller, *inputs: Any) -> Any:
+        """`unit.run` as a page's event would call it."""
+        return unit.run(fn, caller, *inputs)
+
+
+@pytest.fixture(scope="session")
+def svc_template(tmp_path_factory) -> Path:
+    return demo_template(tmp_path_factory.mktemp("svc"), SVC_TODAY)
+
+
+@pytest.fixture
+def svc_world(svc_template, tmp_path, monkeypatch) -> Iterator[ServicesWorld]:
+    engine = copy_of(svc_template, tmp_path)
+    clock = FixedClock(SVC_NOW)
+    monkeypatch.setattr(unit, "session_scope", lambda: session_scope(engine))
+    monkeypatch.setattr(unit, "CLOCK", clock)
+    yield ServicesWorld(engine, clock)
+    engine.dispose()

@@ -1,0 +1,248 @@
+"""My transactions, one transaction (status, timeline, outcome, bill, delivery), the printable
+visa of an approved visa request, and the demo bank that pays a SADAD bill by its number.
+
+A person sees only the requests they made: another person's reference reads exactly like one
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+from sqlmodel import Session
+
+from absher_app import routes
+from absher_app.application.identity import SignedIn
+from absher_app.application.inputs import Form, text
+from absher_app.application.unit import Tx, use_case
+from absher_app.application.views import Text, both, local_time, problem
+from absher_app.application.views import text as text_of
+from absher_app.domain import catalogue, requests, visas
+from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
+from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.request_status import BillStatus, RequestStatus
+from absher_app.i18n import AR
+from absher_app.models import Person, ServiceRequest
+
+
+@dataclasses.dataclass
+class TransactionRow:
+    reference: str
+    href: str
+    service_ar: str
+    service_en: str
+    beneficiary_ar: str
+    beneficiary_en: str
+    amount: int
+    status: str
+    status_ar: str
+    status_en: str
+    date: str
+
+
+EMPTY_ROW = TransactionRow("", "", "", "", "", "", 0, "", "", "", "")
+
+
+@dataclasses.dataclass
+class Happened:
+    """A line of a timeline, or of an outcome: what (both languages) and its value or time."""
+
+    ar: str
+    en: str
+    value: str
+
+
+@dataclasses.dataclass
+class TransactionView:
+    """One of the person's requests (`found` False alike for "not yours" and "no such")."""
+
+    found: bool = False
+    row: TransactionRow = dataclasses.field(default_factory=lambda: EMPTY_ROW)
+    timeline: list[Happened] = dataclasses.field(default_factory=list)
+    outcome: list[Happened] = dataclasses.field(default_factory=list)
+    reason: str = ""
+    bill_number: str = ""
+    bill_status: Text = dataclasses.field(default_factory=Text)
+    bill_due: str = ""
+    pay_url: str = ""
+    tracking: str = ""
+    short_address: str = ""
+    delivery_status: Text = dataclasses.field(default_factory=Text)
+    visa_href: str = ""
+
+
+def transaction_row(session: Session, request: ServiceRequest) -> TransactionRow:
+    """A request as a row of the transactions table."""
+    person = session.get(Person, request.beneficiary_id)
+    service = catalogue.service(request.service_code)
+    return TransactionRow(request.reference, routes.transaction_path(request.reference),
+                          *both(service.title_key), person.name_ar, person.name_en,
+                          request.fee_sar, request.status, *both(f"status.{request.status}"),
+                          local_time(request.submitted_at))
+
+
+def own_request(tx: Tx, who: SignedIn, reference: str) -> ServiceRequest | None:
+    """The request with this reference if the signed-in person made it, else None."""
+    request = requests.find_request(tx.session, reference)
+    return request if request is not None and request.applicant_id == who.person_id else None
+
+
+@use_case(activity=False)
+def my_transactions(tx: Tx, who: SignedIn) -> list[TransactionRow]:
+    """The person's requests, newest first."""
+    return [transaction_row(tx.session, r) for r in requests.requests_of(tx.session,
+                                                                          who.person_id)]
+
+
+@use_case(activity=False)
+def open_transaction(tx: Tx, who: SignedIn, reference: str) -> TransactionView:
+    """One of the person's requests with its timeline, outcome, bill and delivery."""
+    request = own_request(tx, who, reference)
+    if request is None:
+        return TransactionView()
+    session = tx.session
+    outcome = json.loads(request.outcome_json or "{}")
+    bill = requests.bill_of(session, request.id)
+    delivery = requests.delivery_of(session, request.id)
+    return TransactionView(
+        found=True, row=transaction_row(session, request),
+        timeline=[Happened(*both(f"event.{e.kind}"), local_time(e.created_at))
+                  for e in requests.timeline(session, request.id)],
+        outcome=[Happened(*both(f"outcome.{k}"), str(v))
+                 for k, v in sorted(outcome.items()) if k != "late"],
+        reason=request.decision_reason if request.status == RequestStatus.REJECTED else "",
+        bill_number=bill.number if bill else "",
+        bill_status=text_of(f"bill.{bill.status}") if bill else Text(),
+        bill_due=local_time(bill.due_at) if bill else "",
+        pay_url=tx.payments.payment_page(bill.number)
+        if bill and bill.status == BillStatus.UNPAID else "",
+        tracking=delivery.tracking_number if delivery else "",
+        short_address=delivery.short_address if delivery else "",
+        delivery_status=text_of(f"delivery.{delivery.status}") if delivery else Text(),
+        visa_href=routes.visa_print_path(request.reference)
+        if visas.printable(request.service_code, request.status) else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The printable visa.
+
+@dataclasses.dataclass
+class VisaRow:
+    """One line of the printed visa: label, value, and the Hijri date under a Gregorian one."""
+
+    key: str
+    label_ar: str
+    label_en: str
+    value_ar: str
+    value_en: str
+    hijri_ar: str = ""
+    hijri_en: str = ""
+    ltr: bool = False
+
+
+@dataclasses.dataclass
+class VisaView:
+    """The visa to print (`printable`), or why it cannot be (`refusal`)."""
+
+    printable: bool = False
+    reference: str = ""
+    title: Text = dataclasses.field(default_factory=Text)
+    rows: list[VisaRow] = dataclasses.field(default_factory=list)
+    refusal: Text = dataclasses.field(default_factory=Text)
+
+
+def _date_row(key: str, day: date) -> VisaRow:
+    return VisaRow(key, *both(f"visa.{key}"), gregorian_text(day, "ar"), gregorian_text(day, "en"),
+                   hijri_text(day, "ar"), hijri_text(day, "en"))
+
+
+def _nationality(code: str) -> tuple[str, str]:
+    key = f"country.{code}"
+    return both(key) if key in AR else (code, code)
+
+
+def visa_rows(doc: visas.VisaDocument) -> list[VisaRow]:
+    """The printed visa, line by line, in both languages."""
+    holder = doc.holder
+    rows = [
+        VisaRow("number", *both("visa.number"), doc.number, doc.number, ltr=True),
+        VisaRow("kind", *both("visa.kind"), *both(f"visa.kind.{doc.kind}")),
+        VisaRow("holder", *both("visa.holder"), holder.name_ar, holder.name_en),
+        VisaRow("id_number", *both("visa.id_number"), holder.id_number, holder.id_number,
+                ltr=True),
+        VisaRow("nationality", *both("visa.nationality"), *_nationality(holder.nationality)),
+        VisaRow("passport", *both("visa.passport"), holder.passport_number or "-",
+                holder.passport_number or "-", ltr=True),
+        _date_row("issued_on", doc.issued_on),
+        _date_row("leave_before", doc.leave_before),
+    ]
+    if doc.return_before is not None:
+        rows.append(_date_row("return_before", doc.return_before))
+    rows.append(VisaRow("duration", *both("visa.duration"),
+                        days_text(doc.duration_days, "ar"), days_text(doc.duration_days, "en")))
+    if doc.sponsor is not None:
+        rows.append(VisaRow("sponsor", *both("visa.sponsor"),
+                            f"{doc.sponsor.name_ar} ({doc.sponsor.id_number})",
+                            f"{doc.sponsor.name_en} ({doc.sponsor.id_number})"))
+    rows.append(VisaRow("status", *both("visa.status"), *both(f"visa.status.{doc.status}")))
+    return rows
+
+
+@use_case(activity=False)
+def visa_to_print(tx: Tx, who: SignedIn, reference: str) -> VisaView:
+    """The visa that the person's request `reference` issued, or why it cannot be printed
+    (someone else's request reads exactly like one that does not exist)."""
+    try:
+        doc = visas.visa_document(tx.session, reference, who.person_id, tx.today)
+    except DomainError as error:
+        said = problem(error)
+        refusal = text_of("visa.not_yours") if error.code == "request_unknown" else Text(
+            said["ar"], said["en"])
+        return VisaView(reference=reference, refusal=refusal)
+    return VisaView(True, reference, text_of(f"visa.kind.{doc.kind}"), visa_rows(doc))
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo bank (no sign-in: a bank's page pays any bill by its number).
+
+@dataclasses.dataclass(frozen=True)
+class BillForm(Form):
+    bill: str = text(max_length=40)
+
+
+@dataclasses.dataclass
+class BillView:
+    """A bill as the bank shows it, and what paying it just did (`message`)."""
+
+    number: str = ""
+    amount: int = 0
+    status: str = ""
+    reference: str = ""
+    message: Text = dataclasses.field(default_factory=Text)
+
+
+def _bill_view(tx: Tx, number: str, message: Text | None = None) -> BillView:
+    bill = requests.find_bill(tx.session, number)
+    if bill is None:
+        raise ValidationError("bill_unknown", "no bill has this number").about("bill")
+    request = tx.session.get(ServiceRequest, bill.request_id)
+    return BillView(bill.number, bill.amount_sar, bill.status, request.reference,
+                    message or Text())
+
+
+@use_case(realm=None)
+def find_bill(tx: Tx, who: None, form: BillForm) -> BillView:
+    """The bill with this number (its amount, status, and the request it pays for)."""
+    return _bill_view(tx, form.bill)
+
+
+@use_case(realm=None)
+def pay_bill(tx: Tx, who: None, number: str, amount: int) -> BillView:
+    """Pay the bill as the bank would; paying a paid bill again charges nothing."""
+    try:
+        _, charged = tx.payments.confirm(tx.session, number, amount, now=tx.now, sms=tx.sms)
+    except DomainError as error:
+        raise error.about("bill") from None
+    return _bill_view(tx, number, text_of("pay.paid" if charged else "pay.already_paid"))
