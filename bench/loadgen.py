@@ -271,7 +271,7 @@ class Session:
         """The public iqama-expiry inquiry (rate-limited per client: Redis when configured)."""
         self.state.setdefault(INQUIRY, {})["answered_kind_rx_state_"] = ""
         took = await self.send(
-            f"{INQUIRY}.ask", {"form_data": form(iqama_number=iqama)},
+            f"{INQUIRY}.ask", {"form": form(iqama_number=iqama)},
             lambda: self.var(INQUIRY, "answered_kind") == "iqama"
             or bool((self.var(INQUIRY, "error", {}) or {}).get("en")),
             path="/inquiries/", query="kind=iqama")

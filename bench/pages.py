@@ -219,8 +219,10 @@ def session_cookie(base: str, env: dict[str, str]) -> str:
     """Sign in as the demo resident in Chromium, as a person does; the Cookie header value."""
     from playwright.sync_api import sync_playwright
 
+    from absher_app.application.identity import SESSION_COOKIES
     from absher_app.domain.demo import DEMO_PASSWORD
-    from absher_app.state.session import SESSION_COOKIE
+
+    cookie_name = SESSION_COOKIES["person"]
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
     from tests.e2e.helpers import sign_in
 
@@ -228,9 +230,9 @@ def session_cookie(base: str, env: dict[str, str]) -> str:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=base)
         sign_in(context.new_page(), env, DEMO_USER, DEMO_PASSWORD, demo_mobile(DEMO_PERSON_KEY))
-        value = next(c["value"] for c in context.cookies() if c["name"] == SESSION_COOKIE)
+        value = next(c["value"] for c in context.cookies() if c["name"] == cookie_name)
         browser.close()
-    return f"{SESSION_COOKIE}={value}"
+    return f"{cookie_name}={value}"
 
 
 # -- the run -----------------------------------------------------------------------------------

@@ -188,4 +188,8 @@ def wire_type(kind: Any) -> Any:
         return list
     if typing.get_origin(kind) in (Union, types.UnionType):
         raise TypeError("optional arguments are not supported: give a default in the form")
+    if kind in (int, bool):
+        # Reflex would turn a forged "1" into 1 before the decoder sees it: take the value as
+        # sent, and let `decode` refuse anything but a JSON number (or boolean).
+        return Any
     return kind

@@ -19,6 +19,7 @@ from absher_app.application.inputs import Form, checkbox, text
 from absher_app.application.messages import MessageRow, PostView, message_row
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Option, Text, both, local_time
+from absher_app.application.wizard import shown_answer
 from absher_app.domain import appointments, backoffice, catalogue, messages, requests, staff
 from absher_app.domain.calendars import hijri_text
 from absher_app.domain.errors import DomainError, ValidationError
@@ -208,20 +209,10 @@ def _person(person: Person | None) -> PersonView:
                       person.birth_date.isoformat())
 
 
-def _shown_answer(field, value: str) -> tuple[str, str]:
-    """How an answer reads on the check-your-answers page: a choice by its label."""
-    for option in field.options:
-        if option.value == value:
-            return both(option.label_key)
-    if field.kind == "confirm":
-        return both("wizard.yes")
-    return value, value
-
-
 def _answers(request: ServiceRequest) -> list[Line]:
     stored = staff.answers_of(request)
     service = catalogue.service(request.service_code)
-    return [Line(*both(field.label_key), *_shown_answer(field, stored[field.name]))
+    return [Line(*both(field.label_key), *shown_answer(field, stored[field.name], None))
             for step in (service.steps if service else ()) for field in step.fields
             if field.name in stored]
 

@@ -10,23 +10,9 @@ from typing import Any
 
 import reflex as rx
 
-from absher_app.application import views
 from absher_app.application.views import NO_PROBLEM  # noqa: F401 (transitional re-export)
 from absher_app.components.text import t_with
-from absher_app.domain.errors import DomainError
 from absher_app.state.language import is_english, t
-
-
-# TRANSITIONAL spellings for the pages not yet on the event pipeline; new code takes
-# NO_PROBLEM / problem / problem_for from absher_app.application.views.
-def problem(error: DomainError, field: str = "") -> dict[str, str]:
-    """The bilingual message for a domain error, attached to `field` (the input's name)."""
-    return views.problem(error.about(field) if field else error)
-
-
-def problem_for(code: str, field: str = "", **params: Any) -> dict[str, str]:
-    """The bilingual message for an error code the UI itself raises."""
-    return views.problem_for(code, field, **params)
 
 
 def localized(message: rx.Var) -> rx.Var:
@@ -161,15 +147,6 @@ def submit_button(label_key: str, test_id: str | None = None,
     props = {"data-testid": test_id} if test_id else {}
     return rx.el.button(t(label_key), type="submit", class_name="button", disabled=loading,
                         **props)
-
-
-def form_values(form_data: dict[str, Any], *names: str) -> dict[str, str]:
-    """Only the expected fields, as stripped strings (the browser may send anything)."""
-    values = {}
-    for name in names:
-        value = form_data.get(name, "")
-        values[name] = value.strip()[:512] if isinstance(value, str) else ""
-    return values
 
 
 def select_field(name: str, label_key: str, options: rx.Var, error: rx.Var, *,

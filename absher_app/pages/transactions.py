@@ -107,11 +107,3 @@ def detail_page() -> rx.Component:
             ),
         )),
     )
-
-
-# --- TRANSITIONAL: the pages not yet on the application layer import these from here; -----
-# delete once they are ported (application.transactions / components hold them now).
-from absher_app.application.transactions import transaction_row  # noqa: E402
-from absher_app.application.views import local_time  # noqa: E402
-
-__all__ = ["TransactionRow", "bilingual", "local_time", "sar", "transaction_row"]

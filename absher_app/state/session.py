@@ -10,8 +10,6 @@ another tab or handler is not missed.
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -21,12 +19,8 @@ from absher_app import routes
 from absher_app.application import session as chrome
 from absher_app.application.identity import SignInRequired
 from absher_app.application.inputs import Bounded
-from absher_app.db import session_scope
-from absher_app.domain import accounts, sessions
 from absher_app.domain.sessions import SESSION_IDLE
-from absher_app.models import Person
-from absher_app.providers.clock import SystemClock
-from absher_app.state.events import SESSION_COOKIES, SIGN_IN_PAGES, cookie_tokens, event, use
+from absher_app.state.events import SIGN_IN_PAGES, event, use
 from absher_app.state.tab import reset_tab
 
 # The idle warning shows this long before the session would end without activity.
@@ -154,45 +148,6 @@ class SessionState(rx.State):
         await use(self, chrome.sign_out, realm)
         await reset_tab(self)
         return leave_for(SIGNED_OUT_PAGES[realm])
-
-
-# --- Transitional: the pages not yet moved onto the event pipeline still ask here. ----------
-
-SESSION_COOKIE = SESSION_COOKIES["person"]
-CLOCK = SystemClock()
-
-
-@dataclasses.dataclass(frozen=True)
-class SignedIn:
-    """The signed-in person, as the pages not yet on the pipeline need them."""
-
-    account_id: int
-    person_id: int
-    name_ar: str
-    name_en: str
-    session_id: int = 0
-
-
-def session_token(state: rx.State, cookie_name: str = SESSION_COOKIE) -> str | None:
-    """A session cookie sent with this tab's websocket handshake (citizen's by default)."""
-    realm = next((r for r, n in SESSION_COOKIES.items() if n == cookie_name), "person")
-    return cookie_tokens(state).get(realm)
-
-
-def _resolve(token: str | None, touch: bool) -> SignedIn | None:
-    with session_scope() as session:
-        found = sessions.resolve(session, accounts.PERSON, token, now=CLOCK.now(), touch=touch,
-                                 touch_every=sessions.TOUCH_EVERY)
-        if found is None:
-            return None
-        person = session.get(Person, found.principal.person_id)
-        return SignedIn(found.principal.id, person.id, person.name_ar, person.name_en,
-                        session_id=found.row.id)
-
-
-async def signed_in_account(state: rx.State, touch: bool = True) -> SignedIn | None:
-    """The signed-in person (off the event loop); None when not signed in."""
-    return await asyncio.to_thread(_resolve, session_token(state), touch)
 
 
 __all__ = ["IDLE_WARNING_BEFORE", "SIGN_IN_PAGES", "SessionState", "leave_for"]

@@ -140,7 +140,7 @@ def test_a_backend_var_written_by_one_worker_is_read_by_the_other(app_url, app_e
         try:
             await session.connect("/login/", lambda: session.var(ROOT, "is_hydrated") is True)
             await session.send(f"{LOGIN}.submit_credentials",
-                               {"form_data": {"__reflex_form_data__": [
+                               {"form": {"__reflex_form_data__": [
                                    ["login", username], ["password", DEMO_PASSWORD]]}},
                                lambda: session.var(LOGIN, "step") == "code")
             first = _events(app_server, session.token)[-1][0]
@@ -156,7 +156,7 @@ def test_a_backend_var_written_by_one_worker_is_read_by_the_other(app_url, app_e
             assert found is not None
             await session.send(
                 f"{LOGIN}.submit_code",
-                {"form_data": {"__reflex_form_data__": [["code", found[1]]]}},
+                {"form": {"__reflex_form_data__": [["code", found[1]]]}},
                 lambda: any("ticket=" in str(e) for e in session.frontend_events),
                 path="/login/")
             return first, _events(app_server, session.token)[-1][0]

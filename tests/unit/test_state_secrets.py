@@ -24,7 +24,7 @@ from reflex.utils import format as rx_format
 from reflex.utils.serializers import serialize
 
 import absher_app.absher_app  # noqa: F401  (imports every page, hence every state)
-from absher_app.state.session import SESSION_COOKIE
+from absher_app.application.identity import SESSION_COOKIES
 
 SECRET_NAME = re.compile(
     r"hash|secret|token|code|ticket|passw|pwd|otp|totp|digest|cookie|credential|salt|pin\b",
@@ -101,7 +101,7 @@ def test_every_allow_listed_var_still_exists_and_has_a_reason():
 def test_serialised_headers_never_carry_the_session_cookie():
     token = "S3cr3tSessionTokenValue_0123456789abcdefghijkl"
     headers = HeaderData.from_router_data({"headers": {
-        "cookie": f"{SESSION_COOKIE}={token}; other=1",
+        "cookie": f"{SESSION_COOKIES['person']}={token}; other=1",
         "user-agent": "Mozilla/5.0 (pytest)", "host": "localhost",
     }})
     assert token in headers.raw_headers["cookie"]  # the server can read it ...
