@@ -39,6 +39,7 @@ from absher_app.domain.demo import DEMO_PASSWORD, load_demo
 from absher_app.domain.passwords import hash_password
 from absher_app.models import Account, StaffMember
 from absher_app.providers.clock import RIYADH, FixedClock
+from absher_app.settings import get_settings
 from tests.unit.service_cases import copy_of, demo_template
 
 USE_CASE_TODAY = date(2026, 5, 10)
@@ -200,6 +201,8 @@ def svc_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def svc_world(svc_template, tmp_path, monkeypatch) -> Iterator[ServicesWorld]:
+    # The demo bank pays the bills of these journeys (it exists in demo mode only).
+    monkeypatch.setattr(get_settings(), "demo", True)
     engine = copy_of(svc_template, tmp_path)
     clock = FixedClock(SVC_NOW)
     monkeypatch.setattr(unit, "session_scope", lambda: session_scope(engine))
