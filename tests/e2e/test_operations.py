@@ -15,7 +15,7 @@ from absher_app.domain.identity import normalize_mobile
 from absher_app.providers.clock import SystemClock, today_in_riyadh
 from tests.e2e.conftest import REVIEW_SHOTS, assert_accessible, screenshot, wait_until_connected
 from tests.e2e.helpers import cli, sign_in
-from tests.e2e.test_staff import _english, _mobile, demo_secret, staff_sign_in
+from tests.e2e.test_staff import _english, _mobile, sign_in_new_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 def test_the_admin_console_shows_charts_each_with_its_table(page: Page, app_env):
     # A job run first, so that the jobs table has a last run to show.
     assert cli("jobs", "run", "--only", "expire-unpaid", env=app_env).returncode == 0
-    staff_sign_in(page, "admin", DEMO_PASSWORD, demo_secret("admin"))
+    sign_in_new_staff(page, app_env, "admin")
     _english(page)
     for name in ("Requests per day by status", "Time to a decision",
                  "Appointments booked against capacity",
@@ -54,8 +54,8 @@ def test_the_admin_console_shows_charts_each_with_its_table(page: Page, app_env)
     screenshot(page, "staff-charts-ar-1280", REVIEW_SHOTS)
 
 
-def test_a_clerk_sees_no_charts(page: Page):
-    staff_sign_in(page, "clerk", DEMO_PASSWORD, demo_secret("clerk"))
+def test_a_clerk_sees_no_charts(page: Page, app_env):
+    sign_in_new_staff(page, app_env, "activation_clerk")
     _english(page)
     expect(page.get_by_test_id("staff-role")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Requests per day by status")
