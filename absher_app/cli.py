@@ -40,8 +40,9 @@ def _refuse_in_production(what: str) -> None:
 
 
 def _seed_demo(_args: argparse.Namespace) -> None:
+    from absher_app.domain.calendars import today_in_riyadh
     from absher_app.domain.demo import load_demo
-    from absher_app.providers.clock import SystemClock, today_in_riyadh
+    from absher_app.providers.clock import SystemClock
 
     # The demo accounts and staff have published passwords: in production they would be
     # doors anyone could open.
@@ -159,6 +160,7 @@ def _delivery_advance(args: argparse.Namespace) -> None:
 
 
 def _bills_pay(args: argparse.Namespace) -> None:
+    from absher_app.application.payment_notifications import pay_through
     from absher_app.domain.requests import find_bill
     from absher_app.providers.clock import SystemClock
     from absher_app.providers.payment import DemoBank
@@ -169,8 +171,8 @@ def _bills_pay(args: argparse.Namespace) -> None:
         bill = find_bill(session, args.bill_number)
         if bill is None:
             raise CliError(f"{args.bill_number}: no such bill")
-        bill, charged = DemoBank().confirm(session, bill.number, bill.amount_sar,
-                                           now=SystemClock().now(), sms=get_sms_sender())
+        bill, charged = pay_through(DemoBank(), session, bill.number, bill.amount_sar,
+                                    now=SystemClock().now(), sms=get_sms_sender())
         print(f"bill {bill.number} paid: SAR {bill.amount_sar}" if charged
               else f"bill {bill.number} was already paid; nothing charged")
 
@@ -194,7 +196,7 @@ def _jobs_run(args: argparse.Namespace) -> None:
 
 
 def _when(value) -> str:
-    from absher_app.providers.clock import RIYADH
+    from absher_app.domain.calendars import RIYADH
 
     return value.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M") if value else "-"
 
@@ -519,8 +521,9 @@ def _appointments_check_in(args: argparse.Namespace) -> None:
         appointment = appointments.check_in(session, args.scanned, now=SystemClock().now())
         print(f"appointment {appointment.reference} checked in ({appointment.start})")
 def _delegations_expire(_args: argparse.Namespace) -> None:
+    from absher_app.domain.calendars import today_in_riyadh
     from absher_app.domain.delegation import expire_due
-    from absher_app.providers.clock import SystemClock, today_in_riyadh
+    from absher_app.providers.clock import SystemClock
     from absher_app.providers.sms import get_sms_sender
 
     clock = SystemClock()

@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from absher_app.application import payment_notifications
 from absher_app.db import session_scope
 from absher_app.observability import metrics
-from absher_app.providers import payment_notify, signed
+from absher_app.providers import signed
 from absher_app.providers.clock import SystemClock
 from absher_app.providers.sms import get_sms_sender
 from absher_app.settings import get_settings
@@ -34,17 +35,17 @@ async def _body(request: Request, limit: int) -> bytes | None:
 
 
 async def payment_notification(request: Request) -> JSONResponse:
-    """A bank's payment notification (see absher_app/providers/payment_notify.py)."""
-    body = await _body(request, payment_notify.MAX_BODY_BYTES)
+    """A bank's payment notification (see absher_app/application/payment_notifications.py)."""
+    body = await _body(request, payment_notifications.MAX_BODY_BYTES)
     if body is None:
         return JSONResponse({"outcome": "too_large"}, status_code=413)
     timestamp = request.headers.get(signed.TIMESTAMP_HEADER, "")
     signature = request.headers.get(signed.SIGNATURE_HEADER, "")
 
-    def _receive() -> payment_notify.NotificationResult:
+    def _receive() -> payment_notifications.NotificationResult:
         with session_scope() as session:
-            return payment_notify.receive(session, body, timestamp, signature, now=CLOCK.now(),
-                                          sms=get_sms_sender())
+            return payment_notifications.receive(session, body, timestamp, signature,
+                                                 now=CLOCK.now(), sms=get_sms_sender())
 
     result = await run_in_threadpool(_receive)
     return JSONResponse(result.body(), status_code=result.http_status)

@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from absher_app import retention, scheduler
 from absher_app.domain import delegation, household, messages, requests
-from absher_app.providers.clock import RIYADH, Clock, SystemClock
+from absher_app.domain.calendars import RIYADH
+from absher_app.providers.clock import Clock, SystemClock
 from absher_app.providers.sms import SmsSender, get_sms_sender
 from absher_app.scheduler import JobReport, JobSpec
 from absher_app.settings import get_settings

@@ -207,8 +207,9 @@ def servers(port: int, blank_port: int) -> Iterator[tuple[str, str, dict[str, st
 
 
 def demo_mobile(key: str) -> str:
+    from absher_app.domain.calendars import today_in_riyadh
     from absher_app.domain.demo import demo_ids, demo_records
-    from absher_app.providers.clock import SystemClock, today_in_riyadh
+    from absher_app.providers.clock import SystemClock
 
     number = demo_ids()[key]
     return next(r["mobile"] for r in demo_records(today_in_riyadh(SystemClock()))

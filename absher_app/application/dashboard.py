@@ -23,11 +23,10 @@ from absher_app.domain import (
     requests,
     wizard,
 )
-from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
+from absher_app.domain.calendars import RIYADH, days_text, gregorian_text, hijri_text
 from absher_app.domain.request_status import OPEN_STATUSES
 from absher_app.i18n import translate
 from absher_app.models import Bill
-from absher_app.providers.clock import RIYADH
 
 LANGS = ("ar", "en")
 

@@ -15,11 +15,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from absher_app.db import session_scope
 from absher_app.domain import accounts, sessions, staff
 from absher_app.domain.secrets import digest
 from absher_app.models import Account
-from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
 
 LOG = logging.getLogger("absher.access")
@@ -130,12 +128,10 @@ def _refuse_staff(session: Session, caller: Caller, who: staff.StaffIdentity | N
     raise NotAllowed(permission or "staff")
 
 
-def live_sessions_stamp(caller: Caller) -> str:
+def live_sessions_stamp(session: Session, caller: Caller, now: datetime) -> str:
     """A keyed digest of the caller's LIVE session tokens ("" when none is live): it changes
     when someone signs in or out, or a session ends elsewhere, and never reveals a token."""
-    now = SystemClock().now()
-    with session_scope() as session:
-        live = [f"{realm}:{caller.token(realm)}" for realm, realm_def in REALMS.items()
-                if caller.token(realm) and sessions.resolve(
-                    session, realm_def, caller.token(realm), now=now, touch=False)]
+    live = [f"{realm}:{caller.token(realm)}" for realm, realm_def in REALMS.items()
+            if caller.token(realm) and sessions.resolve(
+                session, realm_def, caller.token(realm), now=now, touch=False)]
     return digest("tab-owner:" + "|".join(live)) if live else ""

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from absher_app.application.identity import REALMS, SignedIn
+from absher_app.application.identity import REALMS, SignedIn, live_sessions_stamp
 from absher_app.application.unit import Tx, use_case
 from absher_app.domain import sessions
 from absher_app.models import Branch, Person
@@ -63,8 +63,6 @@ def sign_out(tx: Tx, who: None, realm: str) -> None:
     sessions.end(tx.session, REALMS[realm], tx.caller.token(realm), now=tx.now)
 
 
-
-
 @use_case(realm=None)
 def redeem_ticket(tx: Tx, who: None, realm: str, ticket: str) -> str | None:
     """A completed sign-in's ticket for a new session token (None if the ticket is bad)."""
@@ -72,4 +70,12 @@ def redeem_ticket(tx: Tx, who: None, realm: str, ticket: str) -> str | None:
                                   device=tx.caller.device)
 
 
-__all__ = ["CHROME", "IDLE_STATUS", "Chrome", "redeem_ticket", "sign_out"]
+@use_case(realm=None)
+def tab_owner(tx: Tx, who: None) -> str:
+    """Whose the tab's states may be: a digest of the caller's live sessions ("" for nobody),
+    compared at hydration with the one recorded when the states were filled."""
+    return live_sessions_stamp(tx.session, tx.caller, tx.now)
+
+
+__all__ = ["CHROME", "IDLE_STATUS", "Chrome", "redeem_ticket", "sign_out", "tab_owner"]
+

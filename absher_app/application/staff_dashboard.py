@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from absher_app.application.identity import SignedIn
 from absher_app.application.unit import Tx, use_case
 from absher_app.domain import appointments, backoffice, messages, staff
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.staff import StaffIdentity
 from absher_app.i18n import translate
 from absher_app.models import (
@@ -35,7 +36,6 @@ from absher_app.models import (
     RequestEvent,
     ServiceRequest,
 )
-from absher_app.providers.clock import RIYADH
 
 HISTORY_DAYS = 30
 AHEAD_DAYS = 14

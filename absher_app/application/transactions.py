@@ -16,6 +16,7 @@ from sqlmodel import Session
 from absher_app import routes
 from absher_app.application.identity import SignedIn
 from absher_app.application.inputs import Form, text
+from absher_app.application.payment_notifications import pay_through
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Text, both, local_time, problem
 from absher_app.application.views import text as text_of
@@ -242,7 +243,8 @@ def find_bill(tx: Tx, who: None, form: BillForm) -> BillView:
 def pay_bill(tx: Tx, who: None, number: str, amount: int) -> BillView:
     """Pay the bill as the bank would; paying a paid bill again charges nothing."""
     try:
-        _, charged = tx.payments.confirm(tx.session, number, amount, now=tx.now, sms=tx.sms)
+        _, charged = pay_through(tx.payments, tx.session, number, amount, now=tx.now,
+                                 sms=tx.sms)
     except DomainError as error:
         raise error.about("bill") from None
     return _bill_view(tx, number, text_of("pay.paid" if charged else "pay.already_paid"))

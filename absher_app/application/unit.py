@@ -12,9 +12,12 @@ all call it; its tests call `run` with a `Caller` built by hand.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import dataclasses
 import functools
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -27,7 +30,8 @@ from absher_app.application.identity import (
     resolve_caller,
 )
 from absher_app.db import session_scope
-from absher_app.providers.clock import Clock, SystemClock, today_in_riyadh
+from absher_app.domain.calendars import today_in_riyadh
+from absher_app.providers.clock import Clock, SystemClock
 from absher_app.providers.payment import PaymentProvider, get_payment_provider
 from absher_app.providers.sms import SmsSender, get_sms_sender
 
@@ -118,3 +122,12 @@ def run(fn: Callable[..., T], caller: Caller, *inputs: Any, clock: Clock | None 
         who = resolve_caller(session, caller, realm=spec.realm, permission=spec.permission,
                              now=tx.now, touch=spec.activity) if spec.realm else None
         return fn(tx, who, *inputs)
+
+
+async def run_off_loop(fn: Callable[..., T], caller: Caller, *inputs: Any,
+                       pool: Executor | None = None) -> T:
+    """`run`, in a worker thread so that the event loop goes on serving others: in `pool` when
+    given (e.g. the password-hashing pool), else the default one; the caller's context
+    (the log's event fields) goes along."""
+    work = functools.partial(contextvars.copy_context().run, run, fn, caller, *inputs)
+    return await asyncio.get_running_loop().run_in_executor(pool, work)

@@ -10,9 +10,9 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import DomainError
 from absher_app.i18n import error_text, translate
-from absher_app.providers.clock import RIYADH
 
 # A form with nothing wrong; a problem is {"ar", "en", "field"} (field: the input's name).
 NO_PROBLEM: dict[str, str] = {"ar": "", "en": "", "field": ""}

@@ -24,6 +24,7 @@ from absher_app.domain.accounts import (
     AccountStatus,
     end_all_sessions,
 )
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import mask_mobile, normalize_mobile
 from absher_app.domain.passwords import check_password, hash_password, verify_password
@@ -37,7 +38,6 @@ from absher_app.models import (
     SmsMessage,
     UserSession,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
 REAUTH_WINDOW_S = 600

@@ -35,9 +35,10 @@ from absher_app.domain.passwords import (
     verify_password,
 )
 from absher_app.domain.secrets import digest
+from absher_app.domain.throttle import counting_failures
 from absher_app.i18n import translate
 from absher_app.models import Account, Person, SignInTicket, UserSession
-from absher_app.providers.rate_limit import RateLimiter, counting_failures
+from absher_app.providers.rate_limit import RateLimiter
 from absher_app.providers.sms import SmsSender
 
 

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from absher_app.domain import messages as messages_domain
 from absher_app.domain import notify
-from absher_app.domain.calendars import to_hijri
+from absher_app.domain.calendars import RIYADH, to_hijri
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import numeric_code, url_token
@@ -37,7 +37,6 @@ from absher_app.models import (
     Message,
     Person,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
 

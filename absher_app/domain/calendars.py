@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from hijridate import Gregorian
 
 from absher_app.i18n import counted, month_name, translate
+from absher_app.providers.clock import Clock
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+
+def today_in_riyadh(clock: Clock) -> date:
+    """The calendar date in the Kingdom, which is what every document date means."""
+    return clock.now().astimezone(RIYADH).date()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from absher_app.domain import delegation as delegations
 from absher_app.domain import traffic, vehicles
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.request_status import DONE_STATUSES, OPEN_STATUSES, RequestStatus
 from absher_app.domain.rules_data import add_months, add_years, age_on, months_covering, rule
@@ -39,7 +40,6 @@ from absher_app.domain.wizard import (
     whole_number,
 )
 from absher_app.models import Person, ServiceRequest, TravelPermit, Visa
-from absher_app.providers.clock import RIYADH
 
 IQAMA_HOLDERS = frozenset({"resident", "dependent"})
 SPONSORS = frozenset({"citizen", "resident"})
@@ -668,7 +668,7 @@ SERVICES: tuple[Service, ...] = (
         ),
         checks=(*TRAVEL_CHECKS, no_issued_exit_visa,
                 no_open_request("exit_reentry_issue", "final_exit_issue")),
-        fee=_exit_reentry_fee, effect=_issue_exit_reentry, delegable=True,
+        fee=_exit_reentry_fee, effect=_issue_exit_reentry,
     ),
     Service(
         code="exit_reentry_extend", group="visas", applicants=SPONSORS,
@@ -682,7 +682,7 @@ SERVICES: tuple[Service, ...] = (
         ),
         checks=(has_extendable_exit_reentry_visa, iqama_valid,
                 no_open_request("exit_reentry_extend")),
-        fee=_extension_fee, effect=_extend_exit_reentry, delegable=True,
+        fee=_extension_fee, effect=_extend_exit_reentry,
     ),
     Service(
         code="exit_reentry_cancel", group="visas", applicants=SPONSORS,
@@ -690,7 +690,7 @@ SERVICES: tuple[Service, ...] = (
         beneficiary_filter=holds_iqama,
         steps=(),
         checks=(has_exit_reentry_visa,),
-        fee=lambda ctx: [], effect=_cancel_visa(EXIT_REENTRY_KINDS), delegable=True,
+        fee=lambda ctx: [], effect=_cancel_visa(EXIT_REENTRY_KINDS),
     ),
     Service(
         code="final_exit_issue", group="visas", applicants=SPONSORS,
@@ -701,7 +701,7 @@ SERVICES: tuple[Service, ...] = (
                 passport_valid, no_open_request("final_exit_issue"),
                 lambda ctx: Blocker("final_exit_exists") if issued_visa(
                     ctx, ("final_exit",), valid_on=ctx.today) else None),
-        fee=fixed_fee("final_exit", "final_exit"), effect=_issue_final_exit, delegable=True,
+        fee=fixed_fee("final_exit", "final_exit"), effect=_issue_final_exit,
     ),
     Service(
         code="final_exit_cancel", group="visas", applicants=SPONSORS,
@@ -709,7 +709,7 @@ SERVICES: tuple[Service, ...] = (
         beneficiary_filter=holds_iqama,
         steps=(),
         checks=(has_final_exit_visa, iqama_valid),
-        fee=lambda ctx: [], effect=_cancel_visa(("final_exit",)), delegable=True,
+        fee=lambda ctx: [], effect=_cancel_visa(("final_exit",)),
     ),
     Service(
         code="iqama_renew", group="iqama", applicants=SPONSORS,
@@ -725,7 +725,7 @@ SERVICES: tuple[Service, ...] = (
         ),
         checks=(passport_valid, no_traffic_fines, not_reported_absent,
                 no_open_request("iqama_renew")),
-        fee=_iqama_fee, effect=_renew_iqama, delegable=True,
+        fee=_iqama_fee, effect=_renew_iqama,
     ),
     Service(
         code="iqama_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
@@ -735,7 +735,7 @@ SERVICES: tuple[Service, ...] = (
                     check=_reported_in_time("iqama_loss")),),
         checks=(no_open_request("iqama_loss_report"),),
         fee=lambda ctx: iqama_loss_fee(approved_count(ctx, "iqama_loss_report")),
-        effect=_record_only, delegable=True,
+        effect=_record_only,
     ),
     Service(
         code="passport_loss_report", group="reports", applicants=SPONSORS | IQAMA_HOLDERS,
@@ -744,7 +744,7 @@ SERVICES: tuple[Service, ...] = (
         steps=(Step("loss", "step.loss", (LOST_ON, CIRCUMSTANCES),
                     check=_reported_in_time("passport_loss")),),
         checks=(passport_valid, no_open_request("passport_loss_report")),
-        fee=fixed_fee("passport_loss", "passport_loss"), effect=_passport_lost, delegable=True,
+        fee=fixed_fee("passport_loss", "passport_loss"), effect=_passport_lost,
     ),
     Service(
         code="passport_update", group="iqama", applicants=SPONSORS | IQAMA_HOLDERS,
@@ -760,7 +760,6 @@ SERVICES: tuple[Service, ...] = (
         ), check=_passport_is_new),),
         checks=(passport_update_allowed, no_open_request("passport_update")),
         fee=fixed_fee("passport_update", "passport_update"), effect=_update_passport,
-        delegable=True,
     ),
     Service(
         code="visit_visa_extend", group="visit", applicants=frozenset({"visitor"}),
@@ -784,7 +783,6 @@ SERVICES: tuple[Service, ...] = (
         checks=(iqama_valid, not_already_absent, no_final_exit_for_worker,
                 no_open_request("absence_report")),
         fee=fixed_fee("absence_report", "absence_report"), effect=_report_absence,
-        delegable=True,
     ),
     Service(
         code="traffic_fines_pay", group="fines",
@@ -796,7 +794,7 @@ SERVICES: tuple[Service, ...] = (
                   hint_key="hint.fines", options_from=traffic.fine_options),
         )),),
         checks=(has_traffic_fines, no_open_request("traffic_fines_pay")),
-        fee=_fines_fee, effect=_pay_fines, delegable=True,
+        fee=_fines_fee, effect=_pay_fines,
     ),
 )
 
@@ -824,7 +822,6 @@ SERVICES += (
         ),
         checks=(no_open_request("vehicle_transfer"),),
         fee=fixed_fee("vehicle_transfer", "vehicle_transfer"), effect=vehicles.start_transfer,
-        delegable=True,
     ),
 )
 
@@ -847,7 +844,7 @@ SERVICES += (
         ),
         checks=(passport_valid, no_traffic_fines, not_reported_absent,
                 no_open_request("iqama_issue")),
-        fee=_iqama_issue_fee, effect=_issue_iqama, delegable=True,
+        fee=_iqama_issue_fee, effect=_issue_iqama,
     ),
     Service(
         code="travel_permit_issue", group="passports", applicants=frozenset({"citizen"}),
@@ -868,7 +865,6 @@ SERVICES += (
         checks=(passport_valid, no_travel_ban, no_valid_travel_permit,
                 no_open_request("travel_permit_issue")),
         fee=fixed_fee("travel_permit", "travel_permit"), effect=_issue_travel_permit,
-        delegable=True,
     ),
     Service(
         code="travel_permit_cancel", group="passports", applicants=frozenset({"citizen"}),
@@ -876,7 +872,7 @@ SERVICES += (
         beneficiary_filter=_needs_travel_permit,
         steps=(),
         checks=(has_valid_travel_permit,),
-        fee=lambda ctx: [], effect=_cancel_travel_permit, delegable=True,
+        fee=lambda ctx: [], effect=_cancel_travel_permit,
     ),
     Service(
         code="saudi_passport_loss_report", group="reports", applicants=frozenset({"citizen"}),
@@ -898,7 +894,6 @@ SERVICES += (
         ),
         checks=(passport_on_record, no_open_request("saudi_passport_loss_report")),
         fee=fixed_fee("saudi_passport_loss", "saudi_passport_loss"), effect=_passport_lost,
-        delegable=True,
     ),
     Service(
         code="absence_report_cancel", group="reports", applicants=SPONSORS,
@@ -912,7 +907,7 @@ SERVICES += (
         checks=(absence_cancellable, no_final_exit_for_worker,
                 no_open_request("absence_report_cancel")),
         fee=fixed_fee("absence_report_cancel", "absence_report_cancel"), effect=_cancel_absence,
-        needs_review=True, delegable=True,
+        needs_review=True,
     ),
 )
 
@@ -930,7 +925,7 @@ SERVICES += (
             )),
         ),
         checks=(no_traffic_fines, no_open_request("vehicle_registration_renew")),
-        fee=traffic.registration_fee, effect=traffic.renew_registration, delegable=True,
+        fee=traffic.registration_fee, effect=traffic.renew_registration,
     ),
     Service(
         code="driving_licence_renew", group="traffic",
@@ -950,7 +945,7 @@ SERVICES += (
         ),
         checks=(traffic.licence_due, no_traffic_fines, iqama_valid_if_resident,
                 no_open_request("driving_licence_renew")),
-        fee=traffic.licence_fee, effect=traffic.renew_licence, delivery=True, delegable=True,
+        fee=traffic.licence_fee, effect=traffic.renew_licence, delivery=True,
     ),
     Service(
         code="driving_authorization_issue", group="traffic", applicants=SPONSORS,
@@ -973,7 +968,7 @@ SERVICES += (
             ), check=traffic.authorization_within_registration),
         ),
         checks=(no_traffic_fines, no_open_request("driving_authorization_issue")),
-        fee=traffic.authorization_fee, effect=traffic.authorize_driver, delegable=True,
+        fee=traffic.authorization_fee, effect=traffic.authorize_driver,
     ),
     Service(
         code="driving_authorization_cancel", group="traffic", applicants=SPONSORS,
@@ -987,7 +982,7 @@ SERVICES += (
             )),
         ),
         checks=(no_open_request("driving_authorization_cancel"),),
-        fee=lambda ctx: [], effect=traffic.cancel_authorization, delegable=True,
+        fee=lambda ctx: [], effect=traffic.cancel_authorization,
     ),
 )
 
@@ -995,9 +990,7 @@ SERVICES += (
 # department's vehicle ownership transfer; the further traffic services are delegable by our
 # choice). Paying traffic fines stays with the Passports services it unblocks.
 DELEGABLE_BY_SECTOR: dict[str, tuple[str, ...]] = {
-    "passports": tuple(s.code for s in SERVICES if s.delegable and s.group != "traffic"),
-    "traffic": tuple(s.code for s in SERVICES if s.delegable and s.group == "traffic"),
-}
+    sector: delegations.delegable_codes(sector) for sector in ("passports", "traffic")}
 
 
 # ---------------------------------------------------------------------------------------------

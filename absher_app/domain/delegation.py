@@ -31,6 +31,7 @@ from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.identity import normalize_mobile, validate_id_number
 from absher_app.domain.rules_data import age_on, rule
 from absher_app.domain.secrets import numeric_code
+from absher_app.domain.throttle import check_rate
 from absher_app.models import Account, Delegation, DelegationEvent, Person
 from absher_app.providers.rate_limit import RateLimiter
 from absher_app.providers.sms import SmsSender
@@ -81,11 +82,8 @@ class DelegationRefused(DomainError):
 
 
 def delegable_codes(sector: str) -> tuple[str, ...]:
-    """The services of `sector` that may be delegated (the catalogue's `delegable` flags)."""
-    # Imported here: the catalogue builds the delegation wizard from this module's parsers.
-    from absher_app.domain import catalogue
-
-    return catalogue.DELEGABLE_BY_SECTOR.get(sector, ())
+    """The services of `sector` that may be delegated (rules.toml, [delegation.delegable])."""
+    return tuple(rule("delegation", "delegable").get(sector, ()))
 
 
 def services_of(delegation: Delegation) -> tuple[str, ...]:
@@ -468,9 +466,6 @@ def verify_public(session: Session, reference: str, *, today: date, client: str,
                   limiter: RateLimiter, limit: str) -> Verification:
     """The public /verify page: counted against the same per-client limit as the public
     inquiries (it is one more public look-up), then `verify`."""
-    # Imported here: inquiries reads requests, which reads this module.
-    from absher_app.domain.inquiries import check_rate
-
     check_rate(limiter, limit, client)
     return verify(session, reference, today)
 

@@ -21,10 +21,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from absher_app.domain import requests
-from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.calendars import RIYADH
+from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import normalize_id_number, validate_id_number
+from absher_app.domain.throttle import check_rate
 from absher_app.models import Person, Visa
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.rate_limit import RateLimiter
 
 
@@ -54,9 +55,6 @@ NATIONALITIES = ("AE", "BH", "KW", "OM", "QA", "EG", "JO", "SD", "MA", "TR", "IN
                  "NP", "PH", "ID", "MY", "CN", "JP", "RU", "GB", "FR", "DE", "US", "NG", "SN")
 MAX_INPUT = 40
 VISAS_SHOWN = 5
-RATE_SCOPE = "inquiries"
-
-
 @dataclasses.dataclass(frozen=True)
 class VisaAnswer:
     """A visa: its type, number, status (valid, expired, cancelled) and dates."""
@@ -190,15 +188,6 @@ def parse(kind: str, values: dict[str, Any]) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # Rate limit.
-
-def check_rate(limiter: RateLimiter, limit: str, client: str) -> None:
-    """Count one inquiry for `client` (an IP address); refuse past the limit."""
-    key = (client or "unknown")[:64]
-    if not limiter.hit(limit, RATE_SCOPE, key):
-        seconds = limiter.retry_after(limit, RATE_SCOPE, key)
-        raise DomainError("inquiry_rate_limited", "too many inquiries; try again later",
-                          seconds=seconds)
-
 
 # ---------------------------------------------------------------------------------------------
 # Look-ups (input already validated).

@@ -38,6 +38,7 @@ from sqlmodel import Session, select
 
 from absher_app.domain import accounts, audit, codes
 from absher_app.domain.accounts import AccountStatus
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.identity import (
     mask_mobile,
@@ -48,7 +49,6 @@ from absher_app.domain.identity import (
 from absher_app.domain.passwords import check_password, hash_password
 from absher_app.i18n import translate
 from absher_app.models import Account, Person
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
 # Account statuses that can recover a password ("locked" is what recovery is for).

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from absher_app.domain import traffic
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.identity import (
     CATEGORIES,
@@ -29,7 +30,6 @@ from absher_app.domain.identity import (
 )
 from absher_app.models import Person, TrafficFine
 from absher_app.models.base import utcnow
-from absher_app.providers.clock import RIYADH
 
 
 class Relationship(StrEnum):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from absher_app.domain import access_log, catalogue, delegation, notify, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.request_status import BillStatus, DeliveryStatus, RequestStatus
 from absher_app.domain.rules_data import rule
@@ -32,7 +33,6 @@ from absher_app.models import (
     ServiceRequest,
     WizardDraft,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import SmsSender
 
 DELIVERY_STATUSES = tuple(DeliveryStatus)

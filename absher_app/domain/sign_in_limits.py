@@ -24,7 +24,8 @@ import dataclasses
 from collections.abc import Iterator
 
 from absher_app.domain.accounts import login_key
-from absher_app.providers.rate_limit import RateLimiter, counting_failures
+from absher_app.domain.throttle import counting_failures
+from absher_app.providers.rate_limit import RateLimiter
 
 # What counts as a wrong sign-in: a wrong password (or unknown login) and the locks they cause.
 SIGN_IN_FAILURES = ("bad_credentials", "account_locked", "account_locked_reset", "staff_locked")

@@ -32,6 +32,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import url_token
 from absher_app.models import Account, Person, WizardDraft
 
@@ -162,12 +163,16 @@ class Service:
     beneficiary_filter: Callable[[Context, Person], bool] = lambda ctx, person: True
     needs_review: bool = False
     delivery: bool = False
-    delegable: bool = False
     # Submitting needs a one-time code sent to the applicant's mobile (a "sign this" step).
     confirm_by_code: bool = False
     # What the applicant is told on approval (notifications.<key>) and on the done page.
     approved_notice: str = "approved"
     done_key: str = "wizard.next_done"
+
+    @property
+    def delegable(self) -> bool:
+        """Whether a delegate may carry it out (rules.toml, [delegation.delegable])."""
+        return any(self.code in codes for codes in rule("delegation", "delegable").values())
 
     @property
     def title_key(self) -> str:

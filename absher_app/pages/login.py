@@ -11,6 +11,7 @@ from typing import Annotated
 import reflex as rx
 
 from absher_app import routes
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.inputs import Bounded
 from absher_app.application.sign_in import (
     CodeForm,
@@ -29,7 +30,6 @@ from absher_app.components.text import t_with
 from absher_app.domain.codes import ThrottledError
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import adopt_language_script, t
 from absher_app.state.tab import reset_tab
 

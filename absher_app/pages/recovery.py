@@ -18,6 +18,7 @@ import reflex as rx
 
 from absher_app import routes
 from absher_app.application import recovery as usecases
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.recovery import (
     ANSWER_FLOOR_S,
     AnswerForm,
@@ -45,7 +46,6 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.domain.recovery import QUESTIONS, CheckQuestion, ResetProgress
 from absher_app.state.events import event, use
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 
 Step = ResetStep

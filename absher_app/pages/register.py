@@ -6,6 +6,7 @@ import reflex as rx
 
 from absher_app import routes
 from absher_app.application import registration as usecases
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.registration import (
     COUNTRIES,
     DetailsForm,
@@ -32,7 +33,6 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import CATEGORIES
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.state.events import event, use
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 
 Step = RegistrationStep

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
-
-RIYADH = ZoneInfo("Asia/Riyadh")
 
 
 class Clock(Protocol):
@@ -39,7 +36,3 @@ class FixedClock:
         """Move the clock."""
         self._now = now
 
-
-def today_in_riyadh(clock: Clock) -> date:
-    """The calendar date in the Kingdom, which is what every document date means."""
-    return clock.now().astimezone(RIYADH).date()

@@ -1,40 +1,50 @@
 """Payment of SADAD bills, behind an interface a real bank integration would implement.
 
 The bank tells the biller that a bill was paid with a signed payment notification (POST
-/hooks/payment, absher_app/providers/payment_notify.py). The demo bank page plays the bank: it
-shows the bill and "pays" it by signing a notification and handing it to the very function the
-endpoint calls, so the demo goes through the same checks.
+/hooks/payment, received by absher_app/application/payment_notifications.py). The demo bank
+plays the bank: its page shows the bill, and "paying" it makes the notification a real bank
+would send, which the portal then receives through the very function the endpoint calls, so the
+demo goes through the same checks.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlencode
 
-from sqlmodel import Session
-
 from absher_app import routes
 from absher_app.domain.errors import DomainError
-from absher_app.domain.secrets import numeric_code
-from absher_app.models import Bill
-from absher_app.providers.sms import SmsSender
+from absher_app.providers.signed import SignedMessage, signed_message
 from absher_app.settings import get_settings
 
 
 class PaymentProvider(Protocol):
-    """Where the payer goes to pay a bill, and how the bank's confirmation is recorded."""
+    """Where the payer goes to pay a bill, and the bank's word that it was paid."""
 
     name: str
 
     def payment_page(self, bill_number: str) -> str:
-        """The address the person is sent to, to pay this bill."""
+        """The address the person is sent to, to pay this bill ("" when they pay elsewhere)."""
         ...
 
-    def confirm(self, session: Session, bill_number: str, amount_sar: int, *, now: datetime,
-                sms: SmsSender) -> tuple[Bill, bool]:
-        """Record the bank's confirmation; returns (bill, charged now)."""
+    def notification(self, bill_number: str, amount_sar: int, now: datetime) -> SignedMessage:
+        """Pay the bill and return the bank's signed payment notification.
+
+        Raises:
+            DomainError: this provider cannot take the payment here.
+        """
         ...
+
+
+def notification_body(bill_number: str, amount_sar: int, *, bank: str, bank_reference: str,
+                      paid_at: datetime) -> bytes:
+    """A notification as the bank writes it."""
+    return json.dumps({"bill_number": bill_number, "amount_sar": amount_sar, "bank": bank,
+                       "bank_reference": bank_reference, "paid_at": paid_at.isoformat()},
+                      separators=(",", ":")).encode()
 
 
 class DemoBank:
@@ -45,27 +55,11 @@ class DemoBank:
     def payment_page(self, bill_number: str) -> str:
         return f"{routes.PAY}?{urlencode({'bill': bill_number})}"
 
-    def confirm(self, session: Session, bill_number: str, amount_sar: int, *, now: datetime,
-                sms: SmsSender) -> tuple[Bill, bool]:
-        """Sign a notification as the bank would and receive it.
-
-        Raises:
-            DomainError: the notification was refused (unknown or expired bill, amount).
-        """
-        from absher_app.providers import payment_notify, signed
-        from absher_app.settings import get_settings
-
-        body = payment_notify.notification_body(bill_number, amount_sar, bank=self.name,
-                                                 bank_reference="DB" + numeric_code(16),
-                                                 paid_at=now)
-        headers = signed.signed_headers(get_settings().payment_secret, body, now)
-        result = payment_notify.receive(session, body, headers[signed.TIMESTAMP_HEADER],
-                                        headers[signed.SIGNATURE_HEADER], now=now, sms=sms)
-        if result.error is not None:
-            raise result.error
-        if result.bill is None:  # a signature or replay refusal: not something a person fixes
-            raise DomainError("payment_not_recorded", result.outcome)
-        return result.bill, result.charged
+    def notification(self, bill_number: str, amount_sar: int, now: datetime) -> SignedMessage:
+        reference = "DB" + "".join(secrets.choice("0123456789") for _ in range(16))
+        body = notification_body(bill_number, amount_sar, bank=self.name,
+                                 bank_reference=reference, paid_at=now)
+        return signed_message(get_settings().payment_secret, body, now)
 
 
 class NoBank:
@@ -77,8 +71,7 @@ class NoBank:
     def payment_page(self, bill_number: str) -> str:
         return ""
 
-    def confirm(self, session: Session, bill_number: str, amount_sar: int, *, now: datetime,
-                sms: SmsSender) -> tuple[Bill, bool]:
+    def notification(self, bill_number: str, amount_sar: int, now: datetime) -> SignedMessage:
         raise DomainError("payment_unavailable", "no payment provider is configured")
 
 

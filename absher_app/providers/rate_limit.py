@@ -7,18 +7,15 @@ process, or in Redis when REFLEX_REDIS_URL is set, so that every worker shares t
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import time
-from collections.abc import Iterator
 from typing import Protocol
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from absher_app.domain.errors import DomainError
 from absher_app.settings import get_settings
 
 
@@ -81,30 +78,3 @@ def storage_uri(redis_url: str | None) -> str:
 def get_rate_limiter() -> RateLimiter:
     """The process-wide limiter for the configured storage."""
     return LimitsRateLimiter(storage_uri(get_settings().redis_url))
-
-
-@contextlib.contextmanager
-def counting_failures(limiter: RateLimiter, limit: str, scope: str, client: str,
-                      failures: tuple[str, ...], *,
-                      refusal: str = "too_many_failures") -> Iterator[None]:
-    """Refuse the block while `client` (a key: an address, or an address and a login) is past
-    `limit` failures; count a failure when the block raises a DomainError whose code is in
-    `failures`.
-
-    Only failures count, so that many people signing in from one office address are not
-    held up.
-
-    Raises:
-        DomainError: `refusal` (an error code) with `seconds` to wait, before running the
-            block.
-    """
-    key = (client or "unknown")[:200]
-    if not limiter.test(limit, scope, key):
-        raise DomainError(refusal, "too many failed attempts from this address",
-                          seconds=limiter.retry_after(limit, scope, key))
-    try:
-        yield
-    except DomainError as error:
-        if error.code in failures:
-            limiter.hit(limit, scope, key)
-        raise

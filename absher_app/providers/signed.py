@@ -11,6 +11,7 @@ and the receivers refuse a signature they have already seen within it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from datetime import datetime
@@ -34,10 +35,25 @@ def sign(key: bytes, timestamp: int | str, body: bytes) -> str:
     return _PREFIX + mac.hexdigest()
 
 
+@dataclasses.dataclass(frozen=True)
+class SignedMessage:
+    """A body with its timestamp and signature, as a receiver gets them."""
+
+    body: bytes
+    timestamp: str
+    signature: str
+
+
+def signed_message(key: bytes, body: bytes, now: datetime) -> SignedMessage:
+    """`body` signed now, for a sender (the demo bank, the test gateway)."""
+    timestamp = str(int(now.timestamp()))
+    return SignedMessage(body, timestamp, sign(key, timestamp, body))
+
+
 def signed_headers(key: bytes, body: bytes, now: datetime) -> dict[str, str]:
-    """Both headers, for a sender (the demo bank, the test gateway)."""
-    timestamp = int(now.timestamp())
-    return {TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: sign(key, timestamp, body)}
+    """Both headers, for a sender that posts over HTTP."""
+    message = signed_message(key, body, now)
+    return {TIMESTAMP_HEADER: message.timestamp, SIGNATURE_HEADER: message.signature}
 
 
 def verify(key: bytes, timestamp: str, signature: str, body: bytes, *, now: datetime,

@@ -27,7 +27,6 @@ event triggers still match), and `background=True` works as with `rx.event`.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import logging
@@ -101,10 +100,7 @@ async def use(state: rx.State, fn: Callable[..., T], *inputs: Any,
     caller = _CALLER.get()
     if caller is None:  # called outside @event (a helper of a handler): ask the transport
         caller = await caller_of(state, type(state).__name__)
-    work = functools.partial(unit.run, fn, caller, *inputs)
-    if pool is not None:
-        return await asyncio.get_running_loop().run_in_executor(pool, work)
-    return await asyncio.to_thread(work)
+    return await unit.run_off_loop(fn, caller, *inputs, pool=pool)
 
 
 def _decoders(fn: Callable) -> tuple[inspect.Signature, dict[str, Any]]:

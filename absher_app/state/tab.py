@@ -16,12 +16,13 @@ except the tab's language. It runs
 
 from __future__ import annotations
 
-import asyncio
 import functools
 
 import reflex as rx
 
-from absher_app.application.identity import Caller, live_sessions_stamp
+from absher_app.application.identity import Caller
+from absher_app.application.session import tab_owner
+from absher_app.application.unit import run_off_loop
 
 # A browser's language belongs to the tab, not to the person signed in.
 KEPT_STATES = frozenset({"LanguageState"})
@@ -61,8 +62,7 @@ async def reset_tab(state: rx.State) -> None:
 async def claim_tab(state: rx.State, tokens: dict[str, str]) -> None:
     """At hydration: when the tab's states were filled for other live sessions than the
     cookies now prove (`tokens`), empty them, and record whose they are now."""
-    stamp = await asyncio.to_thread(live_sessions_stamp, Caller(tokens=tokens)) \
-        if tokens else ""
+    stamp = await run_off_loop(tab_owner, Caller(tokens=tokens)) if tokens else ""
     holder = await state.get_state(TabOwnerState)
     if holder._owner != stamp:
         await reset_tab(state)

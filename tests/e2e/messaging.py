@@ -8,8 +8,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import demo_ids, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ARTIFACTS, screenshot, visit, wait_until_connected
 
 MB = 1024 * 1024

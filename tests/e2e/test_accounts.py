@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import assert_accessible, visit
 from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
 

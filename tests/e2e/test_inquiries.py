@@ -12,9 +12,9 @@ import sqlalchemy
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from absher_app.domain.calendars import gregorian_text, hijri_text
+from absher_app.domain.calendars import gregorian_text, hijri_text, today_in_riyadh
 from absher_app.domain.demo import demo_ids, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import assert_accessible, screenshot, visit
 
 pytestmark = pytest.mark.e2e

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import demo_ids
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import REVIEW_SHOTS, screenshot
 from tests.e2e.test_services import (
     _continue,

@@ -10,9 +10,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_records
 from absher_app.domain.identity import normalize_mobile
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import REVIEW_SHOTS, assert_accessible, screenshot, wait_until_connected
 from tests.e2e.helpers import cli, sign_in
 from tests.e2e.test_staff import _english, _mobile, sign_in_new_staff

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from absher_app.domain.calendars import gregorian_text, hijri_text
+from absher_app.domain.calendars import gregorian_text, hijri_text, today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import (
     REVIEW_SHOTS,
     assert_accessible,

@@ -16,8 +16,9 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import screenshot, visit, wait_until_connected
 from tests.e2e.helpers import ROOT, cli, sign_in
 

@@ -12,11 +12,11 @@ from pypdf import PdfWriter
 from sqlmodel import select
 
 from absher_app.domain import messages
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.pdf_check import ACTIVE_NAMES
 from absher_app.models import Account
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 from tests.security import pdfs
 

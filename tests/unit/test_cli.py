@@ -16,8 +16,9 @@ import sqlalchemy
 
 from absher_app import cli
 from absher_app.db import get_engine, session_scope
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import BRANCHES, demo_records
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from absher_app.providers.sms import OutboxSmsSender
 from absher_app.settings import get_settings
 

@@ -12,9 +12,10 @@ from sqlmodel import select
 from absher_app import cli
 from absher_app.db import session_scope
 from absher_app.domain import appointments, messages
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import load_demo
 from absher_app.models import Account
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from absher_app.providers.sms import OutboxSmsSender
 from tests.unit.test_cli import _one_error_line, _scalar, db_url, upgraded  # noqa: F401
 

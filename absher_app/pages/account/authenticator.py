@@ -17,6 +17,7 @@ from absher_app.application.account import (
     TotpCodeForm,
     TotpStartForm,
 )
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.views import NO_PROBLEM, problem
 from absher_app.components.account import NO_NOTICE, account_task_page, live_status, notice
 from absher_app.components.forms import error_summary, submit_button, text_field
@@ -24,7 +25,6 @@ from absher_app.components.passwords import password_field
 from absher_app.components.text import t_with
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 
 # Errors after which the enrolment cannot go on: it starts again from the password.

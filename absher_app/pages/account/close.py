@@ -8,12 +8,12 @@ import reflex as rx
 from absher_app import routes
 from absher_app.application import account as usecases
 from absher_app.application.account import CloseForm
+from absher_app.application.hashing import hashing_pool
 from absher_app.components.account import account_task_page
 from absher_app.components.forms import checkbox_field, error_summary
 from absher_app.components.passwords import password_field
 from absher_app.state.events import event, use
 from absher_app.state.form import FormState
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 from absher_app.state.session import leave_for
 from absher_app.state.tab import reset_tab

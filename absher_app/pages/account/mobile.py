@@ -7,6 +7,7 @@ import reflex as rx
 
 from absher_app.application import account as usecases
 from absher_app.application.account import MobileCodeForm, MobileForm
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.views import NO_PROBLEM
 from absher_app.components.account import NO_NOTICE, account_task_page, live_status, notice
 from absher_app.components.forms import error_summary, submit_button, text_field
@@ -15,7 +16,6 @@ from absher_app.components.text import t_with
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
 from absher_app.state.form import FormState
-from absher_app.state.hashing import hashing_pool
 from absher_app.state.language import t
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from absher_app.application import account as usecases
 from absher_app.application.account import PasswordForm
+from absher_app.application.hashing import hashing_pool
 from absher_app.application.views import NO_PROBLEM
 from absher_app.components.account import NO_NOTICE, account_task_page, live_status, notice
 from absher_app.components.forms import checkbox_field, error_summary, submit_button
@@ -14,7 +15,6 @@ from absher_app.components.passwords import new_password_field, password_field
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.state.events import event, use
 from absher_app.state.form import FormState
-from absher_app.state.hashing import hashing_pool
 
 FORM_ID = "password-form"
 

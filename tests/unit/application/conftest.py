@@ -35,10 +35,11 @@ from absher_app.application.identity import Caller
 from absher_app.db import session_scope
 from absher_app.domain import accounts, demo, sessions
 from absher_app.domain import staff as staff_domain
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import DEMO_PASSWORD, load_demo
 from absher_app.domain.passwords import hash_password
 from absher_app.models import Account, StaffMember
-from absher_app.providers.clock import RIYADH, FixedClock
+from absher_app.providers.clock import FixedClock
 from absher_app.settings import get_settings
 from tests.unit.service_cases import copy_of, demo_template
 

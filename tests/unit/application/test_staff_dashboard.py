@@ -14,9 +14,9 @@ from absher_app.application.staff_dashboard import (
     staff_dashboard,
 )
 from absher_app.domain import appointments, requests
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.staff import StaffIdentity, identity_of
 from absher_app.models import Account, Branch, Message, StaffMember
-from absher_app.providers.clock import RIYADH
 from tests.unit.domain.test_requests import NOW, SMS, people, submit  # noqa: F401
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from absher_app.domain import appointments, messages
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.models import (
@@ -24,7 +25,6 @@ from absher_app.models import (
     Person,
     SmsMessage,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 # Slots are made with each dialect's INSERT .. ON CONFLICT and taken by a conditional

@@ -12,12 +12,12 @@ import pytest
 from sqlmodel import select
 
 from absher_app.domain import catalogue, traffic, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.catalogue import exit_reentry_fee, iqama_loss_fee, iqama_renewal_fee
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.rules_data import add_months
 from absher_app.i18n import AR, EN, translate
 from absher_app.models import Account, Person, ServiceRequest, Visa
-from absher_app.providers.clock import RIYADH
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()          # 2026-05-10

@@ -21,6 +21,7 @@ from sqlmodel import Session, func, select
 
 from absher_app.db import session_scope
 from absher_app.domain import catalogue, notify, requests, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.models import (
     Account,
@@ -34,7 +35,6 @@ from absher_app.models import (
     Visa,
     WizardDraft,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 # Races and row locks behave differently on each database: run them on both.

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from absher_app.domain import access_log, catalogue, codes, requests, vehicles, wizard
 from absher_app.domain import delegation as d
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_id, demo_ids, load_demo
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
@@ -27,7 +28,6 @@ from absher_app.models import (
     Vehicle,
     Visa,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
@@ -197,9 +197,13 @@ def test_services_must_be_delegable_in_their_sector():
     assert d.parse_services("traffic", "vehicle_transfer") == ("vehicle_transfer",)
 
 
-def test_the_catalogue_flags_decide_what_is_delegable():
+def test_the_delegable_list_names_catalogue_services_of_their_sector():
     flagged = {s.code for s in catalogue.SERVICES if s.delegable}
     assert set(d.delegable_codes("passports")) | set(d.delegable_codes("traffic")) == flagged
+    groups = {s.code: s.group for s in catalogue.SERVICES}
+    assert all(groups[code] == "traffic" for code in d.delegable_codes("traffic"))
+    assert all(groups[code] != "traffic" for code in d.delegable_codes("passports"))
+    assert len(flagged) == len(d.delegable_codes("passports") + d.delegable_codes("traffic"))
     assert {"exit_reentry_issue", "final_exit_issue", "iqama_renew", "iqama_loss_report",
             "passport_loss_report"} <= flagged
     assert "delegation" not in flagged and "passport_issue" not in flagged

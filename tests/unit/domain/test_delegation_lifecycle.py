@@ -26,10 +26,10 @@ from sqlmodel import Session, SQLModel, select
 from absher_app.db import get_engine
 from absher_app.domain import codes
 from absher_app.domain import delegation as d
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import DomainError
 from absher_app.models import Account, Delegation, OneTimeCode, Person
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender, read_outbox
 
 START = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from absher_app.domain import inquiries
+from absher_app.domain import inquiries, throttle
 from absher_app.domain.demo import demo_ids, demo_records, load_demo
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.i18n import AR, EN, error_text
@@ -330,17 +330,17 @@ def test_bad_input_is_not_counted_but_is_refused_past_the_limit(demo, limiter):
 
 def test_the_window_moves(session, limiter):
     for _ in range(2):
-        inquiries.check_rate(limiter, "2/second", "192.0.2.9")
+        throttle.check_rate(limiter, "2/second", "192.0.2.9")
     with pytest.raises(DomainError):
-        inquiries.check_rate(limiter, "2/second", "192.0.2.9")
+        throttle.check_rate(limiter, "2/second", "192.0.2.9")
     time.sleep(1.1)
-    inquiries.check_rate(limiter, "2/second", "192.0.2.9")
+    throttle.check_rate(limiter, "2/second", "192.0.2.9")
 
 
 def test_a_client_without_an_address_is_still_limited(limiter):
-    inquiries.check_rate(limiter, "1/minute", "")
+    throttle.check_rate(limiter, "1/minute", "")
     with pytest.raises(DomainError):
-        inquiries.check_rate(limiter, "1/minute", "")
+        throttle.check_rate(limiter, "1/minute", "")
 
 
 def test_every_inquiry_has_its_strings():

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from absher_app.domain import messages
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.models import (
@@ -20,7 +21,6 @@ from absher_app.models import (
     Notification,
     SmsMessage,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)

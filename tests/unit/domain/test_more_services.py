@@ -13,11 +13,11 @@ from sqlmodel import select
 
 from absher_app.domain import catalogue, requests, wizard
 from absher_app.domain import delegation as delegations
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.rules_data import add_months, add_years
 from absher_app.i18n import translate
 from absher_app.models import Account, Person, ServiceRequest, TravelPermit, Visa
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh

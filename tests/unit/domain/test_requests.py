@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import func, select
 
 from absher_app.domain import catalogue, requests, traffic, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import add_months, add_years
@@ -27,8 +28,6 @@ from absher_app.models import (
     Visa,
     WizardDraft,
 )
-from absher_app.providers.clock import RIYADH
-from absher_app.providers.payment import DemoBank
 from absher_app.providers.sms import OutboxSmsSender
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
@@ -302,18 +301,6 @@ def test_bill_numbers_are_found_with_spaces_around(session, people):
     assert requests.find_bill(session, f"  {bill.number} ").id == bill.id
     assert requests.find_request(session, f" {request.reference}\n").id == request.id
     assert requests.find_request(session, "123") is None
-
-
-def test_the_demo_bank_pays_through_the_same_rules(session, people):
-    request = submit(session, "mohammed", "exit_reentry_issue", people["r1"],
-                     {"visa_kind": "single", "days": "61"})
-    bank = DemoBank()
-    bill = requests.bill_of(session, request.id)
-    assert bill.number in bank.payment_page(bill.number)
-    assert bank.confirm(session, bill.number, 200, now=LATER, sms=SMS)[1] is True
-    session.commit()
-    assert bank.confirm(session, bill.number, 200, now=LATER, sms=SMS)[1] is False
-    assert count(session, Payment) == 1
 
 
 # --- expiry of unpaid bills ----------------------------------------------------------------------

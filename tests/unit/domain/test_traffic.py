@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from absher_app.domain import catalogue, requests, traffic, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.domain.rules_data import add_years
@@ -29,7 +30,6 @@ from absher_app.models import (
     Vehicle,
     VehicleTransfer,
 )
-from absher_app.providers.clock import RIYADH
 from absher_app.providers.sms import OutboxSmsSender
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh

@@ -10,11 +10,11 @@ import sqlalchemy
 from sqlmodel import select
 
 from absher_app.domain import catalogue, wizard
+from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.i18n import error_text
 from absher_app.models import Account, Person, WizardDraft
-from absher_app.providers.clock import RIYADH
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from absher_app.domain import catalogue, wizard
-from absher_app.providers.clock import RIYADH
+from absher_app.domain.calendars import RIYADH
 from tests.unit.service_cases import CASES, copy_of, demo_template
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)

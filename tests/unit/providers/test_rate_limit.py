@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 
 import pytest
 import redis
 
-from absher_app.domain.errors import DomainError
 from absher_app.providers import rate_limit
 from absher_app.settings import Settings, get_settings
 
@@ -81,34 +79,6 @@ def test_defaults(monkeypatch):
     settings = Settings(_env_file=None)
     assert settings.inquiry_rate_limit == "20/minute"
     assert settings.jobs_every_minutes == 60
-
-
-def _failing(code: str):
-    raise DomainError(code, "refused")
-
-
-def test_counting_failures_counts_only_the_listed_failures():
-    limiter = rate_limit.LimitsRateLimiter()
-    guard = functools.partial(rate_limit.counting_failures, limiter, "2/hour", "sign_in",
-                              "198.51.100.7", ("bad_credentials",))
-    for _ in range(5):  # successes and other refusals never count
-        with guard():
-            pass
-        with pytest.raises(DomainError, match="refused"), guard():
-            _failing("code_expired")
-    for _ in range(2):
-        with pytest.raises(DomainError) as raised, guard():
-            _failing("bad_credentials")
-        assert raised.value.code == "bad_credentials"
-    ran = []
-    with pytest.raises(DomainError) as raised, guard():
-        ran.append(True)
-    assert raised.value.code == "too_many_failures" and not ran
-    assert 1 <= raised.value.params["seconds"] <= 3600
-    # Another address is not held up by this one.
-    with rate_limit.counting_failures(limiter, "2/hour", "sign_in", "198.51.100.8",
-                                      ("bad_credentials",)):
-        pass
 
 
 def test_sign_in_failure_limit_setting(monkeypatch):

@@ -1,8 +1,10 @@
 """Payment notifications, as a SADAD biller receives them from the bank: the one way a payment
 is recorded. The endpoint (POST /hooks/payment) and the demo bank page both hand the signed
-message to `receive`, so the demo exercises the same checks as a real bank's call.
+message to `receive` (the demo bank through `pay_through`), so the demo exercises the same
+checks as a real bank's call.
 
-The message (JSON, signed as absher_app/providers/signed.py describes):
+The message (JSON, signed as absher_app/providers/signed.py describes; written by
+absher_app/providers/payment.py's `notification_body`):
 
     {"bill_number": "30012345678901", "amount_sar": 300, "bank": "...",
      "bank_reference": "...", "paid_at": "2026-11-30T09:00:00+00:00"}
@@ -28,6 +30,7 @@ from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.models import Bill, Payment, PaymentNotification
 from absher_app.observability import metrics
 from absher_app.providers import signed
+from absher_app.providers.payment import PaymentProvider
 from absher_app.providers.sms import SmsSender
 from absher_app.settings import get_settings
 
@@ -161,9 +164,20 @@ def _finish(session: Session, note: PaymentNotification, outcome: str, status: i
     return NotificationResult(outcome, status, bill=bill, charged=charged, error=error)
 
 
-def notification_body(bill_number: str, amount_sar: int, *, bank: str, bank_reference: str,
-                      paid_at: datetime) -> bytes:
-    """A notification as the bank writes it."""
-    return json.dumps({"bill_number": bill_number, "amount_sar": amount_sar, "bank": bank,
-                       "bank_reference": bank_reference, "paid_at": paid_at.isoformat()},
-                      separators=(",", ":")).encode()
+def pay_through(provider: PaymentProvider, session: Session, bill_number: str,
+                amount_sar: int, *, now: datetime, sms: SmsSender) -> tuple[Bill, bool]:
+    """Pay at `provider` (the demo bank) and receive its notification like any bank's; returns
+    (bill, charged now). The caller commits.
+
+    Raises:
+        DomainError: the provider cannot take the payment, or the notification was refused
+            (unknown or expired bill, wrong amount).
+    """
+    message = provider.notification(bill_number, amount_sar, now)
+    result = receive(session, message.body, message.timestamp, message.signature, now=now,
+                     sms=sms)
+    if result.error is not None:
+        raise result.error
+    if result.bill is None:  # a signature or replay refusal: not something a person fixes
+        raise DomainError("payment_not_recorded", result.outcome)
+    return result.bill, result.charged

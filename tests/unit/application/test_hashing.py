@@ -8,7 +8,7 @@ import os
 import threading
 import time
 
-from absher_app.state import hashing
+from absher_app.application import hashing
 from tests.own_loop import run_in_own_loop
 
 
@@ -40,7 +40,9 @@ def test_hashes_queue_in_their_own_pool_while_the_loop_stays_free(monkeypatch):
                 await asyncio.sleep(0.01)
 
         tick = asyncio.create_task(ticker())
-        results = await asyncio.gather(*(hashing.run_hashing(work) for _ in range(4)))
+        loop = asyncio.get_running_loop()
+        results = await asyncio.gather(*(loop.run_in_executor(hashing.hashing_pool(), work)
+                                         for _ in range(4)))
         tick.cancel()
         return results, ticks
 

@@ -11,11 +11,14 @@ import pytest
 from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
+from absher_app.application import payment_notifications
+from absher_app.application.payment_notifications import pay_through
 from absher_app.db import session_scope
 from absher_app.domain import requests
+from absher_app.domain.errors import DomainError
 from absher_app.models import Bill, Payment, PaymentNotification
-from absher_app.providers import payment_notify, signed
-from absher_app.providers.payment import DemoBank
+from absher_app.providers import signed
+from absher_app.providers.payment import DemoBank, NoBank, notification_body
 from absher_app.settings import get_settings
 from tests.unit.domain.test_requests import LATER, SMS, people, submit  # noqa: F401
 
@@ -30,17 +33,16 @@ def bill_for(session, people) -> Bill:  # noqa: F811 - the fixture's value
 
 def message(bill: Bill, *, amount: int | None = None, reference: str = "BANK0001",
             at=LATER, number: str | None = None) -> tuple[bytes, dict[str, str]]:
-    body = payment_notify.notification_body(number or bill.number,
-                                             bill.amount_sar if amount is None else amount,
-                                             bank="test-bank", bank_reference=reference,
-                                             paid_at=at)
+    body = notification_body(number or bill.number,
+                             bill.amount_sar if amount is None else amount,
+                             bank="test-bank", bank_reference=reference, paid_at=at)
     return body, signed.signed_headers(KEY, body, at)
 
 
 def receive(session, body: bytes, headers: dict[str, str], now=LATER):
-    result = payment_notify.receive(session, body, headers[signed.TIMESTAMP_HEADER],
-                                    headers[signed.SIGNATURE_HEADER], now=now, sms=SMS,
-                                    key=KEY, window_seconds=300)
+    result = payment_notifications.receive(session, body, headers[signed.TIMESTAMP_HEADER],
+                                           headers[signed.SIGNATURE_HEADER], now=now, sms=SMS,
+                                           key=KEY, window_seconds=300)
     session.commit()
     return result
 
@@ -164,7 +166,7 @@ def test_fifty_concurrent_duplicates_make_one_payment(engine, session, people,  
         barrier.wait()
         try:
             with session_scope(engine) as s:
-                outcomes[i] = payment_notify.receive(
+                outcomes[i] = payment_notifications.receive(
                     s, body, headers[signed.TIMESTAMP_HEADER], headers[signed.SIGNATURE_HEADER],
                     now=LATER + timedelta(seconds=i), sms=SMS, key=KEY,
                     window_seconds=300).outcome
@@ -217,13 +219,28 @@ def test_the_demo_bank_sends_a_signed_notification(session, people):  # noqa: F8
 
     bill = bill_for(session, people)
     with pytest.raises(ValidationError) as refused:
-        DemoBank().confirm(session, bill.number, 1, now=LATER, sms=SMS)
+        pay_through(DemoBank(), session, bill.number, 1, now=LATER, sms=SMS)
     assert refused.value.code == "bill_amount"
     session.commit()
-    paid, charged = DemoBank().confirm(session, bill.number, bill.amount_sar, now=LATER,
-                                       sms=SMS)
+    paid, charged = pay_through(DemoBank(), session, bill.number, bill.amount_sar, now=LATER,
+                                sms=SMS)
     session.commit()
     assert charged and paid.status == "paid"
     notes = session.exec(select(PaymentNotification).order_by(PaymentNotification.id)).all()
     assert [(n.outcome, n.bank) for n in notes] == [("refused:bill_amount", "demo-bank"),
                                                     ("paid", "demo-bank")]
+
+
+def test_the_demo_bank_pays_once_and_no_bank_pays_nothing(session, people):  # noqa: F811
+    bill = bill_for(session, people)
+    assert bill.number in DemoBank().payment_page(bill.number)
+    assert pay_through(DemoBank(), session, bill.number, bill.amount_sar, now=LATER,
+                       sms=SMS)[1] is True
+    session.commit()
+    assert pay_through(DemoBank(), session, bill.number, bill.amount_sar, now=LATER,
+                       sms=SMS)[1] is False
+    assert count(session, Payment) == 1
+    assert NoBank().payment_page(bill.number) == ""
+    with pytest.raises(DomainError) as refused:
+        pay_through(NoBank(), session, bill.number, bill.amount_sar, now=LATER, sms=SMS)
+    assert refused.value.code == "payment_unavailable"

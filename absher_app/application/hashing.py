@@ -11,12 +11,10 @@ priority than the event loops.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import os
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -39,8 +37,3 @@ def hashing_pool() -> ThreadPoolExecutor:
     """The process's pool for password hashing (ABSHER_HASH_THREADS threads, low priority)."""
     return ThreadPoolExecutor(max_workers=get_settings().hash_threads,
                               thread_name_prefix="password-hashing", initializer=_lower_priority)
-
-
-async def run_hashing(work: Callable[[], T]) -> T:
-    """Run `work` (which hashes or verifies a password) in the hashing pool."""
-    return await asyncio.get_running_loop().run_in_executor(hashing_pool(), work)
