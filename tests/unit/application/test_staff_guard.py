@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
@@ -146,3 +148,17 @@ def test_an_unknown_permission_is_a_programming_error(app_world):
     refused = unit.use_case(realm="staff", permission="everything")(lambda tx, who: None)
     with pytest.raises(ValueError):
         app_world.run(refused, app_world.staff("clerk"))
+
+
+def _unit_test_sources() -> str:
+    tests = Path(__file__).resolve().parents[2]
+    return "\n".join(path.read_text(encoding="utf-8")
+                     for folder in ("unit", "security") for path in (tests / folder).rglob("*.py"))
+
+
+def test_every_use_case_is_called_by_name_in_a_unit_test():
+    sources = _unit_test_sources()
+    untested = [name for name, fn in declared_use_cases()
+                if "." in name and fn.__name__ == name.split(".")[1]
+                and not re.search(rf"\b{re.escape(fn.__name__)}\b", sources)]
+    assert untested == []

@@ -1,0 +1,55 @@
+"""The session as the chrome sees it: whose name, signing out, whose the tab is; and the
+sign-in's slow-down for an address that keeps getting passwords wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+
+from absher_app.application import session as chrome
+from absher_app.application import sign_in
+from absher_app.application.identity import Caller, SignInRequired
+from absher_app.application.sign_in import CredentialsForm
+from absher_app.application.unit import run
+from absher_app.domain.errors import DomainError
+from absher_app.settings import get_settings
+
+
+def test_the_chrome_names_the_person_until_they_sign_out(app_world):
+    caller = app_world.person("mohammed")
+    seen = run(chrome.person_chrome, caller)
+    assert seen.realm == "person" and seen.name_en and seen.seconds_left > 0
+    run(chrome.sign_out, caller, "person")
+    with pytest.raises(SignInRequired):
+        run(chrome.person_chrome, caller)
+    run(chrome.sign_out, caller, "person")  # twice is harmless
+
+
+def test_the_tab_owner_stamp_follows_live_sessions_only(app_world):
+    first, second = app_world.person("mohammed"), app_world.person("khalid")
+    nobody = Caller(where="pytest")
+    stamp = run(chrome.tab_owner, first)
+    assert stamp and stamp == run(chrome.tab_owner, first)
+    assert stamp != run(chrome.tab_owner, second)
+    assert run(chrome.tab_owner, nobody) == ""
+    assert first.token("person") not in stamp  # a digest, never the token
+    run(chrome.sign_out, first, "person")
+    assert run(chrome.tab_owner, first) == ""
+
+
+def test_an_address_past_its_wrong_passwords_is_slowed_down_per_realm(app_world,
+                                                                        monkeypatch):
+    monkeypatch.setattr(get_settings(), "sign_in_slow_limit", "3/hour")
+    address = f"198.51.100.{uuid.uuid4().int % 200 + 1}"
+    caller = dataclasses.replace(Caller(where="pytest"), client=address)
+    assert run(sign_in.sign_in_delay, caller, "person") == 0
+    for attempt in range(3):
+        with pytest.raises(DomainError):
+            run(sign_in.check_password, caller, "person",
+                CredentialsForm(login=f"nobody{attempt}", password="wrong password 1"))
+    assert run(sign_in.sign_in_delay, caller, "person") > 0
+    assert run(sign_in.sign_in_delay, caller, "staff") == 0
+    other = dataclasses.replace(caller, client="203.0.113.250")
+    assert run(sign_in.sign_in_delay, other, "person") == 0
