@@ -26,6 +26,7 @@ from absher_app.state.tab import person_states
 from bench import loadgen
 from tests.e2e.helpers import last_message_id, latest_code
 from tests.e2e.messaging import mobile_of
+from tests.own_loop import run_in_own_loop
 
 pytestmark = pytest.mark.e2e
 HUGE = "x" * 300_000
@@ -136,7 +137,7 @@ async def _barrage(app_url: str, app_env: dict[str, str]) -> tuple[int, list[dic
 def test_forged_events_change_nothing_and_raise_nothing(app_url, app_env, app_server):
     log = app_server.log_path if app_server else None
     start = log.stat().st_size if log else 0
-    sent, changes, works = asyncio.run(_barrage(app_url, app_env))
+    sent, changes, works = run_in_own_loop(_barrage(app_url, app_env))
     assert sent > 500, sent
     assert changes == [], f"forged events changed state: {changes[:3]}"
     assert works
