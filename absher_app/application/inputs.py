@@ -86,7 +86,8 @@ class Form:
 
 def _field_value(form: str, name: str, kind: Any, field: dataclasses.Field, value: Any) -> Any:
     if kind is bool:
-        if not isinstance(value, str | bool):
+        # A browser sends a ticked box's value ("on", or its value attribute): a short word.
+        if not isinstance(value, str | bool) or isinstance(value, str) and len(value) > 32:
             raise BadPayload(f"{form}: {name} is not a checkbox")
         return value is True or (isinstance(value, str) and value.lower() in CHECKED)
     if kind is int:
