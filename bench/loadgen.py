@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import time
 import uuid
@@ -90,11 +91,18 @@ class Session:
         self.frontend_events: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
         self.sio: socketio.AsyncClient | None = None
+        # Bytes of each update received (as JSON) and its largest state's name and bytes.
+        self.received: list[tuple[int, str, int]] = []
 
     # -- wire ----------------------------------------------------------------------------------
 
     def _on_update(self, update: dict[str, Any]) -> None:
-        for substate, values in (update.get("delta") or {}).items():
+        delta = update.get("delta") or {}
+        sizes = {name: len(json.dumps(values, separators=(",", ":"))) for name, values in
+                 delta.items()}
+        largest = max(sizes.items(), key=lambda kv: kv[1], default=("", 0))
+        self.received.append((len(json.dumps(update, separators=(",", ":"))), *largest))
+        for substate, values in delta.items():
             self.state.setdefault(substate, {}).update(values)
         self.frontend_events.extend(update.get("events") or [])
         self._changed.set()

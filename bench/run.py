@@ -129,12 +129,17 @@ def running(cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[su
 
 # -- measurements -------------------------------------------------------------------------------
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank) in milliseconds."""
+def nearest(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank)."""
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of durations in seconds, in milliseconds."""
+    return nearest(values, q) * 1000
 
 
 @dataclass
@@ -154,6 +159,8 @@ class Level:
     storm_p95: float = 0.0
     state_total: int = 0
     state_largest: tuple[str, int] = ("", 0)
+    update_bytes: list[int] = field(default_factory=list)  # each update of the journey
+    update_largest: tuple[str, int] = ("", 0)  # the largest state in any one of them
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
     client_cpu: float = 0.0
@@ -250,9 +257,15 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
         await think(args.think)
         stats.add("inquiry: ask", await session.ask_iqama(seed.iqama_number(i)))
 
+    for _, session in live:
+        session.received.clear()
     start = time.monotonic()
     done = await asyncio.gather(*(guarded(stats, journey(i, s)) for i, s in live))
     took = time.monotonic() - start
+    received = [r for _, session in live for r in session.received]
+    level.update_bytes = [size for size, _, _ in received]
+    level.update_largest = max(((name, size) for _, name, size in received),
+                               key=lambda kv: kv[1], default=("", 0))
     level.journey = [t for kind in JOURNEY_KINDS for t in stats.times.get(kind, [])]
     level.page_load = stats.times.get("dashboard", [])
     level.journey_rate = (len(level.journey) + len(level.page_load)) / took
@@ -416,6 +429,11 @@ def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]
     return results, weights
 
 
+def _short(state_name: str) -> str:
+    """`reflex___state____state.absher_app___pages___x____wizard_state` → `wizard_state`."""
+    return state_name.split("____")[-1]
+
+
 def fmt_ms(values: list[float]) -> str:
     return "/".join(f"{pct(values, q):.0f}" for q in (50, 95, 99)) if values else "–"
 
@@ -444,8 +462,12 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
     row("others' ping p95 idle → sign-in storm (ms)",
         lambda c, lv: f"{lv.idle_p95:.0f} → {lv.storm_p95:.0f}")
     row("state per session, KB (largest class)",
-        lambda c, lv: f"{lv.state_total / 1024:.1f} ({lv.state_largest[0].split('____')[-1]} "
+        lambda c, lv: f"{lv.state_total / 1024:.1f} ({_short(lv.state_largest[0])} "
                       f"{lv.state_largest[1] / 1024:.1f})")
+    row("bytes per update in the journey p50/p95/max (largest state in one)",
+        lambda c, lv: "/".join(f"{nearest(lv.update_bytes, q):.0f}" for q in (50, 95, 100))
+        + f" ({_short(lv.update_largest[0])} {lv.update_largest[1]})" if lv.update_bytes
+        else "–")
     row("errors / timeouts (target 0)", lambda c, lv: f"{len(lv.errors)} / {lv.timeouts}")
     row("load generator CPU (s)", lambda c, lv: f"{lv.client_cpu:.0f}")
     row("machine load average (1 min) at the start", lambda c, lv: f"{lv.load_average:.1f}")
@@ -474,6 +496,66 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
     return "\n".join(lines) + note
 
 
+# Issue 14's targets for the events half (the pages half: `python -m bench.pages`). Today's
+# saturation was about 110 journey events/s (SQLite, one worker; bench/README.md, 2026-11-22).
+SATURATION_BEFORE = 110.0
+
+
+def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
+            blank: tuple[int, int] | None) -> str:
+    """Each target beside this run's figure and the floor it is compared with (the no-op
+    event on the same app and sockets, or the blank Reflex app)."""
+    def level(config: str, n: int) -> Level | None:
+        return next((lv for lv in runs.get(config, []) if lv.sessions == n), None)
+
+    def p95(lv: Level | None, kind: str = "journey") -> str:
+        return f"{pct(getattr(lv, kind), 95):.0f} ms" if lv and getattr(lv, kind) else "not run"
+
+    every = [lv for levels in runs.values() for lv in levels]
+    rows = []
+    for config, n, goal in (("sqlite", 200, 100), ("scaled", 500, 250)):
+        lv = level(config, n)
+        rows.append((f"journey p95 ≤ {goal} ms at {n} sessions ({CONFIG_TITLES[config]})",
+                     p95(lv), f"no-op p95 {p95(lv, 'noop')}"))
+    best = max(((lv.journey_rate, c) for c, levels in runs.items() for lv in levels),
+               default=(0.0, ""))
+    rows.append((f"saturation ≥ 3 × {SATURATION_BEFORE:.0f} journey events/s",
+                  f"{best[0]:.0f}/s ({best[0] / SATURATION_BEFORE:.1f} ×, "
+                  f"{CONFIG_TITLES.get(best[1], '–')})" if best[1] else "not run",
+                  "the highest rate of any level; below saturation it is the offered load"))
+    for config in runs:
+        lv = level(config, 200)
+        if lv:
+            rows.append((f"a sign-in storm of 200 moves others' p95 < 50 ms ({config})",
+                         f"+{lv.storm_p95 - lv.idle_p95:.0f} ms "
+                         f"({lv.idle_p95:.0f} → {lv.storm_p95:.0f})", "idle p95 before it"))
+    rows.append(("state ≤ 100 KB a session",
+                 f"{max((lv.state_total for lv in every), default=0) / 1024:.1f} KB", "–"))
+    updates = [b for lv in every for b in lv.update_bytes]
+    largest = max((lv.update_largest for lv in every), key=lambda kv: kv[1], default=("", 0))
+    rows.append(("bytes sent per journey event (measured, largest explained)",
+                 f"p50 {nearest(updates, 50):.0f}, p95 {nearest(updates, 95):.0f}, "
+                 f"max {nearest(updates, 100):.0f} B" if updates else "not run",
+                 f"largest state in one update: {_short(largest[0])} {largest[1]} B"))
+    rows.append(("0 errors, 0 timeouts",
+                 f"{sum(len(lv.errors) for lv in every)} errors, "
+                 f"{sum(lv.timeouts for lv in every)} timeouts", "–"))
+    if blank:
+        for config, pages in weights.items():
+            if pages:
+                worst = max(pages.items(), key=lambda kv: kv[1][0])
+                rows.append((f"transfer ≤ 1.25 × blank app ({config})",
+                             f"{worst[1][0] / blank[0]:.2f} × ({worst[0]}, "
+                             f"{worst[1][0] / 1024:.0f} KB)", f"blank {blank[0] / 1024:.0f} KB"))
+    head = ("target (issue 14)", "this run", "beside it")
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(3)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |"
+              for r in rows]
+    return "\n".join(lines) + "\nLighthouse and page speed: python -m bench.pages."
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", default="50,200,500",
@@ -500,6 +582,8 @@ def main() -> None:
         errors += [e for lv in runs[config] for e in lv.errors]
     blank = None if args.skip_weight else blank_page()
     print(table(runs, weights, blank, args, verify_ms))
+    print()
+    print(targets(runs, weights, blank))
     if errors:
         print("\nfirst errors:\n  " + "\n  ".join(sorted(set(errors))[:10]))
 
