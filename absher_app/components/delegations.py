@@ -17,7 +17,6 @@ def _card(row: rx.Var[ActingFor], heading: str) -> rx.Component:
     return rx.el.li(
         rx.el.h3(title) if heading == "h3" else rx.el.h4(title),
         summary_list(
-            summary_row("delegation.delegator", bilingual(row.delegator_ar, row.delegator_en)),
             summary_row("delegation.services", bilingual(row.services_ar, row.services_en)),
             summary_row("delegation.period", rx.el.bdi(row.period, dir="ltr")),
         ),

@@ -11,8 +11,8 @@ AR = {
     "delegate.continue_for": "أكمل مسودة «{service}» نيابةً عن {name}",
     "delegate.open_delegation": "تفاصيل التفويض",
     "transactions.on_behalf": "نيابةً عن {name}",
-    "transactions.on_behalf_refused": "قدّمتَ هذه المعاملة نيابةً عن {name}، ولم يعد بإمكانك "
-                                      "فتحها. {reason}",
+    "transactions.on_behalf_refused": "قدّمتَ هذه المعاملة نيابةً عن {name}، ولم تعد تظهر لك. "
+                                      "{reason}",
     "transactions.made_on_behalf": "قدّمتَها بصفتك مفوَّضاً",
     "delegation.all_to_me": "كل التفويضات الموجهة إليك",
     "tiles.messages_open": "رسائل مفتوحة: {count}",
@@ -31,8 +31,8 @@ EN = {
     "delegate.continue_for": "Continue the draft of “{service}” for {name}",
     "delegate.open_delegation": "The delegation's details",
     "transactions.on_behalf": "On behalf of {name}",
-    "transactions.on_behalf_refused": "You made this request on behalf of {name}; you can no "
-                                      "longer open it. {reason}",
+    "transactions.on_behalf_refused": "You made this request on behalf of {name}; it is no "
+                                      "longer shown to you. {reason}",
     "transactions.made_on_behalf": "Made by you as a delegate",
     "delegation.all_to_me": "All delegations to me",
     "tiles.messages_open": "Open messages: {count}",
