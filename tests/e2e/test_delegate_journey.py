@@ -32,19 +32,27 @@ DELEGATE = {"id": demo_id("1", 77780512), "mobile": "0540000512", "user": "majed
             "en": "Majed Fahad Aldosari", "ar": "ماجد فهد الدوسري"}
 WORKER = {"id": demo_id("2", 77780513), "mobile": "0540000513",
           "en": "Anil Kumar Nair", "ar": "أنيل كومار ناير"}
+# A second delegator whose worker's iqama has expired: acting for him, the exit/re-entry visa
+# is blocked and its fix opens iqama renewal under the same delegation. He delegates to Saleh.
+BLOCKED_DELEGATOR = {"id": demo_id("1", 77780514), "mobile": "0540000514",
+                     "en": "Hamad Turki Alzahrani", "ar": "حمد تركي الزهراني"}
+BLOCKED_WORKER = {"id": demo_id("2", 77780515), "mobile": "0540000515",
+                  "en": "Ravi Shankar Pillai", "ar": "رافي شانكار بيلاي"}
+BLOCKED_REFERENCE = "8000000514"
 SERVICES = ("Issue an exit/re-entry visa", "Cancel an exit/re-entry visa",
             "Issue a final exit visa")
 
 _ACCOUNTS = """
 import json, sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 from absher_app.db import session_scope
 from absher_app.domain.passwords import hash_password
-from absher_app.models import Account, Person
+from absher_app.models import Account, Delegation, Person
 
 specs = json.loads(sys.argv[1])
 password_hash = hash_password(sys.argv[2])
+blocked = json.loads(sys.argv[3])  # [reference, delegator's ID number, delegate's ID number]
 now = datetime.now(UTC)
 with session_scope() as session:
     for id_number, username in specs:
@@ -56,6 +64,14 @@ with session_scope() as session:
                             password_hash=password_hash, status="active",
                             activation_channel="office", activated_at=now, created_at=now,
                             password_changed_at=now))
+    ids = [session.exec(select(Person.id).where(Person.id_number == i)).one()
+           for i in blocked[1:]]
+    if not session.exec(select(Delegation).where(Delegation.reference == blocked[0])).first():
+        session.add(Delegation(reference=blocked[0], delegator_id=ids[0], delegate_id=ids[1],
+                               sector="passports", services="exit_reentry_issue,iqama_renew",
+                               starts_on=date.today() - timedelta(days=1),
+                               ends_on=date.today() + timedelta(days=20), status="active",
+                               created_at=now, updated_at=now))
 """
 
 
@@ -73,7 +89,19 @@ def parties(app_url, app_env):
           "nationality": "IN", "mobile": WORKER["mobile"],
           "passport": {"number": "N7780513", "expiry": (today + timedelta(days=900)).isoformat()},
           "iqama_expiry": (today + timedelta(days=300)).isoformat(),
-          "sponsor_id": DELEGATOR["id"], "relationship": "domestic_worker"}]
+          "sponsor_id": DELEGATOR["id"], "relationship": "domestic_worker"},
+        {"id_number": BLOCKED_DELEGATOR["id"], "category": "citizen",
+         "name_ar": BLOCKED_DELEGATOR["ar"], "name_en": BLOCKED_DELEGATOR["en"],
+         "birth_date": "1975-05-05", "gender": "M", "nationality": "SA",
+         "mobile": BLOCKED_DELEGATOR["mobile"],
+         "passport": {"number": "A7780514", "expiry": "2031-01-31"}},
+        {"id_number": BLOCKED_WORKER["id"], "category": "resident",
+         "name_ar": BLOCKED_WORKER["ar"], "name_en": BLOCKED_WORKER["en"],
+         "birth_date": "1988-03-03", "gender": "M", "nationality": "IN",
+         "mobile": BLOCKED_WORKER["mobile"],
+         "passport": {"number": "N7780515", "expiry": (today + timedelta(days=900)).isoformat()},
+         "iqama_expiry": (today - timedelta(days=20)).isoformat(),
+         "sponsor_id": BLOCKED_DELEGATOR["id"], "relationship": "domestic_worker"}]
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "delegate-journey-people.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
@@ -82,7 +110,8 @@ def parties(app_url, app_env):
     made = subprocess.run(
         [str(ROOT / ".venv/bin/python"), "-c", _ACCOUNTS,
          json.dumps([[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]]),
-         DEMO_PASSWORD], env=app_env, cwd=ROOT, capture_output=True, text=True)
+         DEMO_PASSWORD, json.dumps([BLOCKED_REFERENCE, BLOCKED_DELEGATOR["id"], DELEGATOR["id"]])],
+        env=app_env, cwd=ROOT, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     return DELEGATOR, DELEGATE
 
@@ -177,7 +206,7 @@ def test_the_delegate_acts_from_the_dashboard_until_the_delegator_revokes(
     # an entry per service to start it for the delegator.
     visit(delegate, "/dashboard")
     acting = _acting_section(delegate)
-    card = acting.get_by_test_id("delegation-to-me")
+    card = acting.get_by_test_id("delegation-to-me").filter(has_text=name)
     expect(card).to_contain_text(f"Delegation from {name}")
     for service in SERVICES:
         expect(card).to_contain_text(service)
@@ -187,7 +216,7 @@ def test_the_delegate_acts_from_the_dashboard_until_the_delegator_revokes(
     _shots(delegate, "delegate-dashboard")
     # The same under "Delegations to me".
     visit(delegate, "/delegations")
-    listed = _acting_section(delegate).get_by_test_id("delegation-to-me")
+    listed = _acting_section(delegate).get_by_test_id("delegation-to-me").filter(has_text=name)
     expect(listed.get_by_role("link", name=f"Start “{SERVICES[2]}” for {name}")).to_be_visible()
     _shots(delegate, "delegate-delegations")
 
@@ -279,4 +308,23 @@ def test_the_dashboard_tiles_say_label_and_number_and_lead_to_my_vehicles(
     page.get_by_role("link", name="My vehicles").click()
     expect(page).to_have_url(re.compile(r"/vehicles/?$"))
     expect(page.get_by_role("heading", level=1, name="My vehicles")).to_be_visible()
+    page.context.close()
+
+
+def test_a_blocked_request_on_behalf_fixes_under_the_same_delegation(
+        browser: Browser, base_url: str, app_env, parties):
+    """Acting for Hamad, whose worker's iqama has expired: the exit/re-entry visa is blocked, and
+    "Issue or renew an iqama" opens for that worker, still on Hamad's behalf."""
+    page = _signed_in(browser, base_url, app_env, DELEGATOR)
+    visit(page, f"/services/exit_reentry_issue?delegation={BLOCKED_REFERENCE}")
+    expect(page.get_by_test_id("acting-for")).to_contain_text(BLOCKED_DELEGATOR["en"])
+    expect(page.get_by_role("heading", name="You cannot make this request yet")).to_be_visible()
+    page.get_by_role("link", name="Issue or renew an iqama").click()
+    expect(page).to_have_url(re.compile(rf"/services/iqama_renew\?delegation={BLOCKED_REFERENCE}"
+                                        rf"&for={BLOCKED_WORKER['id']}"))
+    wait_until_connected(page)
+    expect(page.get_by_test_id("acting-for")).to_contain_text(BLOCKED_DELEGATOR["en"])
+    expect(page.get_by_role("heading", level=1, name="Issue or renew an iqama")).to_be_visible()
+    expect(page.get_by_text(BLOCKED_WORKER["en"]).first).to_be_visible()
+    screenshot(page, "delegate-fix-under-delegation-en-1280")
     page.context.close()
