@@ -19,8 +19,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot, visit, wait_until_connected
 from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
 
