@@ -129,9 +129,11 @@ def verify_path(reference: str) -> str:
     return f"{VERIFY}?reference={reference}"
 
 
-def act_on_behalf_path(service_code: str, reference: str) -> str:
-    """A service's wizard, run by a delegate under delegation `reference`."""
-    return f"{service_path(service_code)}?delegation={reference}"
+def act_on_behalf_path(service_code: str, reference: str, for_member: str = "") -> str:
+    """A service's wizard, run by a delegate under delegation `reference` (`for_member`, an
+    ID number of the delegator's household, preselects whom it is for)."""
+    query = {"delegation": reference} | ({"for": for_member} if for_member else {})
+    return f"{service_path(service_code)}?{urlencode(query)}"
 
 
 # Why a session ended, shown on the sign-in page (query parameter `reason`).

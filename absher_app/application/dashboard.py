@@ -1,6 +1,8 @@
 """The dashboard: a count per tile (services, transactions and bills, family and the next
-document to expire, notifications, messages, the next appointment, delegations), the drafts to
-resume, the latest transactions and notifications."""
+document to expire, notifications, messages, the next appointment, delegations, vehicles), the
+delegations the person acts under today with a "start SERVICE for NAME" entry per service, the
+drafts to resume (their own, and those started on someone's behalf while the delegation still
+covers them), the latest transactions (those made on behalf marked so) and notifications."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import dataclasses
 from datetime import date
 
 from absher_app import routes
+from absher_app.application.delegations import ActingFor, acting_for
 from absher_app.application.identity import SignedIn
 from absher_app.application.services import household_context
-from absher_app.application.transactions import TransactionRow, transaction_row
+from absher_app.application.transactions import TransactionRow, all_rows, on_behalf_text
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Text, both, local_time
 from absher_app.domain import (
@@ -21,12 +24,14 @@ from absher_app.domain import (
     messages,
     notify,
     requests,
+    vehicles,
     wizard,
 )
 from absher_app.domain.calendars import RIYADH, days_text, gregorian_text, hijri_text
+from absher_app.domain.errors import DomainError
 from absher_app.domain.request_status import OPEN_STATUSES
 from absher_app.i18n import translate
-from absher_app.models import Bill
+from absher_app.models import Bill, Person
 
 LANGS = ("ar", "en")
 
@@ -63,6 +68,9 @@ class Overview:
     next_appointment: Text = dataclasses.field(default_factory=Text)
     delegations_to_me: int = 0
     delegations_from_me: int = 0
+    vehicles: int = 0
+    transfers_awaiting: int = 0
+    acting: list[ActingFor] = dataclasses.field(default_factory=list)
     drafts: list[DraftLink] = dataclasses.field(default_factory=list)
     recent: list[TransactionRow] = dataclasses.field(default_factory=list)
     notifications: list[NotificationLine] = dataclasses.field(default_factory=list)
@@ -110,15 +118,34 @@ def _day_label(day: date, lang: str) -> str:
            f"{gregorian_text(day, lang)}"
 
 
+def _draft_link(tx: Tx, me: Person, key: str) -> DraftLink | None:
+    """A draft to resume: one's own, or one started under a delegation that still lets the
+    person act for that service today (checked here; otherwise it is not offered)."""
+    code, _, reference = key.partition("@")
+    service = catalogue.service(code)
+    if service is None:
+        return None
+    title = both(service.title_key)
+    if not reference:
+        return DraftLink(routes.service_path(code), *title)
+    try:
+        acting = delegation.authorize(tx.session, delegate=me, reference=reference,
+                                      service_code=code, today=tx.today)
+    except DomainError:
+        return None
+    marked = on_behalf_text(tx.session.get(Person, acting.delegator_id))
+    return DraftLink(routes.act_on_behalf_path(code, reference), f"{title[0]} — {marked.ar}",
+                     f"{title[1]} — {marked.en}")
+
+
 def _overview(tx: Tx, who: SignedIn) -> Overview:
     session, person_id = tx.session, who.person_id
     ctx = household_context(tx, who)
     person = ctx.applicant
     mine = requests.requests_of(session, person_id)
     upcoming = appointments.next_appointment(session, person_id, tx.now)
-    drafts = [DraftLink(routes.service_path(service.code), *both(service.title_key))
-              for draft in wizard.drafts_of(session, who.account)
-              if (service := catalogue.service(draft.service_code)) is not None]
+    drafts = [link for draft in wizard.drafts_of(session, who.account)
+              if (link := _draft_link(tx, person, draft.service_code)) is not None]
     bills = requests.unpaid_bills_of(session, person_id, tx.now)
     to_me, from_me = delegation.counts(session, person, tx.today)
     entries = household.timeline(session, person, tx.today)
@@ -138,8 +165,11 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
         if upcoming else Text(),
         delegations_to_me=to_me,
         delegations_from_me=from_me,
+        vehicles=len(vehicles.vehicles_of(session, person)),
+        transfers_awaiting=len(vehicles.awaiting(session, person)),
+        acting=acting_for(tx, who),
         drafts=drafts,
-        recent=[transaction_row(session, r) for r in mine[:5]],
+        recent=all_rows(tx, who)[:5],
         notifications=[NotificationLine(n.text_ar, n.text_en, local_time(n.created_at))
                        for n in notify.recent(session, person_id, 5)],
     )

@@ -20,9 +20,10 @@ from absher_app.application.inputs import Form, text
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Text, both, local_time
 from absher_app.domain import delegation as delegations
-from absher_app.domain import vehicles
+from absher_app.domain import vehicles, wizard
 from absher_app.domain.delegation import DelegationEventKind, DelegationStatus
 from absher_app.domain.errors import DomainError, ValidationError
+from absher_app.i18n import translate
 from absher_app.models import Delegation, DelegationEvent, Person, Vehicle
 from absher_app.providers.rate_limit import get_rate_limiter
 from absher_app.settings import get_settings
@@ -49,6 +50,35 @@ class DelegationRow:
 
 
 @dataclasses.dataclass
+class ServiceLink:
+    """A delegated service the delegate may start for the delegator (`label`: "Start SERVICE
+    for NAME", or "Continue SERVICE for NAME" when a draft of it waits)."""
+
+    code: str
+    href: str
+    title_ar: str
+    title_en: str
+    label_ar: str = ""
+    label_en: str = ""
+    has_draft: bool = False
+
+
+@dataclasses.dataclass
+class ActingFor:
+    """A delegation to me in force today, as I act under it: whose, which services, the
+    period, and an entry per service to start it (or resume its draft) on their behalf."""
+
+    reference: str
+    href: str
+    delegator_ar: str
+    delegator_en: str
+    services_ar: str
+    services_en: str
+    period: str
+    links: list[ServiceLink] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
 class DelegationLists:
     """The person's delegations: made by them, to them, and to them awaiting their answer
     (whose references the list never shows: the delegate proves they got it by SMS)."""
@@ -56,6 +86,7 @@ class DelegationLists:
     given: list[DelegationRow] = dataclasses.field(default_factory=list)
     received: list[DelegationRow] = dataclasses.field(default_factory=list)
     pending: list[DelegationRow] = dataclasses.field(default_factory=list)
+    acting: list[ActingFor] = dataclasses.field(default_factory=list)
     notice: Text = dataclasses.field(default_factory=Text)
 
 
@@ -65,16 +96,6 @@ class AnswerForm(Form):
 
     reference: str = text(max_length=REFERENCE_MAX)
     decision: str = text(max_length=10, required=False)  # a radio: absent until chosen
-
-
-@dataclasses.dataclass
-class ServiceLink:
-    """A delegated service the delegate may start for the delegator."""
-
-    code: str
-    href: str
-    title_ar: str
-    title_en: str
 
 
 @dataclasses.dataclass
@@ -182,6 +203,40 @@ def _me(tx: Tx, who: SignedIn) -> Person:
     return tx.session.get(Person, who.person_id)
 
 
+def service_links(tx: Tx, who: SignedIn, delegation: Delegation) -> list[ServiceLink]:
+    """An entry per delegated service: "Start SERVICE for NAME", or "Continue" when the
+    delegate has a draft of it under this delegation."""
+    delegator = tx.session.get(Person, delegation.delegator_id)
+    drafts = {d.service_code for d in wizard.drafts_of(tx.session, who.account)}
+    links = []
+    for code in delegations.services_of(delegation):
+        title = both(f"service.{code}.title")
+        draft = wizard.draft_key(code, delegation.reference) in drafts
+        key = "delegate.continue_for" if draft else "delegate.start_for"
+        links.append(ServiceLink(
+            code, routes.act_on_behalf_path(code, delegation.reference), *title,
+            translate(key, "ar", service=title[0], name=delegator.name_ar),
+            translate(key, "en", service=title[1], name=delegator.name_en), draft))
+    return links
+
+
+def acting_for(tx: Tx, who: SignedIn) -> list[ActingFor]:
+    """The delegations to the signed-in person in force today (active, within their period),
+    each with its entries to act on the delegator's behalf."""
+    rows = []
+    for delegation in delegations.given_to(tx.session, _me(tx, who)):
+        if not delegations.in_force(delegation, tx.today):
+            continue
+        delegator = tx.session.get(Person, delegation.delegator_id)
+        rows.append(ActingFor(
+            delegation.reference, routes.delegation_path(delegation.reference),
+            delegator.name_ar, delegator.name_en,
+            *service_titles(delegations.services_of(delegation)),
+            f"{delegation.starts_on.isoformat()} → {delegation.ends_on.isoformat()}",
+            service_links(tx, who, delegation)))
+    return rows
+
+
 def _lists(tx: Tx, who: SignedIn) -> DelegationLists:
     me = _me(tx, who)
     delegations.expire_due(tx.session, tx.today, tx.now, tx.sms)
@@ -191,7 +246,8 @@ def _lists(tx: Tx, who: SignedIn) -> DelegationLists:
         received=[_row(tx, d, d.delegator_id, True) for d in received
                   if d.status != DelegationStatus.PENDING],
         pending=[_row(tx, d, d.delegator_id, False) for d in received
-                 if d.status == DelegationStatus.PENDING])
+                 if d.status == DelegationStatus.PENDING],
+        acting=acting_for(tx, who))
 
 
 @use_case()
@@ -260,9 +316,7 @@ def open_delegation(tx: Tx, who: SignedIn, reference: str) -> DelegationView:
         feed=[_feed_item(tx, e) for e in reversed(events)
               if DelegationEventKind.is_act(e.kind)] if mine else [],
         history=[_feed_item(tx, e) for e in events if not DelegationEventKind.is_act(e.kind)],
-        links=[ServiceLink(c, routes.act_on_behalf_path(c, delegation.reference),
-                           *both(f"service.{c}.title"))
-               for c in delegations.services_of(delegation)] if not mine and valid_now else [],
+        links=service_links(tx, who, delegation) if not mine and valid_now else [],
         verify_url=verify_url,
         qr=segno.make(verify_url, error="m").svg_data_uri(scale=4, dark="#000000",
                                                           light="#ffffff"))

@@ -1,8 +1,11 @@
 """My transactions, one transaction (status, timeline, outcome, bill, delivery), the printable
 visa of an approved visa request, and the demo bank that pays a SADAD bill by its number.
 
-A person sees only the requests they made: another person's reference reads exactly like one
-that does not exist.
+A person sees the requests of their own household, and those they made as a delegate on
+behalf of someone else (marked so) while the delegation still covers them: after it is revoked,
+suspended or past its period the request's page says so and shows nothing of it. Any other
+person's reference reads exactly like one that does not exist. Every check is made here, on the
+server, from the reference alone: nothing in the address is trusted.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Text, both, local_time, problem
 from absher_app.application.views import text as text_of
 from absher_app.domain import catalogue, requests, visas
+from absher_app.domain import delegation as delegations
 from absher_app.domain.calendars import days_text, gregorian_text, hijri_text
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.request_status import BillStatus, RequestStatus
-from absher_app.i18n import AR
+from absher_app.i18n import AR, translate
 from absher_app.models import Person, ServiceRequest
 
 
@@ -41,6 +45,8 @@ class TransactionRow:
     status_ar: str
     status_en: str
     date: str
+    on_behalf_ar: str = ""  # "On behalf of NAME" on a request made as a delegate
+    on_behalf_en: str = ""
 
 
 EMPTY_ROW = TransactionRow("", "", "", "", "", "", 0, "", "", "", "")
@@ -72,35 +78,119 @@ class TransactionView:
     short_address: str = ""
     delivery_status: Text = dataclasses.field(default_factory=Text)
     visa_href: str = ""
+    # A request made on behalf whose delegation no longer covers it: why it cannot be opened
+    # (`found` stays False and nothing of the request is shown).
+    refusal: Text = dataclasses.field(default_factory=Text)
 
 
-def transaction_row(session: Session, request: ServiceRequest) -> TransactionRow:
-    """A request as a row of the transactions table."""
+def on_behalf_text(delegator: Person | None) -> Text:
+    """ "On behalf of NAME" ("" for one's own request)."""
+    if delegator is None:
+        return Text()
+    return Text(translate("transactions.on_behalf", "ar", name=delegator.name_ar),
+                translate("transactions.on_behalf", "en", name=delegator.name_en))
+
+
+def transaction_row(session: Session, request: ServiceRequest,
+                    delegator: Person | None = None) -> TransactionRow:
+    """A request as a row of the transactions table (`delegator`: made on their behalf)."""
     person = session.get(Person, request.beneficiary_id)
     service = catalogue.service(request.service_code)
+    marked = on_behalf_text(delegator)
     return TransactionRow(request.reference, routes.transaction_path(request.reference),
                           *both(service.title_key), person.name_ar, person.name_en,
                           request.fee_sar, request.status, *both(f"status.{request.status}"),
-                          local_time(request.submitted_at))
+                          local_time(request.submitted_at), marked.ar, marked.en)
+
+
+@dataclasses.dataclass
+class Access:
+    """What the signed-in person may see of a request: it (`request`), and whose behalf it was
+    made on (`delegator`); or why not (`refused`: a delegation that no longer covers it)."""
+
+    request: ServiceRequest | None = None
+    delegator: Person | None = None
+    refused: DomainError | None = None
+
+
+def _covered(tx: Tx, delegate: Person, delegation, request: ServiceRequest) -> DomainError | None:
+    """None while `delegation` lets `delegate` act for the request's service today."""
+    try:
+        delegations.authorize(tx.session, delegate=delegate, reference=delegation.reference,
+                              service_code=request.service_code, today=tx.today)
+    except DomainError as error:
+        return error
+    return None
+
+
+def request_access(tx: Tx, who: SignedIn, reference: str) -> Access:
+    """The request with this reference as the signed-in person may see it: their own
+    household's; or one they submitted as a delegate, while its delegation (status, period,
+    services) still covers it. Anything else: Access() (as if there were no such request)."""
+    request = requests.find_request(tx.session, reference)
+    if request is None:
+        return Access()
+    if request.applicant_id == who.person_id:
+        return Access(request)
+    if request.account_id != who.account_id:
+        return Access()
+    delegation = delegations.delegation_of_request(tx.session, request.id)
+    if delegation is None or delegation.delegate_id != who.person_id:
+        return Access()
+    me = tx.session.get(Person, who.person_id)
+    delegator = tx.session.get(Person, delegation.delegator_id)
+    if refused := _covered(tx, me, delegation, request):
+        return Access(None, delegator, refused)
+    return Access(request, delegator)
 
 
 def own_request(tx: Tx, who: SignedIn, reference: str) -> ServiceRequest | None:
-    """The request with this reference if the signed-in person made it, else None."""
-    request = requests.find_request(tx.session, reference)
-    return request if request is not None and request.applicant_id == who.person_id else None
+    """The request with this reference if the signed-in person may open it, else None."""
+    return request_access(tx, who, reference).request
+
+
+def rows_on_behalf(tx: Tx, who: SignedIn) -> list[tuple[ServiceRequest, Person]]:
+    """The requests the person submitted as a delegate that their delegations still cover,
+    newest first, each with the delegator."""
+    me = tx.session.get(Person, who.person_id)
+    found = []
+    for request_id, delegation in delegations.acts_of(tx.session, me):
+        request = tx.session.get(ServiceRequest, request_id)
+        if request is None or request.account_id != who.account_id:
+            continue
+        if _covered(tx, me, delegation, request) is None:
+            found.append((request, tx.session.get(Person, delegation.delegator_id)))
+    return found
+
+
+def all_rows(tx: Tx, who: SignedIn) -> list[TransactionRow]:
+    """The person's own requests and those made on someone's behalf, newest first."""
+    mine = [(r, None) for r in requests.requests_of(tx.session, who.person_id)]
+    both_kinds = sorted(mine + rows_on_behalf(tx, who),
+                        key=lambda pair: pair[0].id, reverse=True)
+    return [transaction_row(tx.session, r, delegator) for r, delegator in both_kinds]
 
 
 @use_case(activity=False)
 def my_transactions(tx: Tx, who: SignedIn) -> list[TransactionRow]:
-    """The person's requests, newest first."""
-    return [transaction_row(tx.session, r) for r in requests.requests_of(tx.session,
-                                                                          who.person_id)]
+    """The person's requests, and those they made on behalf of a delegator (while the
+    delegation covers them), newest first."""
+    return all_rows(tx, who)
 
 
 @use_case(activity=False)
 def open_transaction(tx: Tx, who: SignedIn, reference: str) -> TransactionView:
-    """One of the person's requests with its timeline, outcome, bill and delivery."""
-    request = own_request(tx, who, reference)
+    """One of the person's requests (or one they made on behalf, within the delegation) with
+    its timeline, outcome, bill and delivery."""
+    access = request_access(tx, who, reference)
+    if access.refused is not None:
+        said, delegator = problem(access.refused), access.delegator
+        return TransactionView(refusal=Text(
+            translate("transactions.on_behalf_refused", "ar", name=delegator.name_ar,
+                      reason=said["ar"]),
+            translate("transactions.on_behalf_refused", "en", name=delegator.name_en,
+                      reason=said["en"])))
+    request = access.request
     if request is None:
         return TransactionView()
     session = tx.session
@@ -108,7 +198,7 @@ def open_transaction(tx: Tx, who: SignedIn, reference: str) -> TransactionView:
     bill = requests.bill_of(session, request.id)
     delivery = requests.delivery_of(session, request.id)
     return TransactionView(
-        found=True, row=transaction_row(session, request),
+        found=True, row=transaction_row(session, request, access.delegator),
         timeline=[Happened(*both(f"event.{e.kind}"), local_time(e.created_at))
                   for e in requests.timeline(session, request.id)],
         outcome=[Happened(*both(f"outcome.{k}"), str(v))
@@ -123,7 +213,8 @@ def open_transaction(tx: Tx, who: SignedIn, reference: str) -> TransactionView:
         short_address=delivery.short_address if delivery else "",
         delivery_status=text_of(f"delivery.{delivery.status}") if delivery else Text(),
         visa_href=routes.visa_print_path(request.reference)
-        if visas.printable(request.service_code, request.status) else "")
+        if access.delegator is None and visas.printable(request.service_code, request.status)
+        else "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -219,17 +219,20 @@ def person_names(person: Person, applicant: Person) -> tuple[str, str]:
     return person.name_ar, person.name_en
 
 
-def _blocker_view(blocker: wizard.Blocker, ctx: wizard.Context) -> BlockerView:
+def _blocker_view(blocker: wizard.Blocker, ctx: wizard.Context, on_behalf: str = ""
+                  ) -> BlockerView:
     """What blocks, how to fix it, and a link to the service that fixes it (started for the
-    same person) when there is one."""
+    same person, and under the same delegation `on_behalf` when acting for someone: the fix is
+    for the delegator's household, not the delegate's) when there is one."""
     ar, en = both(f"blockers.{blocker.code}", **blocker.params)
     fix_ar, fix_en = both(f"fixes.{blocker.code}", **blocker.params)
     fix = catalogue.fixing_service(blocker, ctx)
     if fix is None:
         return BlockerView(ar, en, fix_ar, fix_en)
-    return BlockerView(ar, en, fix_ar, fix_en,
-                       routes.service_path(fix.code, ctx.beneficiary.id_number),
-                       *both(fix.title_key))
+    member = ctx.beneficiary.id_number
+    href = routes.act_on_behalf_path(fix.code, on_behalf, member) if on_behalf \
+        else routes.service_path(fix.code, member)
+    return BlockerView(ar, en, fix_ar, fix_en, href, *both(fix.title_key))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +316,8 @@ def _going_on(w: _Wizard, resumed: bool = False) -> WizardView:
     """With whom it is for known: the blockers, else the first step not answered (check your
     answers when every step is)."""
     if blockers := wizard.precheck(w.service, w.ctx):
-        return w.view(phase=Phase.BLOCKED, blockers=[_blocker_view(b, w.ctx) for b in blockers],
+        return w.view(phase=Phase.BLOCKED,
+                      blockers=[_blocker_view(b, w.ctx, w.key.on_behalf) for b in blockers],
                       who_options=_who(w, w.ctx.beneficiary).who_options)
     at = wizard.position(w.service, w.ctx, w.answers)
     if at.at_review:

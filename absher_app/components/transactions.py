@@ -16,7 +16,9 @@ COLUMNS = ("reference", "service", "beneficiary", "amount", "status", "date")
 def _row(row: rx.Var[TransactionRow]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.el.a(row.reference, href=row.href)),
-        rx.el.td(bilingual(row.service_ar, row.service_en)),
+        rx.el.td(bilingual(row.service_ar, row.service_en),
+                 rx.cond(row.on_behalf_en != "", rx.el.span(
+                     bilingual(row.on_behalf_ar, row.on_behalf_en), class_name="on-behalf"))),
         rx.el.td(bilingual(row.beneficiary_ar, row.beneficiary_en)),
         rx.el.td(sar(row.amount)),
         rx.el.td(tag(row.status, row.status_ar, row.status_en)),

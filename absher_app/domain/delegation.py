@@ -403,6 +403,24 @@ def delegation_of_request(session: Session, request_id: int) -> Delegation | Non
     return session.get(Delegation, event.delegation_id) if event else None
 
 
+def in_force(delegation: Delegation, today: date) -> bool:
+    """True while the delegate may act under it: active, and `today` within its period."""
+    return (delegation.status == DelegationStatus.ACTIVE
+            and delegation.starts_on <= today <= delegation.ends_on)
+
+
+def acts_of(session: Session, delegate: Person) -> list[tuple[int, Delegation]]:
+    """The requests `delegate` submitted on behalf of others (their ids, newest first), each
+    with the delegation it was made under."""
+    rows = session.exec(select(DelegationEvent.request_id, Delegation).join(
+        Delegation, col(Delegation.id) == DelegationEvent.delegation_id).where(
+        DelegationEvent.kind == DelegationEventKind.ACT_SUBMITTED,
+        DelegationEvent.actor_id == delegate.id,
+        col(DelegationEvent.request_id).is_not(None)).order_by(
+        col(DelegationEvent.id).desc())).all()
+    return [(request_id, delegation) for request_id, delegation in rows]
+
+
 def check_payment(session: Session, request_id: int, service_code: str, today: date) -> None:
     """A bill of a request made under a delegation is paid (and the request goes ahead) only
     while that delegation still allows the service."""

@@ -1,4 +1,5 @@
-"""`/dashboard`: the signed-in home. Tiles with a count each, drafts to resume, the latest
+"""`/dashboard`: the signed-in home. Tiles with a count each, the delegations the person acts
+under today (a "start SERVICE for NAME" entry per service), drafts to resume, the latest
 transactions and notifications."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from absher_app import routes
 from absher_app.application import dashboard as usecases
 from absher_app.application.dashboard import Overview
 from absher_app.application.views import Text
+from absher_app.components.delegations import acting_cards
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual, t_with
 from absher_app.components.transactions import transactions_table
@@ -76,14 +78,23 @@ def page() -> rx.Component:
                 t_with("tiles.delegations_count", {"to_me": s.delegations_to_me,
                                                    "from_me": s.delegations_from_me}))),
             tile("tiles.messages", routes.MESSAGES,
-                 _count("tiles.messages_count", s.open_messages)),
+                 _count("tiles.messages_open", s.open_messages)),
             tile("tiles.appointments", routes.APPOINTMENTS, rx.el.p(rx.cond(
                 s.next_appointment.ar != "",
                 t_with("tiles.appointments_next", {"date": s.next_appointment.ar},
                        {"date": s.next_appointment.en}),
                 t("tiles.appointments_none")))),
+            tile("tiles.vehicles", routes.VEHICLES, _count("tiles.vehicles_count", s.vehicles),
+                 _when(s.transfers_awaiting > 0, t_with("tiles.transfers_awaiting",
+                                                        {"count": s.transfers_awaiting}),
+                       class_name="tile-alert")),
             class_name="tile-grid dashboard-tiles",
         ),
+        rx.cond(s.acting.length() > 0, rx.el.section(
+            rx.el.h2(t("delegate.acting_title")),
+            rx.el.p(t("delegate.acting_lead")),
+            acting_cards(s.acting),
+        ), rx.fragment()),
         rx.cond(s.drafts.length() > 0, rx.el.section(
             rx.el.h2(t("dashboard.drafts_title")),
             rx.el.ul(rx.foreach(s.drafts, lambda d: rx.el.li(

@@ -74,12 +74,19 @@ def detail_page() -> rx.Component:
     row = v.row
     return page_layout(
         "transactions.title",
-        rx.cond(~v.found, rx.el.p(t("transactions.not_found"), role="alert"), rx.el.div(
+        rx.cond(~v.found, rx.cond(
+            v.refusal.en != "",
+            rx.el.p(bilingual(v.refusal.ar, v.refusal.en), role="alert",
+                    data_testid="on-behalf-refused"),
+            rx.el.p(t("transactions.not_found"), role="alert")), rx.el.div(
             rx.el.h2(t_with("transactions.detail_title", {"reference": row.reference})),
             summary_list(
                 summary_row("transactions.service", bilingual(row.service_ar, row.service_en)),
                 summary_row("transactions.beneficiary", bilingual(row.beneficiary_ar,
                                                                   row.beneficiary_en)),
+                rx.cond(row.on_behalf_en != "", summary_row(
+                    "transactions.made_on_behalf", bilingual(row.on_behalf_ar, row.on_behalf_en),
+                    data_testid="on-behalf"), rx.fragment()),
                 summary_row("transactions.status", tag(row.status, row.status_ar,
                                                        row.status_en), data_testid="status"),
                 summary_row("transactions.amount", sar(row.amount)),

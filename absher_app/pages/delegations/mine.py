@@ -1,4 +1,5 @@
-"""`/delegations`: the delegations I made and those made to me, and my answer (accept or
+"""`/delegations`: the delegations I made and those made to me (those in force today first,
+each with a "start SERVICE for NAME" entry per delegated service), and my answer (accept or
 reject) to one awaiting it, by the reference number I received by SMS."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from absher_app.application import delegations as usecases
 from absher_app.application.delegations import AnswerForm, DelegationLists, DelegationRow
 from absher_app.application.views import NO_PROBLEM, Text, problem
 from absher_app.components.content import notification_text, tag
+from absher_app.components.delegations import acting_cards
 from absher_app.components.forms import error_summary, radio_group, text_field
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
@@ -89,6 +91,9 @@ def list_page() -> rx.Component:
         ),
         rx.el.section(
             rx.el.h2(t("delegation.to_me")),
+            rx.el.h3(t("delegate.acting_title")),
+            acting_cards(s.lists.acting, "h4"),
+            rx.el.h3(t("delegation.all_to_me")),
             delegation_table(s.lists.received, "delegation.delegator", "delegation.none"),
         ),
         rx.el.section(
