@@ -16,16 +16,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from absher_app import routes
 from absher_app.application import unit
-from absher_app.application.identity import SESSION_COOKIES, Caller
+from absher_app.application.identity import (
+    SESSION_COOKIES,
+    Caller,
+    NotAllowed,
+    SignInRequired,
+)
+from absher_app.application.messages import AttachmentFile, my_attachment
 from absher_app.application.session import redeem_ticket, sign_out
-from absher_app.db import session_scope
-from absher_app.domain import accounts, backoffice, messages, sessions, staff
+from absher_app.application.staff import staff_attachment
+from absher_app.domain import sessions
 from absher_app.net import client_address
-from absher_app.providers.clock import SystemClock
 from absher_app.settings import get_settings
-
-CLOCK = SystemClock()
-
 
 # Per realm: its session cookie, its sign-in page, where a new session lands.
 REALM_PAGES = {
@@ -95,47 +97,35 @@ def signed_out_endpoint(realm: str):
 async def download_attachment(request: Request) -> Response:
     """A message's PDF, to the person whose message it is; 404 alike for "not yours", "no such
     file" and "not signed in" (nothing tells one from the other)."""
-    token = request.cookies.get(SESSION_COOKIES["person"])
-    attachment_id = request.path_params["attachment_id"]
-
-    def _find():
-        with session_scope() as session:
-            found = accounts.resolve_session(session, token, now=CLOCK.now(), touch=False)
-            if found is None:
-                return None
-            account, _row = found
-            return messages.attachment_for_person(session, attachment_id, account.person_id)
-
-    return _pdf_response(await run_in_threadpool(_find) if token else None)
+    return await _download(request, "person", my_attachment)
 
 
 async def staff_download_attachment(request: Request) -> Response:
     """A sent message's PDF, to staff whose role answers messages (the staff session cookie,
-    checked in the database like every staff page); 404 for anyone else and for no such file."""
-    token = request.cookies.get(SESSION_COOKIES["staff"])
-    attachment_id = request.path_params["attachment_id"]
-
-    def _find():
-        with session_scope() as session:
-            now = CLOCK.now()
-            who = staff.resolve_session(session, token, now=now, touch=False)
-            if who is None or not who.may(staff.ANSWER_MESSAGES):
-                staff.record_refusal(session, who.staff_id if who else None,
-                                     staff.ANSWER_MESSAGES, "staff attachment download",
-                                     now=now)
-                return None
-            return backoffice.attachment_for_staff(session, who, attachment_id, now=now)
-
-    return _pdf_response(await run_in_threadpool(_find) if token else None)
+    checked in the database like every staff page, a refusal recorded in the staff audit
+    trail); 404 for anyone else and for no such file."""
+    return await _download(request, "staff", staff_attachment)
 
 
-def _pdf_response(attachment) -> Response:
+async def _download(request: Request, realm: str, use_case) -> Response:
+    """Run the realm's attachment use case for the caller (none without its session cookie):
+    every refusal, like "no such file", is a 404."""
+    found = None
+    if request.cookies.get(SESSION_COOKIES[realm]):
+        try:
+            found = await run_in_threadpool(unit.run, use_case, _caller(request),
+                                            request.path_params["attachment_id"])
+        except (SignInRequired, NotAllowed):
+            found = None
+    return _pdf_response(found)
+
+
+def _pdf_response(found: AttachmentFile | None) -> Response:
     """The attachment's file as a download that nothing can run in the browser (404 when
     there is none)."""
-    path = messages.attachment_file(attachment) if attachment else None
-    if path is None or not path.is_file():
+    if found is None or not found.path.is_file():
         return PlainTextResponse("Not found", status_code=404)
-    return FileResponse(path, media_type="application/pdf", filename=attachment.original_name,
+    return FileResponse(found.path, media_type="application/pdf", filename=found.name,
                         content_disposition_type="attachment",
                         headers={"X-Content-Type-Options": "nosniff",
                                  "Cache-Control": "private, no-store",

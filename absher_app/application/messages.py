@@ -4,6 +4,7 @@ list, a new message with one checked PDF, the thread with replies and the offer 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import ClassVar
 
 from absher_app import routes
@@ -70,6 +71,23 @@ class AttachmentView:
     id: int
     name: str
     kb: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AttachmentFile:
+    """A sent message's stored PDF, for the download route: the file and the name it is
+    served under (always `<stem>.pdf`)."""
+
+    path: Path
+    name: str
+
+
+def attachment_file(attachment) -> AttachmentFile | None:
+    """The attachment's stored file (None when there is no attachment or its file is gone)."""
+    if attachment is None:
+        return None
+    path = messages.attachment_file(attachment)
+    return AttachmentFile(path, attachment.original_name) if path.is_file() else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,3 +199,11 @@ def reply_to_message(tx: Tx, who: SignedIn, reference: str, form: ReplyForm) -> 
             error.about("reply")
         raise
     return open_thread(tx, who, reference)
+
+
+@use_case(activity=False)
+def my_attachment(tx: Tx, who: SignedIn, attachment_id: int) -> AttachmentFile | None:
+    """The PDF sent with one of the person's messages (None alike for "not yours", "not sent"
+    and "no such file": the download answers 404 for each)."""
+    return attachment_file(messages.attachment_for_person(tx.session, attachment_id,
+                                                          who.person_id))

@@ -16,7 +16,13 @@ from absher_app import routes
 from absher_app.application.appointments import day_label
 from absher_app.application.identity import SignedIn
 from absher_app.application.inputs import Form, checkbox, text
-from absher_app.application.messages import MessageRow, PostView, message_row
+from absher_app.application.messages import (
+    AttachmentFile,
+    MessageRow,
+    PostView,
+    attachment_file,
+    message_row,
+)
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Option, Text, both, local_time
 from absher_app.application.wizard import shown_answer
@@ -402,6 +408,14 @@ def open_message(tx: Tx, who: SignedIn, reference: str) -> StaffThreadView:
     return _thread(tx, message)
 
 
+@use_case(realm="staff", permission=ANSWER_MESSAGES, activity=False)
+def staff_attachment(tx: Tx, who: SignedIn, attachment_id: int) -> AttachmentFile | None:
+    """A sent message's PDF for staff who answer messages (None when there is no such file
+    sent with a message); each download is in the staff audit trail."""
+    return attachment_file(backoffice.attachment_for_staff(tx.session, who.staff, attachment_id,
+                                                           now=tx.now))
+
+
 def _after(tx: Tx, reference: str, done_key: str) -> StaffThreadView:
     view = _thread(tx, messages.find(tx.session, reference))
     view.done = _done(done_key)
@@ -633,6 +647,6 @@ def check_in(tx: Tx, who: SignedIn, at: BranchDay, form: ScanForm) -> BranchDayV
 USE_CASES = (
     open_activation_counter, find_for_activation, activate_at_office, review_queue,
     open_request, approve_request, reject_request, advance_delivery, staff_inbox, open_message,
-    answer_message, mark_needs_visit, close_message, branch_today, branch_on_day, set_capacity,
-    close_day, reopen_day, check_in,
+    staff_attachment, answer_message, mark_needs_visit, close_message, branch_today,
+    branch_on_day, set_capacity, close_day, reopen_day, check_in,
 )

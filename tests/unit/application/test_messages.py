@@ -83,3 +83,14 @@ def test_a_reply_joins_the_thread_and_a_short_one_is_refused_on_the_reply_box(wo
     with pytest.raises(DomainError) as refused:
         run(usecases.reply_to_message, caller, reference, ReplyForm(reply="k"))
     assert refused.value.field == "reply"
+
+
+def test_the_pdf_of_a_sent_message_is_its_authors_only(world):
+    owner, other = world.person("mohammed"), world.person("khalid")
+    pending = run(usecases.attach_pdf, owner, Upload("letter.pdf", pdf_bytes()))
+    assert run(usecases.my_attachment, owner, pending.id) is None  # not sent yet
+    _send(world, owner, pending.id)
+    found = run(usecases.my_attachment, owner, pending.id)
+    assert found.name == "letter.pdf" and found.path.read_bytes() == pdf_bytes()
+    assert run(usecases.my_attachment, other, pending.id) is None
+    assert run(usecases.my_attachment, owner, pending.id + 1000) is None

@@ -238,3 +238,29 @@ def test_check_in_on_the_day_at_the_slips_branch(app_world):
                          uc.ScanForm(slip))
     assert reference in done.done.en
     assert [b.status for b in done.bookings] == [AppointmentStatus.ATTENDED]
+
+
+def test_staff_who_answer_messages_download_a_sent_pdf_and_it_is_logged(app_world, tmp_path,
+                                                                       monkeypatch):
+    from absher_app.application import messages as person_uc
+    from absher_app.application.identity import NotAllowed
+    from absher_app.models import StaffEvent
+    from absher_app.settings import get_settings
+    from tests.unit.domain.test_messages import pdf_bytes
+
+    monkeypatch.setattr(get_settings(), "data_dir", str(tmp_path))
+    imran = app_world.person("imran")
+    pending = app_world.run(person_uc.attach_pdf, imran, person_uc.Upload("a.pdf", pdf_bytes()))
+    officer = app_world.staff("officer")
+    assert app_world.run(uc.staff_attachment, officer, pending.id) is None  # not sent yet
+    app_world.run(person_uc.send_message, imran, person_uc.NewMessage(
+        "passports", "passport", person_uc.MessageForm(
+            subject="Passport renewal question", body="How long does a renewal take?"),
+        pending.id))
+    found = app_world.run(uc.staff_attachment, officer, pending.id)
+    assert found.name == "a.pdf" and found.path.is_file()
+    with pytest.raises(NotAllowed):
+        app_world.run(uc.staff_attachment, app_world.staff("manager"), pending.id)
+    with app_world.db() as db:
+        kinds = db.exec(select(StaffEvent.kind)).all()
+    assert kinds.count("attachment_opened") == 1 and "access_refused" in kinds

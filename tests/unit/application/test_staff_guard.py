@@ -39,9 +39,9 @@ WITHOUT = {staff.ACTIVATE_ACCOUNTS: "officer", staff.REVIEW_REQUESTS: "clerk",
 TRAPPED = {staff: ("find_for_activation", "activate_at_office", "awaiting_decision",
                    "deliveries_under_way", "open_request", "decide_request",
                    "advance_delivery"),
-           backoffice: ("inbox", "open_message", "answer_message", "mark_needs_visit",
-                        "close_message", "managed_branches", "branch_day", "set_capacity",
-                        "close_day", "reopen_day", "check_in")}
+           backoffice: ("inbox", "open_message", "attachment_for_staff", "answer_message",
+                        "mark_needs_visit", "close_message", "managed_branches", "branch_day",
+                        "set_capacity", "close_day", "reopen_day", "check_in")}
 
 
 def declared_use_cases() -> list[tuple[str, object]]:
