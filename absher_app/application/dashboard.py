@@ -156,7 +156,7 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
         open_transactions=sum(1 for r in mine if r.status in OPEN_STATUSES),
         unpaid_bills=len(bills),
         bill_due=bill_deadline(bills),
-        family=len(wizard.sponsored_by(session, person)),
+        family=len(ctx.household()),
         family_next=family_next, family_next_when=family_next_when,
         family_expired=sum(1 for e in entries if e.status == household.ExpiryStatus.EXPIRED),
         unread=notify.unread_count(session, person_id),

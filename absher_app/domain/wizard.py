@@ -74,6 +74,15 @@ class Context:
     reference: str = ""
     request_id: int | None = None
     sms: Any = None
+    # Those the applicant sponsors, read once: every service's candidates ask for them.
+    _household: list[Person] | None = dataclasses.field(default=None, repr=False,
+                                                        compare=False)
+
+    def household(self) -> list[Person]:
+        """Dependants and domestic workers the applicant sponsors, in name order."""
+        if self._household is None:
+            self._household = sponsored_by(self.session, self.applicant)
+        return self._household
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,8 +323,7 @@ def candidates(service: Service, ctx: Context) -> list[Person]:
     if ctx.applicant.category not in service.applicants:
         return []
     people = [ctx.applicant] if ctx.applicant.category in service.for_self else []
-    people += [p for p in sponsored_by(ctx.session, ctx.applicant)
-               if p.relationship in service.for_sponsored]
+    people += [p for p in ctx.household() if p.relationship in service.for_sponsored]
     return [p for p in people if service.beneficiary_filter(ctx, p)]
 
 
