@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
+from datetime import date, timedelta
 
 import pytest
 
@@ -63,15 +64,22 @@ PEOPLE = {
 
 _CREATE_ACCOUNTS = """
 import json, sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 from absher_app.db import session_scope
 from absher_app.domain.passwords import hash_password
-from absher_app.models import Account, Person
+from absher_app.models import Account, Delegation, Person
 
 specs = json.loads(sys.argv[1])
 password_hash = hash_password(sys.argv[2])
+delegations = json.loads(sys.argv[3])
 now = datetime.now(UTC)
+
+
+def person_id(id_number):
+    return session.exec(select(Person.id).where(Person.id_number == id_number)).one()
+
+
 with session_scope() as session:
     for id_number, username in specs:
         person = session.exec(select(Person).where(Person.id_number == id_number)).one()
@@ -82,6 +90,16 @@ with session_scope() as session:
                             password_hash=password_hash, status="active",
                             activation_channel="office", activated_at=now, created_at=now,
                             password_changed_at=now))
+    for d in delegations:
+        if session.exec(select(Delegation).where(Delegation.reference == d["reference"])).first():
+            continue
+        start = date.today() + timedelta(days=d["start_days"])
+        session.add(Delegation(reference=d["reference"], delegator_id=person_id(d["delegator"]),
+                               delegate_id=person_id(d["delegate"]), sector="passports",
+                               services=d["services"], starts_on=start,
+                               ends_on=start + timedelta(days=d["days"]), status=d["status"],
+                               created_at=now - timedelta(days=d.get("made_days_ago", 0)),
+                               updated_at=now))
 """
 
 
@@ -99,15 +117,36 @@ def people(app_url, app_env) -> dict[str, Person]:
 
 
 def add_people(name: str, records: list[dict], accounts: list[list[str]],
-               app_env: dict[str, str]) -> None:
+               app_env: dict[str, str], delegations: list[dict] = ()) -> None:
     """Import `records` into the app's registry and give the persons named in `accounts`
-    ([id_number, username] pairs) active accounts with the password DEMO_PASSWORD."""
+    ([id_number, username] pairs) active accounts with the password DEMO_PASSWORD; then write
+    `delegations` as they would stand after their days had passed: each a dict of reference,
+    delegator and delegate (ID numbers), services ("a,b"), start_days (from today), days,
+    status and made_days_ago."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     result = cli("registry", "import", str(path), env=app_env)
     assert result.returncode == 0, result.stderr
     created = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", _CREATE_ACCOUNTS,
-                              json.dumps(accounts), DEMO_PASSWORD],
+                              json.dumps(accounts), DEMO_PASSWORD, json.dumps(list(delegations))],
                              env=app_env, cwd=ROOT, capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
+
+
+def registry_record(who: dict, birth_date: str, passport_number: str, **more) -> dict:
+    """A citizen's registry record for a person given as {"id", "en", "ar", "mobile"}; `more`
+    overrides or adds fields (category, nationality, iqama_expiry, sponsor_id...)."""
+    return {"id_number": who["id"], "category": "citizen", "name_ar": who["ar"],
+            "name_en": who["en"], "birth_date": birth_date, "gender": "M", "nationality": "SA",
+            "mobile": who["mobile"],
+            "passport": {"number": passport_number, "expiry": "2031-01-31"}} | more
+
+
+def sponsored_worker(who: dict, birth_date: str, passport: str, sponsor: dict,
+                     iqama_expiry: str, today: date) -> dict:
+    """A resident domestic worker sponsored by `sponsor`, with a passport valid 900 days."""
+    return registry_record(
+        who, birth_date, passport, category="resident", nationality="IN",
+        passport={"number": passport, "expiry": (today + timedelta(days=900)).isoformat()},
+        iqama_expiry=iqama_expiry, sponsor_id=sponsor["id"], relationship="domestic_worker")

@@ -11,9 +11,7 @@ journeys never get in the way; mobiles 05400005xx are theirs alone.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -22,8 +20,9 @@ from playwright.sync_api import Browser, Page, expect
 from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from absher_app.providers.clock import SystemClock
-from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot, visit, wait_until_connected
-from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
+from tests.e2e.conftest import screenshot, visit, wait_until_connected
+from tests.e2e.helpers import last_message_id, latest_code, sign_in
+from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -43,77 +42,22 @@ BLOCKED_REFERENCE = "8000000514"
 SERVICES = ("Issue an exit/re-entry visa", "Cancel an exit/re-entry visa",
             "Issue a final exit visa")
 
-_ACCOUNTS = """
-import json, sys
-from datetime import UTC, date, datetime, timedelta
-from sqlmodel import select
-from absher_app.db import session_scope
-from absher_app.domain.passwords import hash_password
-from absher_app.models import Account, Delegation, Person
-
-specs = json.loads(sys.argv[1])
-password_hash = hash_password(sys.argv[2])
-blocked = json.loads(sys.argv[3])  # [reference, delegator's ID number, delegate's ID number]
-now = datetime.now(UTC)
-with session_scope() as session:
-    for id_number, username in specs:
-        person = session.exec(select(Person).where(Person.id_number == id_number)).one()
-        if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
-            continue
-        session.add(Account(person_id=person.id, username=username,
-                            email=f"{username}@example.org", mobile=person.mobile,
-                            password_hash=password_hash, status="active",
-                            activation_channel="office", activated_at=now, created_at=now,
-                            password_changed_at=now))
-    ids = [session.exec(select(Person.id).where(Person.id_number == i)).one()
-           for i in blocked[1:]]
-    if not session.exec(select(Delegation).where(Delegation.reference == blocked[0])).first():
-        session.add(Delegation(reference=blocked[0], delegator_id=ids[0], delegate_id=ids[1],
-                               sector="passports", services="exit_reentry_issue,iqama_renew",
-                               starts_on=date.today() - timedelta(days=1),
-                               ends_on=date.today() + timedelta(days=20), status="active",
-                               created_at=now, updated_at=now))
-"""
-
-
 @pytest.fixture(scope="module")
 def parties(app_url, app_env):
     today = today_in_riyadh(SystemClock())
-    records = [
-        {"id_number": p["id"], "category": "citizen", "name_ar": p["ar"], "name_en": p["en"],
-         "birth_date": birth, "gender": "M", "nationality": "SA", "mobile": p["mobile"],
-         "passport": {"number": number, "expiry": "2031-01-31"}}
-        for p, birth, number in ((DELEGATOR, "1979-04-04", "A7780511"),
-                                 (DELEGATE, "1990-07-07", "A7780512"))
-    ] + [{"id_number": WORKER["id"], "category": "resident", "name_ar": WORKER["ar"],
-          "name_en": WORKER["en"], "birth_date": "1991-02-02", "gender": "M",
-          "nationality": "IN", "mobile": WORKER["mobile"],
-          "passport": {"number": "N7780513", "expiry": (today + timedelta(days=900)).isoformat()},
-          "iqama_expiry": (today + timedelta(days=300)).isoformat(),
-          "sponsor_id": DELEGATOR["id"], "relationship": "domestic_worker"},
-        {"id_number": BLOCKED_DELEGATOR["id"], "category": "citizen",
-         "name_ar": BLOCKED_DELEGATOR["ar"], "name_en": BLOCKED_DELEGATOR["en"],
-         "birth_date": "1975-05-05", "gender": "M", "nationality": "SA",
-         "mobile": BLOCKED_DELEGATOR["mobile"],
-         "passport": {"number": "A7780514", "expiry": "2031-01-31"}},
-        {"id_number": BLOCKED_WORKER["id"], "category": "resident",
-         "name_ar": BLOCKED_WORKER["ar"], "name_en": BLOCKED_WORKER["en"],
-         "birth_date": "1988-03-03", "gender": "M", "nationality": "IN",
-         "mobile": BLOCKED_WORKER["mobile"],
-         "passport": {"number": "N7780515", "expiry": (today + timedelta(days=900)).isoformat()},
-         "iqama_expiry": (today - timedelta(days=20)).isoformat(),
-         "sponsor_id": BLOCKED_DELEGATOR["id"], "relationship": "domestic_worker"}]
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / "delegate-journey-people.json"
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    result = cli("registry", "import", str(path), env=app_env)
-    assert result.returncode == 0, result.stderr
-    made = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-c", _ACCOUNTS,
-         json.dumps([[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]]),
-         DEMO_PASSWORD, json.dumps([BLOCKED_REFERENCE, BLOCKED_DELEGATOR["id"], DELEGATOR["id"]])],
-        env=app_env, cwd=ROOT, capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    records = [registry_record(DELEGATOR, "1979-04-04", "A7780511"),
+               registry_record(DELEGATE, "1990-07-07", "A7780512"),
+               sponsored_worker(WORKER, "1991-02-02", "N7780513", DELEGATOR,
+                                (today + timedelta(days=300)).isoformat(), today),
+               registry_record(BLOCKED_DELEGATOR, "1975-05-05", "A7780514"),
+               sponsored_worker(BLOCKED_WORKER, "1988-03-03", "N7780515", BLOCKED_DELEGATOR,
+                                (today - timedelta(days=20)).isoformat(), today)]
+    blocked = {"reference": BLOCKED_REFERENCE, "delegator": BLOCKED_DELEGATOR["id"],
+               "delegate": DELEGATOR["id"], "services": "exit_reentry_issue,iqama_renew",
+               "start_days": -1, "days": 21, "status": "active"}
+    add_people("delegate-journey-people", records,
+               [[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]],
+               app_env, [blocked])
     return DELEGATOR, DELEGATE
 
 

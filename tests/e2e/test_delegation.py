@@ -20,8 +20,9 @@ from playwright.sync_api import Browser, Page, expect
 from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from absher_app.providers.clock import SystemClock
-from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot, visit, wait_until_connected
+from tests.e2e.conftest import ROOT, screenshot, visit, wait_until_connected
 from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
+from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -32,64 +33,20 @@ DELEGATE = {"id": demo_id("1", 77780002), "mobile": "0540000202", "user": "nawaf
 WORKER = {"id": demo_id("2", 77780003), "mobile": "0540000203",
           "en": "Ramesh Babu", "ar": "راميش بابو"}
 
-_ACCOUNTS_AND_AN_EXPIRED_DELEGATION = """
-import json, sys
-from datetime import UTC, date, datetime, timedelta
-from sqlmodel import select
-from absher_app.db import session_scope
-from absher_app.domain.passwords import hash_password
-from absher_app.models import Account, Delegation, Person
-
-specs = json.loads(sys.argv[1])
-password_hash = hash_password(sys.argv[2])
-now = datetime.now(UTC)
-with session_scope() as session:
-    for id_number, username in specs:
-        person = session.exec(select(Person).where(Person.id_number == id_number)).one()
-        if session.exec(select(Account.id).where(Account.person_id == person.id)).first():
-            continue
-        session.add(Account(person_id=person.id, username=username,
-                            email=f"{username}@example.org", mobile=person.mobile,
-                            password_hash=password_hash, status="active",
-                            activation_channel="office", activated_at=now, created_at=now,
-                            password_changed_at=now))
-    # A request made three weeks ago for ten days, never answered: its end date has passed.
-    ids = [session.exec(select(Person).where(Person.id_number == i)).one().id
-           for i, _ in specs]
-    if not session.exec(select(Delegation).where(Delegation.reference == "8000000017")).first():
-        start = date.today() - timedelta(days=21)
-        session.add(Delegation(reference="8000000017", delegator_id=ids[0], delegate_id=ids[1],
-                               sector="passports", services="iqama_renew", starts_on=start,
-                               ends_on=start + timedelta(days=9), status="pending",
-                               created_at=now - timedelta(days=21), updated_at=now))
-"""
-
-
 @pytest.fixture(scope="module")
 def parties(app_url, app_env):
     today = today_in_riyadh(SystemClock())
-    records = [
-        {"id_number": p["id"], "category": "citizen", "name_ar": p["ar"], "name_en": p["en"],
-         "birth_date": birth, "gender": "M", "nationality": "SA", "mobile": p["mobile"],
-         "passport": {"number": number, "expiry": "2031-01-31"}}
-        for p, birth, number in ((DELEGATOR, "1980-03-03", "A7780001"),
-                                 (DELEGATE, "1992-06-06", "A7780002"))
-    ] + [{"id_number": WORKER["id"], "category": "resident", "name_ar": WORKER["ar"],
-          "name_en": WORKER["en"], "birth_date": "1990-01-01", "gender": "M",
-          "nationality": "IN", "mobile": WORKER["mobile"],
-          "passport": {"number": "N7780003", "expiry": (today + timedelta(days=900)).isoformat()},
-          "iqama_expiry": (today + timedelta(days=300)).isoformat(),
-          "sponsor_id": DELEGATOR["id"], "relationship": "domestic_worker"}]
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / "delegation-people.json"
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    result = cli("registry", "import", str(path), env=app_env)
-    assert result.returncode == 0, result.stderr
-    made = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-c", _ACCOUNTS_AND_AN_EXPIRED_DELEGATION,
-         json.dumps([[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]]),
-         DEMO_PASSWORD], env=app_env, cwd=ROOT, capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    records = [registry_record(DELEGATOR, "1980-03-03", "A7780001"),
+               registry_record(DELEGATE, "1992-06-06", "A7780002"),
+               sponsored_worker(WORKER, "1990-01-01", "N7780003", DELEGATOR,
+                                (today + timedelta(days=300)).isoformat(), today)]
+    # A request made three weeks ago for ten days, never answered: its end date has passed.
+    expired = {"reference": "8000000017", "delegator": DELEGATOR["id"],
+               "delegate": DELEGATE["id"], "services": "iqama_renew", "start_days": -21,
+               "days": 9, "status": "pending", "made_days_ago": 21}
+    add_people("delegation-people", records,
+               [[DELEGATOR["id"], DELEGATOR["user"]], [DELEGATE["id"], DELEGATE["user"]]],
+               app_env, [expired])
     return DELEGATOR, DELEGATE
 
 
