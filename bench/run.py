@@ -54,7 +54,9 @@ PORTS = {"sqlite": _BASE_PORT, "scaled": _BASE_PORT + 1, "blank": _BASE_PORT + 2
 PG_URL = os.environ.get("ABSHER_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/absher_bench")
 REDIS_URL = os.environ.get("ABSHER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-CONFIG_TITLES = {"sqlite": "SQLite + disk state, 1 worker",
+# rxconfig.py keeps one worker's tab state in memory unless REFLEX_STATE_MANAGER_MODE says.
+CONFIG_TITLES = {"sqlite": f"SQLite + {os.environ.get('REFLEX_STATE_MANAGER_MODE', 'memory')} "
+                           "state, 1 worker",
                  "scaled": "PostgreSQL + Redis, 2 workers"}
 # Events on an open socket; the dashboard is a page load (new socket, hydrate, on_load) and is
 # reported on a row of its own.
