@@ -106,6 +106,8 @@ STRINGS: dict[str, str] = {
     "register.username_hint": "من 4 إلى 32 حرفاً إنجليزياً أو رقماً، يبدأ بحرف.",
     "register.email": "البريد الإلكتروني",
     "register.country": "الدولة",
+    "register.country_gcc": "دول مجلس التعاون الخليجي",
+    "register.country_other": "الدول الأخرى",
     "register.terms": "أوافق على الشروط والأحكام، وأُقرّ بأن استخدام هوية شخص آخر مخالفة يعاقب عليها النظام.",
     "register.continue": "متابعة",
     "register.code_title": "أدخل رمز التحقق",

@@ -106,6 +106,8 @@ STRINGS: dict[str, str] = {
     "register.username_hint": "4 to 32 English letters or digits, starting with a letter.",
     "register.email": "Email",
     "register.country": "Country",
+    "register.country_gcc": "GCC states",
+    "register.country_other": "Other countries",
     "register.terms": "I accept the terms and conditions, and I understand that using another person's identity is a punishable offence.",
     "register.continue": "Continue",
     "register.code_title": "Enter the verification code",

@@ -231,6 +231,8 @@ def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_ur
         DELEGATOR["en"])
     visit(delegator, f"/delegations/{reference}")
     delegator.get_by_role("button", name="Revoke the delegation").click()
+    # Asked first (components/confirm.py); "Yes" revokes.
+    delegator.get_by_role("button", name="Yes, revoke it").click()
     expect(delegator.get_by_test_id("delegation-status")).to_have_text("Revoked")
 
     # The delegate's next attempt is refused on the server, with the reason.
