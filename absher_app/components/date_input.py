@@ -13,12 +13,17 @@ PARTS = (("day", "recovery.day", 2, "date-input-day"),
 
 
 def date_input(name: str, legend_key: str, error: rx.Var,
-               hint_key: str | None = None) -> rx.Component:
+               hint_key: str | None = None, value: rx.Var[str] | None = None,
+               autocomplete: bool = True) -> rx.Component:
     """Inputs named `{name}_day`, `{name}_month` and `{name}_year`; errors for `name` show here.
+    `value`, an ISO date ('2026-11-22') or "", fills the boxes.
 
     The boxes follow the page's direction (day first on the reading side); the digits inside
     each box are left to right.
     """
+    parts = value.split("-") if value is not None else None
+    shown = {part: (rx.cond(value != "", parts[index], "") if parts is not None else None)
+             for part, index in (("year", 0), ("month", 1), ("day", 2))}
     invalid = error["field"] == name
     hint_id = f"field-{name}-hint" if hint_key else ""
     described = rx.cond(invalid, f"field-{name}-error {hint_id}".strip(), hint_id)
@@ -34,7 +39,9 @@ def date_input(name: str, legend_key: str, error: rx.Var,
                                 class_name="date-input-label"),
                     rx.el.input(
                         id=f"field-{name}-{part}", name=f"{name}_{part}", type="text",
-                        input_mode="numeric", max_length=size, auto_complete=f"bday-{part}",
+                        input_mode="numeric", max_length=size,
+                        auto_complete=f"bday-{part}" if autocomplete else "off",
+                        **({"default_value": shown[part]} if shown[part] is not None else {}),
                         aria_invalid=rx.cond(invalid, "true", "false"),
                         aria_describedby=described, dir="ltr",
                         class_name=rx.cond(invalid, f"field-input invalid {width}",

@@ -27,6 +27,7 @@ from absher_app.application.staff import (
 )
 from absher_app.application.views import NO_PROBLEM, Text, problem
 from absher_app.components.content import status_message, tag
+from absher_app.components.date_input import date_input
 from absher_app.components.forms import (
     error_summary,
     select_field,
@@ -151,8 +152,8 @@ def _day_picker() -> rx.Component:
             select_field("branch", "staff.branches.branch", s.view.branches, s.error,
                          value=s.view.branch, on_change=StaffBranchState.choose_branch,
                          placeholder_key="staff.branches.choose"),
-            rx.el.div(text_field("day", "staff.branches.day", s.error, input_type="date",
-                                 default_value=s.view.day, dir="ltr"), key=s.view.day),
+            rx.el.div(date_input("day", "staff.branches.date", s.error, value=s.view.day,
+                                 autocomplete=False), key=s.view.day),
             rx.el.div(submit_button("staff.branches.show"), class_name="filter-submit"),
             class_name="filter-row",
         ),

@@ -88,7 +88,8 @@ def fill_date(page: Page, legend: str, day, hijri: tuple[int, int, int] | None =
         group.get_by_label("Hijri", exact=True).check()
         year, month, day_of_month = hijri
     else:
-        group.get_by_label("Gregorian", exact=True).check()
+        if group.get_by_label("Gregorian", exact=True).count():  # a date with a calendar
+            group.get_by_label("Gregorian", exact=True).check()
         year, month, day_of_month = day.year, day.month, day.day
     group.get_by_label("Day", exact=True).fill(str(day_of_month))
     group.get_by_label("Month", exact=True).fill(str(month))

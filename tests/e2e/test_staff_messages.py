@@ -9,13 +9,14 @@ English, 360 px and desktop."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from absher_app.domain.demo import DEMO_PASSWORD
 from tests.e2e.conftest import visit, wait_until_connected
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import fill_date, sign_in
 from tests.e2e.messaging import (
     book_from_message,
     cancel_on_slip,
@@ -128,8 +129,7 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     branch.wait_for_url(re.compile(r"/staff/branches/?$"))
     wait_until_connected(branch)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), day
-    branch.get_by_label("Day").fill(day)
-    expect(branch.get_by_label("Day")).to_have_value(day)
+    fill_date(branch, "Date", date.fromisoformat(day))   # day, month and year boxes
     branch.get_by_role("button", name="Show").click()
     bookings = branch.get_by_test_id("booking-table")
     expect(bookings).to_contain_text(booked)
