@@ -11,6 +11,7 @@ from absher_app.application import registration as usecases
 from absher_app.application.hashing import hashing_pool
 from absher_app.application.inputs import Bounded
 from absher_app.application.registration import (
+    COUNTRIES,
     Country,
     DetailsForm,
     NationalitiesView,
@@ -37,7 +38,7 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import CATEGORIES
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.state.events import event, use
-from absher_app.state.language import is_english, t
+from absher_app.state.language import LanguageState, is_english, t
 
 Step = RegistrationStep
 Choice = Annotated[str, Bounded(16)]
@@ -89,6 +90,12 @@ class RegisterState(rx.State):
         if self.step == Step.DONE:
             self.reset()
         self.countries = usecases.nationalities(self.category)
+
+    @event
+    def choose_country(self, value: Choice):
+        """Kept so that the list, drawn again in the other language or for another category,
+        shows the same country."""
+        self.country = value if value in COUNTRIES else ""
 
     @event
     def choose_category(self, value: Choice):
@@ -190,6 +197,10 @@ def _details_form() -> rx.Component:
                 rx.cond(is_english(), _countries(s.countries.first_en, s.countries.rest_en),
                         _countries(s.countries.first_ar, s.countries.rest_ar)),
                 id="field-country", name="country", default_value=s.country,
+                on_change=RegisterState.choose_country,
+                # Another language or category draws other options: the select starts again
+                # from the country chosen (kept by choose_country).
+                key=LanguageState.lang + "-" + s.category,
                 class_name="field-input",
             ),
             class_name="field",
