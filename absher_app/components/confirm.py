@@ -15,14 +15,17 @@ from absher_app.state.language import t
 
 
 def confirm_panel(name: str, question_key: str, yes_key: str, no_key: str, *,
-                  on_yes, on_no) -> rx.Component:
-    """The question `question_key` with its two buttons; `name` makes its ids unique."""
+                  on_yes=None, on_no) -> rx.Component:
+    """The question `question_key` with its two buttons; `name` makes its ids unique. Without
+    `on_yes`, "yes" submits the form the panel is in (an act that takes what was typed)."""
     question_id = f"confirm-{name}-question"
+    yes = (rx.el.button(t(yes_key), type="button", class_name="button warning", on_click=on_yes)
+           if on_yes is not None
+           else rx.el.button(t(yes_key), type="submit", class_name="button warning"))
     return rx.el.div(
         rx.el.p(t(question_key), id=question_id, class_name="confirm-question"),
         rx.el.div(
-            rx.el.button(t(yes_key), type="button", class_name="button warning",
-                         on_click=on_yes),
+            yes,
             rx.el.button(t(no_key), type="button", class_name="button secondary",
                          on_click=on_no, auto_focus=True),
             class_name="button-group",

@@ -15,9 +15,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from absher_app.domain.calendars import gregorian_text, to_hijri
+from absher_app.domain.calendars import gregorian_text, to_hijri, today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id, demo_ids
-from absher_app.providers.clock import SystemClock, today_in_riyadh
+from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ROOT, assert_accessible, screenshot, visit, wait_until_connected
 from tests.e2e.helpers import fill_date, sign_in
 from tests.e2e.people import add_people

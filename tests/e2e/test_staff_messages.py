@@ -142,9 +142,18 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     expect(branch.get_by_test_id("slot-table")).to_contain_text("1 / 3")
     shots(branch, "staff-branch-day")
     branch.get_by_role("button", name="Close the day").click()
+    # Asked first: it cancels the day's appointments (a question, not an alert).
+    question = branch.get_by_role("group", name=re.compile("^Close the branch on this day?"))
+    expect(question).to_be_visible()
+    expect(branch.get_by_role("alert")).to_have_count(0)
+    question.get_by_role("button", name="No, keep it open").click()
+    expect(question).to_have_count(0)
+    branch.get_by_role("button", name="Close the day").click()
+    branch.get_by_role("button", name="Yes, close the day").click()
     expect(branch.get_by_role("alert")).to_be_visible()  # the reason is required
     branch.get_by_label("Reason for closing").fill("Maintenance of the branch building")
     branch.get_by_role("button", name="Close the day").click()
+    branch.get_by_role("button", name="Yes, close the day").click()
     expect(branch.get_by_role("status")).to_contain_text("their people told: 1")
     expect(bookings).to_contain_text("Cancelled by the branch")
     expect(branch.get_by_test_id("closed-reason")).to_contain_text("Maintenance")
