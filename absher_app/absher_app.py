@@ -7,7 +7,6 @@ import reflex as rx
 from absher_app import jobs, relay, routes
 from absher_app.http_cache import cache_headers
 from absher_app.http_routes import guard_uploads, http_app
-from absher_app.i18n import AR
 from absher_app.models import ALL_TABLES
 from absher_app.observability import metrics
 from absher_app.observability.logs import configure_logging
@@ -39,7 +38,7 @@ from absher_app.pages import (
 from absher_app.security_headers import security_headers
 from absher_app.settings import get_settings
 from absher_app.state import door
-from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT
+from absher_app.state.language import RESTORE_LANGUAGE_SCRIPT, t
 from absher_app.state.session import SessionState
 
 # JSON logs without personal numbers, and the metrics of this worker (absher_app/observability).
@@ -67,96 +66,97 @@ app = rx.App(
     api_transformer=[http_app(), guard_uploads, cache_headers, security_headers],
 )
 
-# (route, page builder, title, on_load)
+# (route, page builder, title, on_load): the title is a catalogue key (the <title> follows the
+# language, like the h1) or a var when the page's own h1 comes from state (a service's name).
 PAGES = (
-    (routes.HOME, home.page, AR["portal.name"], None),
-    (routes.REGISTER, register.page, AR["register.title"], register.RegisterState.load),
-    (routes.LOGIN, login.page, AR["login.title"], login.SignInState.reset_form),
-    (routes.FORGOT_PASSWORD, recovery.page, AR["recovery.title"],
+    (routes.HOME, home.page, "portal.name", None),
+    (routes.REGISTER, register.page, "register.title", register.RegisterState.load),
+    (routes.LOGIN, login.page, "login.title", login.SignInState.reset_form),
+    (routes.FORGOT_PASSWORD, recovery.page, "recovery.title",
      recovery.RecoveryState.reset_form),
-    (routes.DASHBOARD, dashboard.page, AR["portal.name"],
+    (routes.DASHBOARD, dashboard.page, "portal.name",
      [SessionState.require_sign_in, dashboard.DashboardState.load]),
-    (routes.SERVICES, services.catalogue_page, AR["services.title"],
+    (routes.SERVICES, services.catalogue_page, "services.title",
      [SessionState.require_sign_in, services.ServicesState.load]),
-    (routes.SERVICE, services.wizard_page, AR["services.title"],
+    (routes.SERVICE, services.wizard_page, services.wizard_title(),
      [SessionState.require_sign_in, services.WizardState.load]),
-    (routes.TRANSACTIONS, transactions.list_page, AR["transactions.title"],
+    (routes.TRANSACTIONS, transactions.list_page, "transactions.title",
      [SessionState.require_sign_in, transactions.TransactionsState.load]),
-    (routes.TRANSACTION, transactions.detail_page, AR["transactions.title"],
+    (routes.TRANSACTION, transactions.detail_page, "transactions.title",
      [SessionState.require_sign_in, transactions.TransactionState.load]),
-    (routes.VISA_PRINT, visa.page, AR["visa.title"],
+    (routes.VISA_PRINT, visa.page, "visa.title",
      [SessionState.require_sign_in, visa.VisaPrintState.load]),
-    (routes.ACCOUNT, account.overview.page, AR["account.title"],
+    (routes.ACCOUNT, account.overview.page, "account.title",
      [SessionState.require_sign_in, account.overview.AccountState.load]),
-    (routes.ACCOUNT_PASSWORD, account.password.page, AR["account.password.title"],
+    (routes.ACCOUNT_PASSWORD, account.password.page, "account.password.title",
      [SessionState.require_sign_in, account.password.PasswordFormState.load]),
-    (routes.ACCOUNT_MOBILE, account.mobile.page, AR["account.mobile.title"],
+    (routes.ACCOUNT_MOBILE, account.mobile.page, "account.mobile.title",
      [SessionState.require_sign_in, account.mobile.MobileFormState.load]),
-    (routes.ACCOUNT_AUTHENTICATOR, account.authenticator.page, AR["account.totp.title"],
+    (routes.ACCOUNT_AUTHENTICATOR, account.authenticator.page, "account.totp.title",
      [SessionState.require_sign_in, account.authenticator.AuthenticatorState.load]),
-    (routes.ACCOUNT_DEVICES, account.devices.page, AR["account.devices.title"],
+    (routes.ACCOUNT_DEVICES, account.devices.page, "account.devices.title",
      [SessionState.require_sign_in, account.devices.DevicesState.load]),
-    (routes.ACCOUNT_DATA, account.data.page, AR["account.data.title"],
+    (routes.ACCOUNT_DATA, account.data.page, "account.data.title",
      [SessionState.require_sign_in, account.data.MyDataState.load]),
-    (routes.ACCOUNT_CLOSE, account.close.page, AR["account.close.title"],
+    (routes.ACCOUNT_CLOSE, account.close.page, "account.close.title",
      [SessionState.require_sign_in, account.close.CloseAccountState.load]),
-    (routes.INQUIRIES, inquiries.page, AR["inquiries.title"], inquiries.InquiryState.load),
-    (routes.FAMILY, family.page, AR["family.title"],
+    (routes.INQUIRIES, inquiries.page, "inquiries.title", inquiries.InquiryState.load),
+    (routes.FAMILY, family.page, "family.title",
      [SessionState.require_sign_in, family.FamilyState.load]),
     # The staff back office: every loader checks the staff session and the role again.
-    (routes.STAFF_LOGIN, login.staff_page, AR["staff.login.title"],
+    (routes.STAFF_LOGIN, login.staff_page, "staff.login.title",
      login.SignInState.reset_form),
-    (routes.STAFF_NOT_ALLOWED, staff_console.not_allowed_page, AR["staff.not_allowed.title"],
+    (routes.STAFF_NOT_ALLOWED, staff_console.not_allowed_page, "staff.not_allowed.title",
      None),
-    (routes.STAFF, staff_console.home_page, AR["staff.home.title"],
+    (routes.STAFF, staff_console.home_page, "staff.home.title",
      [SessionState.require_staff, staff_dashboard.StaffDashboardState.load]),
-    (routes.STAFF_ACTIVATE, staff_activation.page, AR["staff.activate.title"],
+    (routes.STAFF_ACTIVATE, staff_activation.page, "staff.activate.title",
      staff_activation.ON_LOAD),
-    (routes.STAFF_REQUESTS, staff_requests.queue_page, AR["staff.review.title"],
+    (routes.STAFF_REQUESTS, staff_requests.queue_page, "staff.review.title",
      staff_requests.QUEUE_ON_LOAD),
-    (routes.STAFF_REQUEST, staff_requests.review_page, AR["staff.review.one_title"],
+    (routes.STAFF_REQUEST, staff_requests.review_page, "staff.review.one_title",
      staff_requests.REVIEW_ON_LOAD),
-    (routes.STAFF_MESSAGES, staff_messages.inbox_page, AR["staff.messages.title"],
+    (routes.STAFF_MESSAGES, staff_messages.inbox_page, "staff.messages.title",
      staff_messages.INBOX_ON_LOAD),
-    (routes.STAFF_MESSAGE, staff_messages.thread_page, AR["staff.messages.one_title"],
+    (routes.STAFF_MESSAGE, staff_messages.thread_page, "staff.messages.one_title",
      staff_messages.THREAD_ON_LOAD),
-    (routes.STAFF_BRANCHES, staff_branches.page, AR["staff.branches.title"],
+    (routes.STAFF_BRANCHES, staff_branches.page, "staff.branches.title",
      staff_branches.ON_LOAD),
-    (routes.GENERAL_SERVICES, messages.general_page, AR["general.title"],
+    (routes.GENERAL_SERVICES, messages.general_page, "general.title",
      SessionState.require_sign_in),
-    (routes.MESSAGES, messages.list_page, AR["messages.title"],
+    (routes.MESSAGES, messages.list_page, "messages.title",
      [SessionState.require_sign_in, messages.MessagesState.load]),
-    (routes.MESSAGE_NEW, messages.compose_page, AR["messages.new_title"],
+    (routes.MESSAGE_NEW, messages.compose_page, "messages.new_title",
      [SessionState.require_sign_in, messages.ComposeState.load]),
-    (routes.MESSAGE, messages.thread_page, AR["messages.title"],
+    (routes.MESSAGE, messages.thread_page, "messages.title",
      [SessionState.require_sign_in, messages.ThreadState.load]),
-    (routes.APPOINTMENTS, appointments.list_page, AR["appointments.title"],
+    (routes.APPOINTMENTS, appointments.list_page, "appointments.title",
      [SessionState.require_sign_in, appointments.AppointmentsState.load]),
-    (routes.APPOINTMENT_BOOK, appointments.book_page, AR["appointments.book_title"],
+    (routes.APPOINTMENT_BOOK, appointments.book_page, "appointments.book_title",
      [SessionState.require_sign_in, appointments.BookingState.load]),
-    (routes.APPOINTMENT, appointments.slip_page, AR["appointments.title"],
+    (routes.APPOINTMENT, appointments.slip_page, "appointments.title",
      [SessionState.require_sign_in, appointments.SlipState.load]),
-    (routes.DELEGATIONS, delegations.list_page, AR["delegation.title"],
+    (routes.DELEGATIONS, delegations.list_page, "delegation.title",
      [SessionState.require_sign_in, delegations.DelegationsState.load]),
-    (routes.DELEGATION, delegations.detail_page, AR["delegation.detail_title"],
+    (routes.DELEGATION, delegations.detail_page, "delegation.detail_title",
      [SessionState.require_sign_in, delegations.DelegationState.load]),
     (routes.DELEGATION_CERTIFICATE, delegations.certificate_page,
-     AR["delegation.certificate_title"],
+     "delegation.certificate_title",
      [SessionState.require_sign_in, delegations.DelegationState.load]),
-    (routes.VERIFY, delegations.verify_page, AR["verify.title"], delegations.VerifyState.load),
-    (routes.VEHICLES, delegations.vehicles_page, AR["vehicles.title"],
+    (routes.VERIFY, delegations.verify_page, "verify.title", delegations.VerifyState.load),
+    (routes.VEHICLES, delegations.vehicles_page, "vehicles.title",
      [SessionState.require_sign_in, delegations.VehiclesState.load]),
 )
 
 # The demo's stand-ins: the SMS outbox for anyone to read, the bank that pays any bill, the
 # activation partners. Registered only in demo mode (ABSHER_DEMO=1), which production refuses.
 DEMO_PAGES = (
-    (routes.DEV_SMS, dev_sms.page, AR["dev_sms.title"], dev_sms.DevSmsState.load),
-    (routes.ACTIVATE_BANK, activation.bank_page, AR["bank.title"],
+    (routes.DEV_SMS, dev_sms.page, "dev_sms.title", dev_sms.DevSmsState.load),
+    (routes.ACTIVATE_BANK, activation.bank_page, "bank.title",
      activation.ActivationPartnerState.load),
-    (routes.ACTIVATE_KIOSK, activation.kiosk_page, AR["kiosk.title"],
+    (routes.ACTIVATE_KIOSK, activation.kiosk_page, "kiosk.title",
      activation.ActivationPartnerState.load),
-    (routes.PAY, pay.pay_page, AR["pay.title"], pay.PayState.load),
+    (routes.PAY, pay.pay_page, "pay.title", pay.PayState.load),
 )
 
 for route, builder, title, on_load in PAGES + (DEMO_PAGES if get_settings().dev_tools_enabled
@@ -164,7 +164,8 @@ for route, builder, title, on_load in PAGES + (DEMO_PAGES if get_settings().dev_
     # The sitemap lists the public entry points only: never a dev, demo, staff or signed-in
     # page (`"sitemap": None` is how Reflex's SitemapPlugin leaves a page out).
     context = None if route in routes.SITEMAP else {"sitemap": None}
-    app.add_page(builder, route=route, title=title, on_load=on_load, context=context)
+    app.add_page(builder, route=route, title=t(title) if isinstance(title, str) else title,
+                 on_load=on_load, context=context)
 
 # Every socket event passes the door first (payload shape, setvar, the tab's owner).
 door.install(app)

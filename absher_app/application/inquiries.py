@@ -95,7 +95,7 @@ def blocks_of(answer: inquiries.Answer) -> list[ResultBlock]:
                 _row("inquiries.status", both(f"inquiries.validity.{item.status}"),
                      item.status),
                 _date_row("inquiries.iqama_expiry", item.expiry),
-                _row("family.status", _days_left(item.days_left),
+                _row("inquiries.time_to_expiry", _days_left(item.days_left),
                      "expired" if item.days_left < 0 else "valid"),
             ]))
         elif isinstance(item, inquiries.AbscondingAnswer):

@@ -14,15 +14,14 @@ from enum import StrEnum
 from absher_app.application.inputs import Form, checkbox, text
 from absher_app.application.sign_in import CodeForm
 from absher_app.application.unit import Tx, use_case
-from absher_app.domain import accounts, codes
+from absher_app.domain import accounts, codes, countries
 from absher_app.domain.accounts import RegistrationDetails
 from absher_app.domain.identity import CATEGORIES
 from absher_app.providers.rate_limit import get_rate_limiter
 from absher_app.settings import get_settings
 
-# The countries a GCC national or a visitor may choose (ISO 3166 codes).
-COUNTRIES = ("KW", "AE", "BH", "QA", "OM", "US", "GB", "IN", "PK", "EG", "JO", "RU", "JP", "SN",
-             "PH", "ID", "NP", "SD", "FR", "DE", "TR")
+# The countries a GCC national or a visitor may choose (ISO 3166 codes, every one CLDR names).
+COUNTRIES = countries.nationality_codes()
 SECRET_MAX = 1024
 
 
@@ -61,6 +60,37 @@ class DetailsForm(Form):
 class NewPasswordForm(Form):
     password: str = text(max_length=SECRET_MAX, raw=True)
     password_confirm: str = text(max_length=SECRET_MAX, raw=True)
+
+
+@dataclasses.dataclass
+class Country:
+    """A nationality to choose: its ISO code and its name in one language."""
+
+    code: str
+    name: str
+
+
+@dataclasses.dataclass
+class NationalitiesView:
+    """The nationality list of the registration form, in each language's order: `first` (the
+    GCC states, for a GCC national; empty otherwise), then `rest`."""
+
+    first_ar: list[Country] = dataclasses.field(default_factory=list)
+    first_en: list[Country] = dataclasses.field(default_factory=list)
+    rest_ar: list[Country] = dataclasses.field(default_factory=list)
+    rest_en: list[Country] = dataclasses.field(default_factory=list)
+
+
+def nationalities(category: str) -> NationalitiesView:
+    """The countries to choose from for `category`, named from CLDR in Arabic and English and
+    sorted for each language; GCC states first (as their own group) for a GCC national."""
+    lists = {}
+    for lang in countries.LANGUAGES:
+        pairs = [Country(code, name) for code, name in countries.nationalities(lang)]
+        first = [c for c in pairs if c.code in countries.GCC_STATES] if category == "gcc" else []
+        lists[f"first_{lang}"] = first
+        lists[f"rest_{lang}"] = [c for c in pairs if c not in first]
+    return NationalitiesView(**lists)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,7 +26,15 @@ from absher_app.application.messages import (
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Option, Text, both, local_time
 from absher_app.application.wizard import shown_answer
-from absher_app.domain import appointments, backoffice, catalogue, messages, requests, staff
+from absher_app.domain import (
+    appointments,
+    backoffice,
+    calendars,
+    catalogue,
+    messages,
+    requests,
+    staff,
+)
 from absher_app.domain.calendars import hijri_text
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.staff import (
@@ -494,8 +502,17 @@ class BranchDayView:
 
 @dataclasses.dataclass(frozen=True)
 class DayForm(Form):
+    """The branch and the day: `day` as an ISO date, or typed in the day, month and year
+    boxes (`day_day`, `day_month`, `day_year`) the page shows."""
+
     branch: str = text(max_length=40, required=False)
     day: str = text(max_length=40, required=False)
+    day_day: str = text(max_length=8, required=False)
+    day_month: str = text(max_length=8, required=False)
+    day_year: str = text(max_length=8, required=False)
+
+    def chosen_day(self) -> str:
+        return self.day or calendars.entered_date(self.day_day, self.day_month, self.day_year)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -571,7 +588,7 @@ def branch_on_day(tx: Tx, who: SignedIn, form: DayForm) -> BranchDayView:
     Raises:
         ValidationError: day_invalid (about "day"), branch_not_managed (about "branch").
     """
-    day = backoffice.parse_day(form.day, tx.now)
+    day = backoffice.parse_day(form.chosen_day(), tx.now)
     return _day_view(tx, who, _managed_code(tx, who, form.branch), day)
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from absher_app import routes
 from absher_app.application.identity import SignedIn
@@ -24,7 +26,7 @@ from absher_app.application.inputs import Form, FormFields, text
 from absher_app.application.unit import Tx, use_case
 from absher_app.application.views import Text, both, local_time, problem, problem_for
 from absher_app.application.views import text as text_of
-from absher_app.domain import catalogue, codes, requests, wizard
+from absher_app.domain import calendars, catalogue, codes, requests, wizard
 from absher_app.domain import delegation as delegations
 from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import mask_mobile
@@ -103,6 +105,14 @@ class FieldView:
     error_ar: str
     error_en: str
     options: list[ChoiceView]
+    # A date field: its day, month and year boxes, the calendar they are typed in, and the
+    # date read in both calendars once it is one.
+    day: str = ""
+    month: str = ""
+    year: str = ""
+    hijri: bool = False
+    both_ar: str = ""
+    both_en: str = ""
 
 
 @dataclasses.dataclass
@@ -187,7 +197,26 @@ def shown_answer(field: wizard.Field, value: str, ctx: wizard.Context | None) ->
             return "، ".join(ar), ", ".join(en)
     if field.kind == "confirm" and value == "yes":
         return both("wizard.yes")
+    if field.kind == "date" and (day := _a_date(value)) is not None:
+        return calendars.both_calendars(day, "ar"), calendars.both_calendars(day, "en")
     return value, value
+
+
+def _a_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _date_boxes(value: str) -> dict[str, Any]:
+    """A date field's boxes and its reading in both calendars (FieldView's date fields)."""
+    parts = calendars.date_parts(value)
+    day = _a_date(value)
+    return dict(day=parts.day, month=parts.month, year=parts.year,
+                hijri=parts.calendar == calendars.Calendar.HIJRI,
+                both_ar=calendars.both_calendars(day, "ar") if day else "",
+                both_en=calendars.both_calendars(day, "en") if day else "")
 
 
 def field_views(step: wizard.Step, values: dict[str, str], problems: list[DomainError],
@@ -207,7 +236,8 @@ def field_views(step: wizard.Step, values: dict[str, str], problems: list[Domain
             [ChoiceView(f"field-{field.name}-{o.value}", o.value,
                         translate(o.label_key, "ar", **dict(o.params)),
                         translate(o.label_key, "en", **dict(o.params)), o.value in ticked)
-             for o in wizard.field_options(field, ctx)]))
+             for o in wizard.field_options(field, ctx)],
+            **(_date_boxes(value) if field.kind == "date" else {})))
     return views
 
 

@@ -203,3 +203,23 @@ def long_text_field(name: str, label_key: str, hint: rx.Component, error: rx.Var
 def limits_hint(key: str, low: int, high: int) -> rx.Component:
     """A hint that states a length range: catalogue string `key` with {min} and {max}."""
     return t_with(key, {"min": str(low), "max": str(high)})
+
+
+def file_picker(*children: rx.Component, labelled_by: str, **props) -> rx.Component:
+    """`rx.upload.root` (react-dropzone) whose own `<input type=file>` is named by the element
+    `labelled_by` and hidden from assistive technology: the visible button among `children`
+    opens the browser's file dialog, so the input would only be an unlabelled extra control
+    (a screen reader said "Choose File", in English, on an Arabic page)."""
+    from reflex_components_core.el.elements.forms import Input
+
+    root = rx.upload.root(*children, **props)
+
+    def hide(component) -> None:
+        for child in getattr(component, "children", []):
+            if isinstance(child, Input):
+                child.custom_attrs.update({"aria-labelledby": labelled_by,
+                                           "aria-hidden": "true"})
+            hide(child)
+
+    hide(root)
+    return root

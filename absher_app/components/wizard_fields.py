@@ -1,12 +1,14 @@
 """The questions of a wizard step, whatever the service: one renderer for every kind of field
-(choice, multi, confirm, date, number, text), each with its label, hint and error, as the
-service's data describes them (absher_app.application.wizard.FieldView)."""
+(choice, multi, confirm, date: day, month and year in either calendar, number, text), each with
+its label, hint and error, as the service's data describes them
+(absher_app.application.wizard.FieldView)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from absher_app.application.wizard import ChoiceView, FieldView
+from absher_app.components.date_input import wizard_date
 from absher_app.components.text import bilingual
 
 
@@ -86,7 +88,8 @@ def wizard_field(field: rx.Var[FieldView]) -> rx.Component:
             ),
             class_name=rx.cond(field.error_ar != "", "field field-has-error", "field"),
         )),
-        ("date", _input(field, "date")),
+        ("date", wizard_date(field, bilingual(field.label_ar, field.label_en),
+                             _hint_and_error(field))),
         ("number", _input(field, "text", "numeric")),
         _input(field, "text"),
     )

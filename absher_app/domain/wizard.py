@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from absher_app.domain import calendars
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import url_token
@@ -221,10 +222,16 @@ def a_date(field: str, *, not_before: Callable[[Context], date] | None = None,
            not_after: Callable[[Context], date] | None = None,
            too_early: str = "date_too_early", too_late: str = "date_too_late") -> Parser:
     def parse(raw: str, ctx: Context) -> date:
+        if not raw.strip():
+            raise ValidationError("date_required", f"{field}: no date", field=field)
+        if raw.startswith(calendars.HIJRI_MARK):
+            raise ValidationError("date_hijri_invalid", f"{field}: no such Hijri date",
+                                  field=field)
         try:
             value = date.fromisoformat(raw.strip())
         except ValueError:
-            raise ValidationError("date_invalid", f"{field}: YYYY-MM-DD", field=field) from None
+            raise ValidationError("date_entry_invalid", f"{field}: not a date",
+                                  field=field) from None
         if not_before and value < not_before(ctx):
             raise ValidationError(too_early, f"{field} too early", field=field,
                                   date=not_before(ctx).isoformat())
@@ -277,6 +284,10 @@ def several_of(field: str, options: OptionsOf) -> Parser:
     return parse
 
 
+# The boxes of a date field: `<name>_day`, `<name>_month`, `<name>_year`, `<name>_calendar`.
+DATE_PARTS = ("day", "month", "year", "calendar")
+
+
 def typed_value(field: Field, raw: dict[str, Any]) -> str:
     """What the form sent for `field`: a multi field's ticked boxes joined with commas.
 
@@ -291,6 +302,12 @@ def typed_value(field: Field, raw: dict[str, Any]) -> str:
     if field.kind == "multi":
         return ",".join(o.value for o in field.options
                         if raw.get(f"{field.name}__{o.value}") == "yes")
+    if field.kind == "date" and f"{field.name}_year" in raw:
+        # Day, month and year boxes, in the calendar chosen beside them (calendars.entered_date).
+        parts = [raw.get(f"{field.name}_{part}", "") for part in DATE_PARTS]
+        if all(isinstance(p, str) for p in parts):
+            return calendars.entered_date(*parts)
+        return ""
     value = raw.get(field.name, "")
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 

@@ -24,6 +24,7 @@ from absher_app.components.content import panel, summary_list, summary_row, tag
 from absher_app.components.forms import (
     error_summary,
     field_error,
+    file_picker,
     limits_hint,
     long_text_field,
     radio_group,
@@ -210,7 +211,7 @@ def _attachment_field() -> rx.Component:
                              class_name="button secondary", on_click=s.remove_attachment),
                 class_name="attachment-chosen",
             ),
-            rx.upload.root(
+            file_picker(
                 rx.el.button(rx.cond(s.checking, t("messages.checking_file"),
                                      t("messages.choose_file")),
                              type="button", class_name="button secondary",
@@ -220,7 +221,7 @@ def _attachment_field() -> rx.Component:
                 no_keyboard=True, no_drag=False,
                 on_drop=ComposeState.attach(rx.upload_files(upload_id=UPLOAD_ID)),
                 on_drop_rejected=ComposeState.attach_refused,
-                class_name="upload-zone",
+                class_name="upload-zone", labelled_by="field-attachment-label",
             ),
         ),
         class_name=rx.cond(invalid, "field field-has-error", "field"),

@@ -41,7 +41,7 @@ class PayState(rx.State):
 
     @event
     async def pay(self):
-        if not self.bill.number or self.bill.amount <= 0:
+        if self.bill.status != BillStatus.UNPAID or not self.bill.number:
             return
         self.bill = await use(self, usecases.pay_bill, self.bill.number, self.bill.amount)
         self.error = NO_PROBLEM
@@ -72,9 +72,19 @@ def pay_page() -> rx.Component:
                     rx.el.p(bilingual(b.message.ar, b.message.en), role="status",
                             class_name="notice"),
                     rx.fragment()),
+            # Only an unpaid bill can be paid: a paid or expired one says so, with no button.
+            rx.match(
+                b.status,
+                *[(s.value, rx.el.p(t(f"pay.state.{s.value}"), class_name="notice",
+                                    data_testid="bill-state"))
+                  for s in (BillStatus.PAID, BillStatus.EXPIRED)],
+                rx.fragment(),
+            ),
             rx.el.div(
-                rx.el.button(t_with("pay.confirm", {"amount": b.amount}), type="button",
-                             class_name="button", on_click=PayState.pay),
+                rx.cond(b.status == BillStatus.UNPAID,
+                        rx.el.button(t_with("pay.confirm", {"amount": b.amount}), type="button",
+                                     class_name="button", on_click=PayState.pay),
+                        rx.fragment()),
                 rx.el.a(t("pay.back"), href=routes.TRANSACTIONS + "/" + b.reference),
                 class_name="button-group",
             ),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import reflex as rx
 
 from absher_app import routes
 from absher_app.application import registration as usecases
 from absher_app.application.hashing import hashing_pool
+from absher_app.application.inputs import Bounded
 from absher_app.application.registration import (
     COUNTRIES,
+    Country,
     DetailsForm,
+    NationalitiesView,
     NewPasswordForm,
     RegistrationStep,
 )
@@ -33,9 +38,10 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import CATEGORIES
 from absher_app.domain.passwords import MAX_LENGTH, strength
 from absher_app.state.events import event, use
-from absher_app.state.language import t
+from absher_app.state.language import LanguageState, is_english, t
 
 Step = RegistrationStep
+Choice = Annotated[str, Bounded(16)]
 
 
 class RegisterState(rx.State):
@@ -55,6 +61,8 @@ class RegisterState(rx.State):
     resend_serial: int = 0
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
+    # The nationality list for the chosen category (CLDR names, sorted per language).
+    countries: NationalitiesView = NationalitiesView()
     _person_id: int = 0
 
     def _on_problem(self, error: DomainError) -> None:
@@ -81,6 +89,19 @@ class RegisterState(rx.State):
         """A finished registration is not shown again: coming back starts a new, empty one."""
         if self.step == Step.DONE:
             self.reset()
+        self.countries = usecases.nationalities(self.category)
+
+    @event
+    def choose_country(self, value: Choice):
+        """Kept so that the list, drawn again in the other language or for another category,
+        shows the same country."""
+        self.country = value if value in COUNTRIES else ""
+
+    @event
+    def choose_category(self, value: Choice):
+        """GCC states lead the nationality list of a GCC national."""
+        if value in CATEGORIES:
+            self.category, self.countries = value, usecases.nationalities(value)
 
     @event
     def start_over(self):
@@ -92,6 +113,7 @@ class RegisterState(rx.State):
         """Check the details against the registry and text a code."""
         details = form.details()
         self.category, self.country = details.category, details.country or ""
+        self.countries = usecases.nationalities(self.category)
         self.id_number, self.mobile = details.id_number, details.mobile
         self.username, self.email = details.username, details.email
         self.busy = True
@@ -137,6 +159,20 @@ class RegisterState(rx.State):
         self.step, self.error, self._person_id, self.busy = Step.DONE, NO_PROBLEM, 0, False
 
 
+def _options(countries: rx.Var[list[Country]]) -> rx.Component:
+    return rx.foreach(countries, lambda c: rx.el.option(c.name, value=c.code))
+
+
+def _countries(first: rx.Var[list[Country]], rest: rx.Var[list[Country]]) -> rx.Component:
+    """The GCC states as their own group first (for a GCC national), then every country."""
+    return rx.cond(
+        first.length() > 0,
+        rx.fragment(rx.el.optgroup(_options(first), label=t("register.country_gcc")),
+                    rx.el.optgroup(_options(rest), label=t("register.country_other"))),
+        _options(rest),
+    )
+
+
 def _details_form() -> rx.Component:
     s = RegisterState
     error = s.error
@@ -144,7 +180,7 @@ def _details_form() -> rx.Component:
         error_summary(error),
         radio_group("category", "register.category",
                     [(c, f"register.category.{c}") for c in CATEGORIES], error,
-                    default=s.category),
+                    default=s.category, on_change=RegisterState.choose_category),
         text_field("id_number", "register.id_number", error, hint_key="register.id_hint",
                    input_mode="numeric", max_length=10, default_value=s.id_number, dir="ltr"),
         text_field("mobile", "register.mobile", error, hint_key="register.mobile_hint",
@@ -158,8 +194,13 @@ def _details_form() -> rx.Component:
             rx.el.label(t("register.country"), html_for="field-country", class_name="field-label"),
             rx.el.select(
                 rx.el.option("—", value=""),
-                *[rx.el.option(code, value=code) for code in COUNTRIES],
+                rx.cond(is_english(), _countries(s.countries.first_en, s.countries.rest_en),
+                        _countries(s.countries.first_ar, s.countries.rest_ar)),
                 id="field-country", name="country", default_value=s.country,
+                on_change=RegisterState.choose_country,
+                # Another language or category draws other options: the select starts again
+                # from the country chosen (kept by choose_country).
+                key=LanguageState.lang + "-" + s.category,
                 class_name="field-input",
             ),
             class_name="field",

@@ -26,7 +26,9 @@ from absher_app.application.staff import (
     SlotRow,
 )
 from absher_app.application.views import NO_PROBLEM, Text, problem
+from absher_app.components.confirm import confirm_panel
 from absher_app.components.content import status_message, tag
+from absher_app.components.date_input import date_input
 from absher_app.components.forms import (
     error_summary,
     select_field,
@@ -49,16 +51,18 @@ class StaffBranchState(rx.State):
     view: BranchDayView = BranchDayView()
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
+    # "Close the day" asked "are you sure?".
+    asking_close: bool = False
     _branch: str = ""
     _day: str = ""
 
     def _on_problem(self, error) -> None:
-        self.error, self.busy = problem(error), False
+        self.error, self.busy, self.asking_close = problem(error), False, False
         self.view.done = Text()
 
     def _show(self, view: BranchDayView) -> None:
         self.view, self._branch, self._day = view, view.branch, view.day
-        self.error, self.busy = NO_PROBLEM, False
+        self.error, self.busy, self.asking_close = NO_PROBLEM, False, False
 
     @event
     async def load(self):
@@ -84,6 +88,10 @@ class StaffBranchState(rx.State):
     async def set_capacity(self, form: CapacityForm):
         """Places per slot: the branch default, this whole day, or one slot of it."""
         await self._act(usecases.set_capacity, form)
+
+    @event
+    def ask_close(self, asking: bool):
+        self.asking_close = asking
 
     @event
     async def close_day(self, form: ReasonForm):
@@ -151,8 +159,8 @@ def _day_picker() -> rx.Component:
             select_field("branch", "staff.branches.branch", s.view.branches, s.error,
                          value=s.view.branch, on_change=StaffBranchState.choose_branch,
                          placeholder_key="staff.branches.choose"),
-            rx.el.div(text_field("day", "staff.branches.day", s.error, input_type="date",
-                                 default_value=s.view.day, dir="ltr"), key=s.view.day),
+            rx.el.div(date_input("day", "staff.branches.date", s.error, value=s.view.day,
+                                 autocomplete=False), key=s.view.day),
             rx.el.div(submit_button("staff.branches.show"), class_name="filter-submit"),
             class_name="filter-row",
         ),
@@ -200,8 +208,16 @@ def _closing() -> rx.Component:
             rx.el.p(t("staff.branches.close_lead")),
             text_field("reason", "staff.branches.reason", s.error,
                        hint_key="staff.branches.reason_hint", max_length=300),
-            rx.el.button(t("staff.branches.close"), type="submit", class_name="button warning",
-                         disabled=s.busy),
+            # Closing cancels the day's appointments: asked first (components/confirm.py).
+            rx.cond(
+                s.asking_close,
+                confirm_panel("close-day", "staff.branches.close_question",
+                              "staff.branches.close_yes", "staff.branches.close_no",
+                              on_no=StaffBranchState.ask_close(False)),
+                rx.el.button(t("staff.branches.close"), type="button",
+                             class_name="button warning", disabled=s.busy,
+                             on_click=StaffBranchState.ask_close(True)),
+            ),
             on_submit=StaffBranchState.close_day, class_name="form",
         ),
     )

@@ -78,3 +78,19 @@ def sign_in(page: Page, env: dict[str, str], login: str, password: str, mobile: 
     page.get_by_test_id("otp-code").fill(latest_code(env, mobile, before))
     page.get_by_test_id("otp-submit").click()
     page.wait_for_url(re.compile(r"/dashboard/?$"))
+
+
+def fill_date(page: Page, legend: str, day, hijri: tuple[int, int, int] | None = None) -> None:
+    """Type a date into the day, month and year boxes of the question `legend` (English):
+    `day` in the Gregorian calendar, or with `hijri` (year, month, day) in the Hijri one."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    if hijri is not None:
+        group.get_by_label("Hijri", exact=True).check()
+        year, month, day_of_month = hijri
+    else:
+        if group.get_by_label("Gregorian", exact=True).count():  # a date with a calendar
+            group.get_by_label("Gregorian", exact=True).check()
+        year, month, day_of_month = day.year, day.month, day.day
+    group.get_by_label("Day", exact=True).fill(str(day_of_month))
+    group.get_by_label("Month", exact=True).fill(str(month))
+    group.get_by_label("Year", exact=True).fill(str(year))

@@ -21,7 +21,7 @@ from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import screenshot, visit, wait_until_connected
-from tests.e2e.helpers import last_message_id, latest_code, sign_in
+from tests.e2e.helpers import fill_date, last_message_id, latest_code, sign_in
 from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
@@ -100,8 +100,8 @@ def _delegate_three_services(page: Page, app_env, today) -> str:
     page.get_by_label("Delegate's ID number").fill(DELEGATE["id"])
     page.get_by_label("Delegate's mobile number").fill(DELEGATE["mobile"])
     _continue(page)
-    page.get_by_label("First day").fill(today.isoformat())
-    page.get_by_label("Last day").fill((today + timedelta(days=30)).isoformat())
+    fill_date(page, "First day", today)
+    fill_date(page, "Last day", today + timedelta(days=30))
     _continue(page)
     page.get_by_label(re.compile("^I agree that the delegate")).check()
     _continue(page)

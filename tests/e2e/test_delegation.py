@@ -21,7 +21,7 @@ from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ROOT, screenshot, visit, wait_until_connected
-from tests.e2e.helpers import cli, last_message_id, latest_code, sign_in
+from tests.e2e.helpers import cli, fill_date, last_message_id, latest_code, sign_in
 from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
@@ -98,11 +98,11 @@ def _make_delegation(page: Page, app_env, today, shots: bool = False) -> str:
     expect(page.get_by_role("alert")).to_contain_text("not the one on the delegate's account")
     page.get_by_label("Delegate's mobile number").fill(DELEGATE["mobile"])
     _continue(page)
-    page.get_by_label("First day").fill(today.isoformat())
-    page.get_by_label("Last day").fill((today + timedelta(days=400)).isoformat())
+    fill_date(page, "First day", today)
+    fill_date(page, "Last day", today + timedelta(days=400))
     _continue(page)
     expect(page.get_by_role("alert")).to_contain_text("365 days at most")
-    page.get_by_label("Last day").fill((today + timedelta(days=30)).isoformat())
+    fill_date(page, "Last day", today + timedelta(days=30))
     _continue(page)
     page.get_by_label(re.compile("^I agree that the delegate")).check()
     _continue(page)
@@ -188,6 +188,8 @@ def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_ur
         DELEGATOR["en"])
     visit(delegator, f"/delegations/{reference}")
     delegator.get_by_role("button", name="Revoke the delegation").click()
+    # Asked first (components/confirm.py); "Yes" revokes.
+    delegator.get_by_role("button", name="Yes, revoke it").click()
     expect(delegator.get_by_test_id("delegation-status")).to_have_text("Revoked")
 
     # The delegate's next attempt is refused on the server, with the reason.

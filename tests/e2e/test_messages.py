@@ -124,5 +124,5 @@ def test_message_with_pdf_answer_visit_book_reschedule_cancel(page: Page, app_en
     visit(page, "/appointments")
     expect(page.get_by_role("cell", name="Cancelled")).to_be_visible()
     visit(page, "/dashboard")
-    expect(page.get_by_text("1 open")).to_be_visible()
+    expect(page.get_by_text("Open messages: 1")).to_be_visible()  # the tile as "label: number"
     expect(page.get_by_text("No upcoming appointments")).to_be_visible()

@@ -14,6 +14,7 @@ from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import demo_ids
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import REVIEW_SHOTS, screenshot
+from tests.e2e.helpers import fill_date
 from tests.e2e.test_services import (
     _continue,
     _open_service,
@@ -113,12 +114,12 @@ def test_a_travel_permit_is_issued_then_cancelled(page: Page, app_env):
     page.get_by_label("Several trips").check()
     _shots(page, "travel-permit-step")
     too_late = today_in_riyadh(SystemClock()) + timedelta(days=400)
-    page.get_by_label("The permit ends on").fill(too_late.isoformat())
+    fill_date(page, "The permit ends on", too_late)
     _continue(page)
     expect(page.get_by_role("alert")).to_contain_text("The permit must end on")
     expect(page.get_by_label("Several trips")).to_be_checked()   # nothing lost
     until = today_in_riyadh(SystemClock()) + timedelta(days=60)
-    page.get_by_label("The permit ends on").fill(until.isoformat())
+    fill_date(page, "The permit ends on", until)
     _continue(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     expect(page.get_by_text("This service is free.")).to_be_visible()
@@ -189,7 +190,7 @@ def test_registration_driving_authorisation_and_licence(page: Page, app_env):
     _continue(page)
     page.get_by_label("Inside the Kingdom only").check()
     until = today_in_riyadh(SystemClock()) + timedelta(days=30)
-    page.get_by_label("The authorisation ends on").fill(until.isoformat())
+    fill_date(page, "The authorisation ends on", until)
     _continue(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     _shots(page, "authorisation-review")

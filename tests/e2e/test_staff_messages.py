@@ -9,13 +9,14 @@ English, 360 px and desktop."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from absher_app.domain.demo import DEMO_PASSWORD
 from tests.e2e.conftest import visit, wait_until_connected
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import fill_date, sign_in
 from tests.e2e.messaging import (
     book_from_message,
     cancel_on_slip,
@@ -128,8 +129,7 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     branch.wait_for_url(re.compile(r"/staff/branches/?$"))
     wait_until_connected(branch)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), day
-    branch.get_by_label("Day").fill(day)
-    expect(branch.get_by_label("Day")).to_have_value(day)
+    fill_date(branch, "Date", date.fromisoformat(day))   # day, month and year boxes
     branch.get_by_role("button", name="Show").click()
     bookings = branch.get_by_test_id("booking-table")
     expect(bookings).to_contain_text(booked)
@@ -142,9 +142,18 @@ def test_officer_answers_from_the_inbox_and_the_manager_closes_a_booked_day(
     expect(branch.get_by_test_id("slot-table")).to_contain_text("1 / 3")
     shots(branch, "staff-branch-day")
     branch.get_by_role("button", name="Close the day").click()
+    # Asked first: it cancels the day's appointments (a question, not an alert).
+    question = branch.get_by_role("group", name=re.compile("^Close the branch on this day?"))
+    expect(question).to_be_visible()
+    expect(branch.get_by_role("alert")).to_have_count(0)
+    question.get_by_role("button", name="No, keep it open").click()
+    expect(question).to_have_count(0)
+    branch.get_by_role("button", name="Close the day").click()
+    branch.get_by_role("button", name="Yes, close the day").click()
     expect(branch.get_by_role("alert")).to_be_visible()  # the reason is required
     branch.get_by_label("Reason for closing").fill("Maintenance of the branch building")
     branch.get_by_role("button", name="Close the day").click()
+    branch.get_by_role("button", name="Yes, close the day").click()
     expect(branch.get_by_role("status")).to_contain_text("their people told: 1")
     expect(bookings).to_contain_text("Cancelled by the branch")
     expect(branch.get_by_test_id("closed-reason")).to_contain_text("Maintenance")

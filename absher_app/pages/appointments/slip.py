@@ -9,6 +9,7 @@ from absher_app import routes
 from absher_app.application import appointments as usecases
 from absher_app.application.appointments import Slip
 from absher_app.application.views import NO_PROBLEM, problem
+from absher_app.components.confirm import confirm_panel
 from absher_app.components.content import summary_list, summary_row, tag
 from absher_app.components.forms import error_summary
 from absher_app.components.layout import page_layout
@@ -81,16 +82,9 @@ def _slip_actions() -> rx.Component:
     s = SlipState
     return rx.cond(s.view.changeable, rx.cond(
         s.asking_cancel,
-        rx.el.div(
-            rx.el.p(t("appointments.cancel_question"), role="alert"),
-            rx.el.div(
-                rx.el.button(t("appointments.cancel_yes"), type="button",
-                             class_name="button warning", on_click=SlipState.cancel),
-                rx.el.button(t("appointments.cancel_no"), type="button",
-                             class_name="button secondary",
-                             on_click=SlipState.ask_cancel(False)),
-                class_name="button-group"),
-            class_name="panel"),
+        confirm_panel("cancel", "appointments.cancel_question", "appointments.cancel_yes",
+                      "appointments.cancel_no", on_yes=SlipState.cancel,
+                      on_no=SlipState.ask_cancel(False)),
         rx.el.div(
             rx.el.button(t("appointments.print"), type="button", class_name="button",
                          on_click=rx.call_script("window.print()")),

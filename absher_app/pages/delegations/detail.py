@@ -10,6 +10,7 @@ from absher_app import routes
 from absher_app.application import delegations as usecases
 from absher_app.application.delegations import DelegationView, FeedItem
 from absher_app.application.views import NO_PROBLEM, Text, problem
+from absher_app.components.confirm import confirm_panel
 from absher_app.components.content import notification_text, summary_list, summary_row, tag
 from absher_app.components.forms import error_summary
 from absher_app.components.layout import page_layout
@@ -24,20 +25,28 @@ class DelegationState(rx.State):
 
     view: DelegationView = DelegationView(found=True)
     error: dict[str, str] = NO_PROBLEM
+    # The act awaiting "yes" (components/confirm.py): one of CONFIRMED, or "".
+    confirming: str = ""
 
     def _on_problem(self, error) -> None:
-        self.error, self.view.notice = problem(error), Text()
+        self.error, self.view.notice, self.confirming = problem(error), Text(), ""
 
     def _reference(self) -> str:
         return routes.reference_in(self.router.url.path, routes.DELEGATIONS)
 
     @event
     async def load(self):
-        self.error = NO_PROBLEM
+        self.error, self.confirming = NO_PROBLEM, ""
         self.view = await use(self, usecases.open_delegation, self._reference())
 
     async def _act(self, action) -> None:
         self.view, self.error = await use(self, action, self._reference()), NO_PROBLEM
+        self.confirming = ""
+
+    @event
+    def ask(self, act: str):
+        """Ask "are you sure?" before `act` ("" when the person said no)."""
+        self.confirming = act if act in CONFIRMED else ""
 
     @event
     async def withdraw(self):
@@ -50,6 +59,20 @@ class DelegationState(rx.State):
     @event
     async def not_me(self):
         await self._act(usecases.report_not_me)
+
+
+# The acts asked about first: (state event name, question, "yes" button) keys.
+CONFIRMED = {
+    "withdraw": ("delegation.withdraw_question", "delegation.withdraw_yes"),
+    "revoke": ("delegation.revoke_question", "delegation.revoke_yes"),
+    "not_me": ("delegation.not_me_question", "delegation.not_me_yes"),
+}
+
+
+def _confirming(s: type[DelegationState], act: str) -> rx.Component:
+    question, yes = CONFIRMED[act]
+    return confirm_panel(act, question, yes, "delegation.keep", on_yes=getattr(s, act),
+                         on_no=s.ask(""))
 
 
 def delegation_summary(v: rx.Var[DelegationView]) -> rx.Component:
@@ -84,20 +107,25 @@ def _feed_list(items: rx.Var[list[FeedItem]], empty_key: str, test_id: str) -> r
 
 def _actions(s: type[DelegationState]) -> rx.Component:
     v = s.view
-    return rx.el.div(
-        rx.cond((v.role == "delegator") & (v.current.status == DelegationStatus.PENDING),
-                rx.el.button(t("delegation.withdraw"), type="button",
-                             class_name="button secondary", on_click=s.withdraw),
-                rx.fragment()),
-        rx.cond((v.role == "delegator") & (v.current.status == DelegationStatus.ACTIVE),
-                rx.el.button(t("delegation.revoke"), type="button",
-                             class_name="button warning", on_click=s.revoke),
-                rx.fragment()),
-        rx.el.a(t("delegation.certificate"),
-                href=routes.DELEGATIONS + "/" + v.current.reference + "/certificate",
-                class_name="button secondary"),
-        rx.el.a(t("delegation.back_to_list"), href=routes.DELEGATIONS),
-        class_name="button-group",
+    return rx.match(
+        s.confirming,
+        ("withdraw", _confirming(s, "withdraw")),
+        ("revoke", _confirming(s, "revoke")),
+        rx.el.div(
+            rx.cond((v.role == "delegator") & (v.current.status == DelegationStatus.PENDING),
+                    rx.el.button(t("delegation.withdraw"), type="button",
+                                 class_name="button secondary", on_click=s.ask("withdraw")),
+                    rx.fragment()),
+            rx.cond((v.role == "delegator") & (v.current.status == DelegationStatus.ACTIVE),
+                    rx.el.button(t("delegation.revoke"), type="button",
+                                 class_name="button warning", on_click=s.ask("revoke")),
+                    rx.fragment()),
+            rx.el.a(t("delegation.certificate"),
+                    href=routes.DELEGATIONS + "/" + v.current.reference + "/certificate",
+                    class_name="button secondary"),
+            rx.el.a(t("delegation.back_to_list"), href=routes.DELEGATIONS),
+            class_name="button-group",
+        ),
     )
 
 
@@ -118,12 +146,13 @@ def _delegator_section(s: type[DelegationState]) -> rx.Component:
         rx.el.h2(t("delegation.feed_title")),
         rx.el.p(t("delegation.feed_lead"), class_name="muted"),
         _feed_list(v.feed, "delegation.feed_empty", "activity-feed"),
-        rx.cond(v.current.status == DelegationStatus.ACTIVE, rx.el.div(
-            rx.el.p(t("delegation.not_me_lead")),
-            rx.el.button(t("delegation.not_me"), type="button",
-                         class_name="button warning", on_click=s.not_me),
-            class_name="panel",
-        ), rx.fragment()),
+        rx.cond(v.current.status == DelegationStatus.ACTIVE, rx.cond(
+            s.confirming == "not_me", _confirming(s, "not_me"), rx.el.div(
+                rx.el.p(t("delegation.not_me_lead")),
+                rx.el.button(t("delegation.not_me"), type="button",
+                             class_name="button warning", on_click=s.ask("not_me")),
+                class_name="panel",
+            )), rx.fragment()),
     ), rx.fragment())
 
 

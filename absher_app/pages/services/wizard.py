@@ -26,6 +26,7 @@ from absher_app.application.wizard import (
     WizardKey,
     WizardView,
 )
+from absher_app.components.confirm import confirm_panel
 from absher_app.components.forms import error_summary
 from absher_app.components.layout import page_layout
 from absher_app.components.money import sar
@@ -33,7 +34,7 @@ from absher_app.components.text import bilingual, t_with
 from absher_app.components.wizard_fields import option_radio, wizard_field
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
-from absher_app.state.language import t
+from absher_app.state.language import is_english, t
 
 SERVICE_CODE = re.compile(r"[a-z_]{1,40}")
 DELEGATION_REFERENCE = re.compile(r"[0-9]{10}")
@@ -62,9 +63,12 @@ class WizardState(rx.State):
     # The radios of "whom is it for" are uncontrolled (default_checked): a new key remounts
     # them, so a choice shown earlier (a previous visit, another ?for=) never lingers.
     who_version: int = 0
+    # "Delete the draft" asked "are you sure?" (components/confirm.py).
+    asking_discard: bool = False
 
     def _show(self, view: WizardView) -> None:
         self.view, self._draft_token = view.shown(), view.token
+        self.asking_discard = False
         if view.phase == Phase.WHO:
             self.who_version += 1
 
@@ -82,6 +86,10 @@ class WizardState(rx.State):
         """on_load: the service named in the URL, for the signed-in person (`?for=` an ID
         number of the household, `?delegation=` the delegation they act under)."""
         params = self.router.url.query_parameters
+        # Nothing of the service this tab showed before stays on screen (its title, its
+        # screen) while this one opens, whatever the answer is.
+        self.view, self._draft_token = WizardView(), ""
+        yield
         self._service_code = service_code_from_path(self.router.url.path)
         key = WizardKey(self._service_code,
                         query_value(params, "delegation", DELEGATION_REFERENCE))
@@ -109,6 +117,10 @@ class WizardState(rx.State):
     @event
     async def confirm_code(self, form: CodeForm):
         await self._go_on(usecases.confirm_by_code, self._draft_token, form)
+
+    @event
+    def ask_discard(self, asking: bool):
+        self.asking_discard = asking
 
     @event
     async def discard(self):
@@ -221,12 +233,17 @@ def _review() -> rx.Component:
             class_name="summary-list",
         ),
         _fees(),
-        rx.el.div(
-            rx.el.button(t("wizard.submit"), type="button", class_name="button",
-                         on_click=S.submit),
-            rx.el.button(t("wizard.discard"), type="button", class_name="button secondary",
-                         on_click=S.discard),
-            class_name="button-group",
+        rx.cond(
+            S.asking_discard,
+            confirm_panel("discard", "wizard.discard_question", "wizard.discard_yes",
+                          "wizard.discard_no", on_yes=S.discard, on_no=S.ask_discard(False)),
+            rx.el.div(
+                rx.el.button(t("wizard.submit"), type="button", class_name="button",
+                             on_click=S.submit),
+                rx.el.button(t("wizard.discard"), type="button", class_name="button secondary",
+                             on_click=S.ask_discard(True)),
+                class_name="button-group",
+            ),
         ),
     )
 
@@ -294,9 +311,15 @@ def _done() -> rx.Component:
     )
 
 
+def wizard_title() -> rx.Var[str]:
+    """The page's h1 and <title>: the service's name ("Services" while it opens)."""
+    return rx.cond(W.title.ar == "", t("services.title"),
+                   rx.cond(is_english(), W.title.en, W.title.ar))
+
+
 def wizard_page() -> rx.Component:
     return page_layout(
-        bilingual(W.title.ar, W.title.en),
+        wizard_title(),
         rx.cond(W.beneficiary.ar != "",
                 rx.el.p(t_with("wizard.for", {"name": W.beneficiary.ar},
                                {"name": W.beneficiary.en}), class_name="muted"),

@@ -29,6 +29,11 @@ def test_an_iqama_inquiry_answers_in_both_languages_with_the_hijri_date(app_worl
         "Iqama number", number, True)
     assert (status.label_en, status.value_en, status.tone) == ("Status", "Valid", "valid")
     assert (days_left.value_en, days_left.tone) == ("in 250 days", "valid")
+    # Each row has its own label (no two rows called "Status"), in both languages.
+    assert days_left.label_en == "Time to expiry"
+    for language in ("label_en", "label_ar"):
+        labels = [getattr(row, language) for row in block.rows]
+        assert len(set(labels)) == len(labels)
     assert expiry.label_en == "Iqama expires on"
     assert expiry.hijri_en.endswith("AH") and expiry.value_ar != expiry.value_en
     with app_world.db() as db:  # nothing about the person is shown, not even their name

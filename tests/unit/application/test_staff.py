@@ -201,6 +201,16 @@ def test_the_manager_sees_their_branch_sets_capacity_closes_and_reopens(app_worl
     assert reopened.closed_reason == "" and reopened.done.en
 
 
+def test_the_day_comes_from_the_day_month_and_year_boxes(app_world):
+    manager = app_world.staff("manager")
+    boxes = uc.DayForm("RUH-01", day_day="11", day_month="5", day_year="2026")
+    assert app_world.run(uc.branch_on_day, manager, boxes).day == "2026-05-11"
+    with pytest.raises(DomainError) as refused:
+        app_world.run(uc.branch_on_day, manager,
+                      uc.DayForm("RUH-01", day_day="31", day_month="2", day_year="2026"))
+    assert (refused.value.code, refused.value.field) == ("day_invalid", "day")
+
+
 def test_the_manager_acts_only_on_their_own_branch_and_a_shown_day(app_world):
     manager = app_world.staff("manager")
     with pytest.raises(DomainError) as refused:

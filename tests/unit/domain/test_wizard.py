@@ -204,8 +204,10 @@ def test_a_date_is_iso_and_within_its_limits():
     assert (early.code, early.params["date"]) == ("date_too_early",
                                                   (TODAY - timedelta(days=1)).isoformat())
     assert problem(parse, (TODAY + timedelta(days=1)).isoformat(), ctx).code == "date_too_late"
-    for bad in ("", "10/05/2026", "2026-02-30", "tomorrow"):
-        assert problem(parse, bad, ctx).code == "date_invalid", bad
+    assert problem(parse, "", ctx).code == "date_required"
+    for bad in ("10/05/2026", "2026-02-30", "tomorrow"):
+        assert problem(parse, bad, ctx).code == "date_entry_invalid", bad
+    assert problem(parse, "H1448-1-30", ctx).code == "date_hijri_invalid"
 
 
 def test_text_collapses_spaces_and_is_required():
@@ -239,7 +241,7 @@ def test_parse_step_returns_every_field_problem_at_once(session, people):
                                                 "passport_expiry": "soon"}, ctx)
     assert values == {}
     assert [(p.code, p.params["field"]) for p in problems] == [
-        ("passport_number_invalid", "passport_number"), ("date_invalid", "passport_expiry")]
+        ("passport_number_invalid", "passport_number"), ("date_entry_invalid", "passport_expiry")]
     assert ctx.answers == {}
     for error in problems:   # each says something in both languages
         for lang in ("ar", "en"):

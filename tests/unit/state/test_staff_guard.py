@@ -47,6 +47,8 @@ ANY_STAFF = {("SessionState", "require_staff"),
 UNGUARDED: dict[tuple[str, str], str] = {
     ("StaffThreadState", "ask_close"):
         "shows or hides the confirmation before closing; the closing itself is guarded",
+    ("StaffBranchState", "ask_close"):
+        "shows or hides the confirmation before closing a day; the closing itself is guarded",
 }
 # Payload values for bounded string arguments with a pattern (by pattern).
 PATTERN_EXAMPLES = {r"[A-Z0-9]{1,12}": "ABD1234", "warn|end": "warn"}
