@@ -243,7 +243,10 @@ class Session:
         return problems[0].get("en", "problem") if problems else ""
 
     def _wizard_answered(self) -> bool:
-        return self.var(WIZARD, "view") is not None
+        # Opening a service first clears the screen (an empty view, phase "loading"), then
+        # sends the first screen: wait for that one.
+        view = self.var(WIZARD, "view")
+        return view is not None and view.get("phase") != "loading"
 
     async def open_wizard(self) -> float:
         """Navigate to the exit/re-entry wizard (client-side): on_load → first screen."""
