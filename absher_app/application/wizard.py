@@ -472,7 +472,7 @@ def _first_screen(tx: Tx, who: SignedIn, key: WizardKey, for_member: str = "") -
     if w.ctx.beneficiary is None and len(w.candidates) == 1:
         only = w.candidates[0]
         w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
-                                    beneficiary_id=only.id)
+                                    beneficiary_id=only.id, draft=w.draft)
         w.ctx.beneficiary = only
         w.base.beneficiary = Text(*person_names(only, w.ctx.applicant))
     if w.ctx.beneficiary is None:
@@ -525,7 +525,7 @@ def answer_wizard_step(tx: Tx, who: SignedIn, key: WizardKey, index: int,
         return _step(w, result.at, result.values, result.problems)
     step = result.at.step
     w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
-                                answers=result.answers,
+                                answers=result.answers, draft=w.draft,
                                 step=step.name if step else wizard.DraftStep.REVIEW)
     if step is None:
         return _review(w)
@@ -546,7 +546,8 @@ def go_to_step(tx: Tx, who: SignedIn, key: WizardKey, index: int) -> WizardView:
     at = wizard.position(w.service, w.ctx, answers, index)
     if at.at_review:
         return _review(w)
-    wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now, step=at.step.name)
+    wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now, step=at.step.name,
+                      draft=w.draft)
     return _step(w, at, answers)
 
 

@@ -564,9 +564,11 @@ def load_draft(session: Session, account: Account, service_code: str) -> WizardD
 
 def save_draft(session: Session, account: Account, service_code: str, *, now: datetime,
                beneficiary_id: int | None = None, answers: dict[str, str] | None = None,
-               step: str | None = None) -> WizardDraft:
-    """Create or update the account's draft of this service (only the parts given change)."""
-    draft = load_draft(session, account, service_code)
+               step: str | None = None, draft: WizardDraft | None = None) -> WizardDraft:
+    """Create or update the account's draft of this service (only the parts given change);
+    `draft`: that draft as this transaction already loaded it (spares reading it again)."""
+    if draft is None or draft.account_id != account.id or draft.service_code != service_code:
+        draft = load_draft(session, account, service_code)
     if draft is None:
         draft = WizardDraft(account_id=account.id, service_code=service_code, token=url_token())
     if beneficiary_id is not None:
