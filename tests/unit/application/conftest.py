@@ -14,6 +14,9 @@ Two styles live here side by side:
     def test_a_service(svc_world):  # a copy of a demo database made once per run: quick
         caller = svc_world.sign_in("ahmed")
         view = svc_world.run(wizard.open_wizard, caller, WizardKey("iqama_renew"))
+
+`app_world` and `svc_world` give the same `World`; they differ in how its database is made
+(the demo loaded for the test, or a copy of one loaded once per run).
 """
 
 
@@ -24,7 +27,6 @@ import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy
@@ -111,7 +113,7 @@ APP_TODAY = APP_NOW.astimezone(RIYADH).date()
 
 
 @dataclasses.dataclass
-class AppWorld:
+class World:
     """The demo data on the test database, and ways to call use cases as someone."""
 
     engine: sqlalchemy.Engine
@@ -144,13 +146,17 @@ class AppWorld:
         return Caller(tokens={"staff": token}, client="192.0.2.20", device="pytest",
                       where="pytest", **caller)
 
+    def sign_in(self, username: str, lang: str = "en") -> Caller:
+        """`person`, in English unless told (the services' tests read English text)."""
+        return self.person(username, lang=lang)
+
     def run(self, fn: Callable, caller: Caller, *inputs):
         """`unit.run` as a page would call it."""
         return unit.run(fn, caller, *inputs)
 
 
 @pytest.fixture
-def app_world(engine, monkeypatch) -> AppWorld:
+def app_world(engine, monkeypatch) -> World:
     """Demo persons, accounts, staff, branches and vehicles; `unit.run` on this database at
     APP_NOW (move `app_world.clock` to call later)."""
     with Session(engine, expire_on_commit=False) as session:
@@ -160,39 +166,11 @@ def app_world(engine, monkeypatch) -> AppWorld:
     clock = FixedClock(APP_NOW)
     monkeypatch.setattr(unit, "session_scope", functools.partial(session_scope, engine))
     monkeypatch.setattr(unit, "CLOCK", clock)
-    return AppWorld(engine, clock)
+    return World(engine, clock)
 
 
 SVC_NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 SVC_TODAY = SVC_NOW.astimezone(RIYADH).date()
-
-
-@dataclasses.dataclass
-class ServicesWorld:
-    """The demo on a database of its own, and ways to call use cases as someone."""
-
-    engine: sqlalchemy.Engine
-    clock: FixedClock
-
-    def db(self) -> Session:
-        """A session of its own on the test database (to arrange or to look)."""
-        return Session(self.engine, expire_on_commit=False)
-
-    def sign_in(self, username: str, lang: str = "en") -> Caller:
-        """A caller with a fresh session of the account `username`."""
-        now = self.clock.now()
-        with self.db() as session:
-            account = session.exec(select(Account).where(Account.username == username)).one()
-            ticket = accounts.issue_sign_in_ticket(session, account, now=now)
-            token = accounts.redeem_sign_in_ticket(session, ticket, now=now, device="pytest")
-            session.commit()
-        assert token
-        return Caller(tokens={"person": token}, client="203.0.113.9", device="pytest",
-                      lang=lang, where="pytest")
-
-    def run(self, fn: Callable[..., Any], caller: Caller, *inputs: Any) -> Any:
-        """`unit.run` as a page's event would call it."""
-        return unit.run(fn, caller, *inputs)
 
 
 @pytest.fixture(scope="session")
@@ -201,12 +179,12 @@ def svc_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def svc_world(svc_template, tmp_path, monkeypatch) -> Iterator[ServicesWorld]:
+def svc_world(svc_template, tmp_path, monkeypatch) -> Iterator[World]:
     # The demo bank pays the bills of these journeys (it exists in demo mode only).
     monkeypatch.setattr(get_settings(), "demo", True)
     engine = copy_of(svc_template, tmp_path)
     clock = FixedClock(SVC_NOW)
     monkeypatch.setattr(unit, "session_scope", lambda: session_scope(engine))
     monkeypatch.setattr(unit, "CLOCK", clock)
-    yield ServicesWorld(engine, clock)
+    yield World(engine, clock)
     engine.dispose()
