@@ -1,4 +1,5 @@
-"""Helpers for journeys: read codes from the dev SMS outbox, run the operator CLI."""
+"""Helpers for journeys: read codes from the dev SMS outbox, run the operator CLI, sign in, switch
+the language, answer the idle warning."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import time
 from pathlib import Path
 
 import sqlalchemy
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
+from absher_app.domain.demo import DEMO_PASSWORD
 from absher_app.domain.identity import normalize_mobile
 from absher_app.providers.sms import read_outbox
 
@@ -94,3 +96,43 @@ def fill_date(page: Page, legend: str, day, hijri: tuple[int, int, int] | None =
     group.get_by_label("Day", exact=True).fill(str(day_of_month))
     group.get_by_label("Month", exact=True).fill(str(month))
     group.get_by_label("Year", exact=True).fill(str(year))
+
+
+def in_language(page: Page, lang: str = "en") -> None:
+    """Switch the page to `lang` with the header's button (once the socket is up)."""
+    from tests.e2e.conftest import wait_until_connected
+
+    wait_until_connected(page)
+    if page.locator("html").get_attribute("lang") != lang:
+        page.get_by_role("button", name="English" if lang == "en" else "العربية").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def signed_in_page(browser: Browser, base_url: str, env: dict[str, str], who: dict) -> Page:
+    """A browser of its own (a new context) signed in as `who` ({"user", "mobile"}), in
+    English: for journeys with two people at once."""
+    page = browser.new_context(base_url=base_url).new_page()
+    sign_in(page, env, who["user"], DEMO_PASSWORD, who["mobile"])
+    in_language(page, "en")
+    return page
+
+
+def idle_warning_then_stay(page: Page, shot: str) -> None:
+    """With the page's clock installed: no warning at 12 min 50 s, the warning at 13 min 5 s
+    ("Stay signed in" focused, axe-clean, screenshot `shot`), and "Stay signed in" closes it."""
+    from tests.e2e.conftest import assert_accessible, screenshot
+
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_have_count(0)
+    page.clock.fast_forward("12:50")
+    page.wait_for_timeout(500)
+    expect(dialog).to_have_count(0)  # not yet: 13 minutes
+    page.clock.fast_forward("00:15")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_accessible_name("Your session will end in 2 minutes")
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    assert_accessible(page)
+    screenshot(page, shot)
+    stay.click()
+    expect(dialog).to_have_count(0)

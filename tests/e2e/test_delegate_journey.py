@@ -18,10 +18,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from absher_app.domain.calendars import today_in_riyadh
-from absher_app.domain.demo import DEMO_PASSWORD, demo_id
+from absher_app.domain.demo import demo_id
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import screenshot, visit, wait_until_connected
-from tests.e2e.helpers import fill_date, last_message_id, latest_code, sign_in
+from tests.e2e.helpers import (
+    fill_date,
+    in_language,
+    last_message_id,
+    latest_code,
+    signed_in_page,
+)
 from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
@@ -61,18 +67,8 @@ def parties(app_url, app_env):
     return DELEGATOR, DELEGATE
 
 
-def _language(page: Page, lang: str) -> None:
-    wait_until_connected(page)
-    if page.locator("html").get_attribute("lang") != lang:
-        page.get_by_role("button", name="English" if lang == "en" else "العربية").click()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def _signed_in(browser: Browser, base_url: str, app_env, who: dict) -> Page:
-    page = browser.new_context(base_url=base_url).new_page()
-    sign_in(page, app_env, who["user"], DEMO_PASSWORD, who["mobile"])
-    _language(page, "en")
-    return page
 
 
 def _continue(page: Page) -> None:
@@ -132,7 +128,7 @@ def _acting_section(page: Page):
 def _shots(page: Page, name: str) -> None:
     """The page in Arabic and English at 360 and 1280 px (back in English at 1280)."""
     for lang in ("ar", "en"):
-        _language(page, lang)
+        in_language(page, lang)
         for width in (360, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             screenshot(page, f"{name}-{lang}-{width}")
@@ -142,9 +138,9 @@ def test_the_delegate_acts_from_the_dashboard_until_the_delegator_revokes(
         browser: Browser, base_url: str, app_env, parties):
     today = today_in_riyadh(SystemClock())
     name = DELEGATOR["en"]
-    delegator = _signed_in(browser, base_url, app_env, DELEGATOR)
+    delegator = signed_in_page(browser, base_url, app_env, DELEGATOR)
     reference = _delegate_three_services(delegator, app_env, today)
-    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    delegate = signed_in_page(browser, base_url, app_env, DELEGATE)
     _accept(delegate, reference)
 
     # The delegate's dashboard: the delegation, its three services by name, its period, and
@@ -239,17 +235,17 @@ def test_the_delegate_acts_from_the_dashboard_until_the_delegator_revokes(
 
 def test_the_dashboard_tiles_say_label_and_number_and_lead_to_my_vehicles(
         browser: Browser, base_url: str, app_env, parties):
-    page = _signed_in(browser, base_url, app_env, DELEGATE)
+    page = signed_in_page(browser, base_url, app_env, DELEGATE)
     visit(page, "/dashboard")
     messages = page.locator("li.service-tile",
                             has=page.get_by_role("link", name="Messages", exact=True))
     expect(messages).to_contain_text(re.compile(r"Open messages: \d+"))
-    _language(page, "ar")
+    in_language(page, "ar")
     messages = page.locator("li.service-tile",
                             has=page.get_by_role("link", name="الرسائل", exact=True))
     expect(messages).to_contain_text(re.compile(r"رسائل مفتوحة: \d+"))
     expect(messages).not_to_contain_text("رسالة مفتوحة")
-    _language(page, "en")
+    in_language(page, "en")
     page.get_by_role("link", name="My vehicles").click()
     expect(page).to_have_url(re.compile(r"/vehicles/?$"))
     expect(page.get_by_role("heading", level=1, name="My vehicles")).to_be_visible()
@@ -260,7 +256,7 @@ def test_a_blocked_request_on_behalf_fixes_under_the_same_delegation(
         browser: Browser, base_url: str, app_env, parties):
     """Acting for Hamad, whose worker's iqama has expired: the exit/re-entry visa is blocked, and
     "Issue or renew an iqama" opens for that worker, still on Hamad's behalf."""
-    page = _signed_in(browser, base_url, app_env, DELEGATOR)
+    page = signed_in_page(browser, base_url, app_env, DELEGATOR)
     visit(page, f"/services/exit_reentry_issue?delegation={BLOCKED_REFERENCE}")
     expect(page.get_by_test_id("acting-for")).to_contain_text(BLOCKED_DELEGATOR["en"])
     expect(page.get_by_role("heading", name="You cannot make this request yet")).to_be_visible()

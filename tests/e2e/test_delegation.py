@@ -21,7 +21,15 @@ from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ROOT, screenshot, visit, wait_until_connected
-from tests.e2e.helpers import cli, fill_date, last_message_id, latest_code, sign_in
+from tests.e2e.helpers import (
+    cli,
+    fill_date,
+    in_language,
+    last_message_id,
+    latest_code,
+    sign_in,
+    signed_in_page,
+)
 from tests.e2e.people import add_people, registry_record, sponsored_worker
 
 pytestmark = pytest.mark.e2e
@@ -50,19 +58,8 @@ def parties(app_url, app_env):
     return DELEGATOR, DELEGATE
 
 
-def _english(page: Page) -> None:
-    wait_until_connected(page)
-    if page.locator("html").get_attribute("lang") != "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def _signed_in(browser: Browser, base_url: str, app_env, who: dict) -> Page:
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
-    sign_in(page, app_env, who["user"], DEMO_PASSWORD, who["mobile"])
-    _english(page)
-    return page
 
 
 def _continue(page: Page) -> None:
@@ -133,7 +130,7 @@ def _answer(page: Page, reference: str, decision: str) -> None:
 def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_url: str,
                                                         app_env, parties):
     today = today_in_riyadh(SystemClock())
-    delegator = _signed_in(browser, base_url, app_env, DELEGATOR)
+    delegator = signed_in_page(browser, base_url, app_env, DELEGATOR)
     before = last_message_id(app_env)
     reference = _make_delegation(delegator, app_env, today, shots=True)
     # The delegate got the reference number by SMS.
@@ -141,7 +138,7 @@ def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_ur
                          env=app_env).stdout)
     assert any(reference in m["body"] and m["id"] > before for m in out)
 
-    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    delegate = signed_in_page(browser, base_url, app_env, DELEGATE)
     visit(delegate, "/dashboard")
     expect(delegate.get_by_role("link", name="Delegations (to me / from me)")).to_be_visible()
     expect(delegate.get_by_text("1 to me / 0 from me")).to_be_visible()
@@ -211,7 +208,7 @@ def test_delegate_acts_for_the_delegator_until_revoked(browser: Browser, base_ur
 
 def test_an_expired_delegation_cannot_be_accepted_and_the_job_expires_it(
         browser: Browser, base_url: str, app_env, parties):
-    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    delegate = signed_in_page(browser, base_url, app_env, DELEGATE)
     _answer(delegate, "8000000017", "I accept the delegation")
     expect(delegate.get_by_role("alert")).to_contain_text("This delegation has expired")
     result = cli("delegations", "expire", env=app_env)
@@ -231,7 +228,7 @@ def test_screenshots_of_lists_feed_and_certificate(browser: Browser, base_url: s
     sign_in(page, app_env, DELEGATOR["user"], DEMO_PASSWORD, DELEGATOR["mobile"])
     wait_until_connected(page)
     if lang == "en":
-        _english(page)
+        in_language(page)
     elif page.locator("html").get_attribute("lang") != "ar":
         page.get_by_role("button", name="العربية").click()
     visit(page, "/delegations")
@@ -283,7 +280,7 @@ def test_the_buyer_confirms_a_vehicle_transfer_on_my_vehicles(browser: Browser, 
         [str(ROOT / ".venv/bin/python"), "-c", _A_TRANSFER_AWAITING_THE_BUYER, DELEGATOR["id"],
          DELEGATE["id"], "TST7781"], env=app_env, cwd=ROOT, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
-    buyer = _signed_in(browser, base_url, app_env, DELEGATE)
+    buyer = signed_in_page(browser, base_url, app_env, DELEGATE)
     buyer.set_viewport_size({"width": 1280, "height": 900})
     visit(buyer, "/vehicles")
     awaiting = buyer.locator("section", has=buyer.get_by_role(

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from absher_app.domain.demo import DEMO_PASSWORD
 from tests.e2e.conftest import assert_accessible, screenshot, visit, wait_until_connected
-from tests.e2e.helpers import last_message_id, latest_code, sign_in
+from tests.e2e.helpers import idle_warning_then_stay, last_message_id, latest_code, sign_in
 from tests.e2e.people import people  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -143,21 +143,8 @@ def test_idle_warning_then_stay_signed_in_then_signed_out(page: Page, app_env, p
     wait_until_connected(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {person.name_en}")
+    idle_warning_then_stay(page, "idle-warning-en-360")
     dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_have_count(0)
-
-    page.clock.fast_forward("12:50")
-    page.wait_for_timeout(500)
-    expect(dialog).to_have_count(0)  # not yet: 13 minutes
-    page.clock.fast_forward("00:15")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_have_accessible_name("Your session will end in 2 minutes")
-    stay = dialog.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
-    assert_accessible(page)
-    screenshot(page, "idle-warning-en-360")
-    stay.click()
-    expect(dialog).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
 
     # The count starts again from "Stay signed in": 13 more minutes before the next warning

@@ -15,8 +15,8 @@ from absher_app.domain.demo import DEMO_PASSWORD, demo_records
 from absher_app.domain.identity import normalize_mobile
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import REVIEW_SHOTS, assert_accessible, screenshot, wait_until_connected
-from tests.e2e.helpers import cli, sign_in
-from tests.e2e.test_staff import _english, _mobile, sign_in_new_staff
+from tests.e2e.helpers import cli, in_language, sign_in
+from tests.e2e.test_staff import _mobile, sign_in_new_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_the_admin_console_shows_charts_each_with_its_table(page: Page, app_env)
     # A job run first, so that the jobs table has a last run to show.
     assert cli("jobs", "run", "--only", "expire-unpaid", env=app_env).returncode == 0
     sign_in_new_staff(page, app_env, "admin")
-    _english(page)
+    in_language(page)
     for name in ("Requests per day by status", "Time to a decision",
                  "Appointments booked against capacity",
                  "Messages waiting for an answer, by sector", "Background jobs"):
@@ -57,7 +57,7 @@ def test_the_admin_console_shows_charts_each_with_its_table(page: Page, app_env)
 
 def test_a_clerk_sees_no_charts(page: Page, app_env):
     sign_in_new_staff(page, app_env, "activation_clerk")
-    _english(page)
+    in_language(page)
     expect(page.get_by_test_id("staff-role")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Requests per day by status")
            ).to_have_count(0)

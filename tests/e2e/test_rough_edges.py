@@ -16,10 +16,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from absher_app.domain.calendars import gregorian_text, to_hijri, today_in_riyadh
-from absher_app.domain.demo import DEMO_PASSWORD, demo_id, demo_ids
+from absher_app.domain.demo import demo_id, demo_ids
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import ROOT, assert_accessible, screenshot, visit, wait_until_connected
-from tests.e2e.helpers import fill_date, sign_in
+from tests.e2e.helpers import (
+    fill_date,
+    idle_warning_then_stay,
+    in_language,
+    signed_in_page,
+)
 from tests.e2e.people import add_people
 from tests.e2e.test_staff import sign_in_new_staff
 
@@ -99,18 +104,8 @@ def world(app_url, app_env):
     return DELEGATOR, DELEGATE
 
 
-def _language(page: Page, lang: str) -> None:
-    wait_until_connected(page)
-    if page.locator("html").get_attribute("lang") != lang:
-        page.get_by_role("button", name="English" if lang == "en" else "العربية").click()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def _signed_in(browser: Browser, base_url: str, app_env, who: dict) -> Page:
-    page = browser.new_context(base_url=base_url).new_page()
-    sign_in(page, app_env, who["user"], DEMO_PASSWORD, who["mobile"])
-    _language(page, "en")
-    return page
 
 
 def _checked_everywhere(page: Page, lang: str, name: str) -> None:
@@ -135,7 +130,7 @@ def _heading_and_title(page: Page, text: str) -> None:
 def test_a_refused_service_has_its_own_title_and_revoking_asks_first(browser: Browser,
                                                                     base_url: str, app_env,
                                                                     world):
-    delegate = _signed_in(browser, base_url, app_env, DELEGATE)
+    delegate = signed_in_page(browser, base_url, app_env, DELEGATE)
     # Service A (delegated) then service B (not delegated), in the same tab.
     visit(delegate, f"/services/exit_reentry_issue?delegation={DELEGATION}")
     _heading_and_title(delegate, "Issue an exit/re-entry visa")
@@ -151,7 +146,7 @@ def test_a_refused_service_has_its_own_title_and_revoking_asks_first(browser: Br
     visit(delegate, "/delegations")
     expect(delegate).to_have_title("Delegations")
 
-    delegator = _signed_in(browser, base_url, app_env, DELEGATOR)
+    delegator = signed_in_page(browser, base_url, app_env, DELEGATOR)
     visit(delegator, f"/delegations/{DELEGATION}")
     status = delegator.get_by_test_id("delegation-status")
     expect(status).to_have_text("Active")
@@ -189,14 +184,14 @@ def _continue(page: Page) -> None:
 
 def _every_language(page: Page, name: str) -> None:
     for lang in ("ar", "en"):
-        _language(page, lang)
+        in_language(page, lang)
         _checked_everywhere(page, lang, name)
 
 
 def test_every_wizard_step_dates_in_either_calendar_and_deleting_a_draft_asks(
         browser: Browser, base_url: str, app_env, world):
     today = today_in_riyadh(SystemClock())
-    page = _signed_in(browser, base_url, app_env, DELEGATOR)
+    page = signed_in_page(browser, base_url, app_env, DELEGATOR)
     visit(page, "/services")
     page.get_by_role("link", name="Electronic delegation for individuals").click()
     expect(page.get_by_role("heading", level=1,
@@ -239,7 +234,7 @@ def test_every_wizard_step_dates_in_either_calendar_and_deleting_a_draft_asks(
     _every_language(page, "wizard-review")
 
     # Deleting the draft asks first (a question, not an alert); "No" keeps everything.
-    _language(page, "en")
+    in_language(page, "en")
     page.get_by_role("button", name="Delete the draft").click()
     question = page.get_by_role("group", name=re.compile("^Delete this draft?"))
     expect(question).to_be_visible()
@@ -258,7 +253,7 @@ def test_every_wizard_step_dates_in_either_calendar_and_deleting_a_draft_asks(
 
 def test_pay_offers_no_payment_for_a_paid_or_expired_bill(page: Page, world):
     visit(page, f"/pay?bill={BILLS['paid']}")
-    _language(page, "en")
+    in_language(page, "en")
     summary = page.locator(".summary-list")
     expect(summary).to_contain_text("Paid")
     expect(page.get_by_test_id("bill-state")).to_have_text(
@@ -272,7 +267,7 @@ def test_pay_offers_no_payment_for_a_paid_or_expired_bill(page: Page, world):
     expect(pay_button).to_have_count(0)
 
     visit(page, f"/pay?bill={BILLS['unpaid']}")
-    _language(page, "en")
+    in_language(page, "en")
     expect(page.get_by_role("button", name="Pay SAR 300")).to_be_visible()
     expect(page.get_by_test_id("bill-state")).to_have_count(0)
 
@@ -282,7 +277,7 @@ def test_pay_offers_no_payment_for_a_paid_or_expired_bill(page: Page, world):
 def test_each_row_of_the_iqama_inquiry_has_its_own_label(page: Page):
     visit(page, "/inquiries")
     for lang in ("en", "ar"):
-        _language(page, lang)
+        in_language(page, lang)
         kind = "Iqama expiry by iqama number" if lang == "en" else "انتهاء الإقامة برقم الإقامة"
         page.get_by_role("radio", name=kind, exact=True).check()
         page.get_by_label("Iqama number" if lang == "en" else "رقم الإقامة", exact=True).fill(
@@ -301,7 +296,7 @@ def test_each_row_of_the_iqama_inquiry_has_its_own_label(page: Page):
 
 def test_register_lists_nationalities_by_name_gcc_states_first(page: Page):
     visit(page, "/register")
-    _language(page, "en")
+    in_language(page, "en")
     country = page.get_by_label("Country", exact=True)
     page.get_by_label("Visitor", exact=True).check()
     options = country.locator("option")
@@ -320,7 +315,7 @@ def test_register_lists_nationalities_by_name_gcc_states_first(page: Page):
     assert country.input_value() == "KW"
     _checked_everywhere(page, "en", "register-gcc")
 
-    _language(page, "ar")
+    in_language(page, "ar")
     country = page.get_by_label("الدولة", exact=True)
     expect(country).to_have_value("KW")   # the choice survives the other language's list
     gcc = country.locator("optgroup").first
@@ -342,7 +337,7 @@ CITIZEN_PAGES = ("/messages/new", "/appointments/book", "/delegations", "/transa
 
 def test_citizen_pages_pass_axe_in_both_languages_and_widths_with_western_digits(
         browser: Browser, base_url: str, app_env, world):
-    page = _signed_in(browser, base_url, app_env, DELEGATOR)
+    page = signed_in_page(browser, base_url, app_env, DELEGATOR)
     visit(page, "/messages/new")
     page.get_by_label("General Directorate of Passports").check()
     # The file input is named and hidden from assistive technology: the visible button
@@ -353,7 +348,7 @@ def test_citizen_pages_pass_axe_in_both_languages_and_widths_with_western_digits
     expect(page.get_by_role("button", name=re.compile("Choose File|No file chosen"))
            ).to_have_count(0)
     for lang in ("ar", "en"):
-        _language(page, lang)
+        in_language(page, lang)
         for path in CITIZEN_PAGES:
             visit(page, path)
             _checked_everywhere(page, lang, "")
@@ -363,7 +358,7 @@ def test_citizen_pages_pass_axe_in_both_languages_and_widths_with_western_digits
 def test_public_arabic_pages_write_western_digits(page: Page):
     for path in ("/", "/login", "/register", "/inquiries", "/forgot-password"):
         visit(page, path)
-        _language(page, "ar")
+        in_language(page, "ar")
         _checked_everywhere(page, "ar", "")
 
 
@@ -376,7 +371,7 @@ STAFF_PAGES = ("/staff", "/staff/activate", "/staff/requests", "/staff/messages"
 def test_every_staff_page_passes_axe_in_both_languages_and_widths(page: Page, app_env):
     sign_in_new_staff(page, app_env, "admin")
     for lang in ("ar", "en"):
-        _language(page, lang)
+        in_language(page, lang)
         for path in STAFF_PAGES:
             visit(page, path)
             _checked_everywhere(page, lang, "")
@@ -395,20 +390,8 @@ def test_every_staff_page_passes_axe_in_both_languages_and_widths(page: Page, ap
 def test_staff_get_the_idle_warning_then_are_signed_out(page: Page, app_env):
     page.clock.install()  # before the page loads, so that its timers are the fake ones
     sign_in_new_staff(page, app_env, "admin")
+    idle_warning_then_stay(page, "rough-staff-idle-warning-en")
     dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_have_count(0)
-    page.clock.fast_forward("12:50")
-    page.wait_for_timeout(500)
-    expect(dialog).to_have_count(0)  # not yet: 13 minutes
-    page.clock.fast_forward("00:15")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_have_accessible_name("Your session will end in 2 minutes")
-    stay = dialog.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
-    assert_accessible(page)
-    screenshot(page, "rough-staff-idle-warning-en")
-    stay.click()
-    expect(dialog).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/staff/?$"))
     # No answer the next time: signed out of the back office.
     page.clock.fast_forward("12:50")

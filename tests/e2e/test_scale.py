@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from absher_app.domain.demo import DEMO_PASSWORD, demo_id
 from tests.e2e.conftest import SCALED, SCALED_WORKERS, wait_until_connected
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import in_language, sign_in
 from tests.e2e.people import add_people
 
 pytestmark = [
@@ -86,10 +86,6 @@ def _open_exit_reentry(page: Page) -> None:
     expect(page.get_by_text("Step 1 of 2")).to_be_visible()
 
 
-def _english(page: Page) -> None:
-    if page.locator("html").get_attribute("lang") != "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_the_server_runs_two_workers(app_server):
@@ -100,7 +96,7 @@ def test_the_server_runs_two_workers(app_server):
 def test_two_workers_serve_one_browser_session(page: Page, app_env, app_server, residents):
     username, mobile = residents["browser"]
     sign_in(page, app_env, username, DEMO_PASSWORD, mobile)
-    _english(page)
+    in_language(page)
     token = page.evaluate("window.sessionStorage.getItem('token')")
     _open_exit_reentry(page)
     page.get_by_label("Multiple").check()
@@ -176,7 +172,7 @@ def test_rolling_restart_mid_journey_keeps_sign_in_and_answers(page: Page, app_e
                                                                residents):
     username, mobile = residents["restart"]
     sign_in(page, app_env, username, DEMO_PASSWORD, mobile)
-    _english(page)
+    in_language(page)
     _open_exit_reentry(page)
     page.get_by_label("Single").check()
     page.get_by_role("button", name="Continue").click()

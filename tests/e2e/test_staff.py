@@ -20,7 +20,7 @@ from absher_app.domain.calendars import today_in_riyadh
 from absher_app.domain.demo import DEMO_PASSWORD, demo_ids, demo_records
 from absher_app.providers.clock import SystemClock
 from tests.e2e.conftest import screenshot, visit, wait_until_connected
-from tests.e2e.helpers import ROOT, cli, sign_in
+from tests.e2e.helpers import ROOT, cli, in_language, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -36,11 +36,6 @@ def _mobile(key: str) -> str:
                 if r["id_number"] == number)
 
 
-def _english(page: Page) -> None:
-    wait_until_connected(page)
-    if page.locator("html").get_attribute("lang") != "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def staff_sign_in(page: Page, username: str, password: str, secret: str) -> None:
@@ -48,7 +43,7 @@ def staff_sign_in(page: Page, username: str, password: str, secret: str) -> None
     every journey signs in with a staff account of its own (`new_staff`): a second sign-in of
     one account within the same 30 s step would have to wait for the next code."""
     visit(page, "/staff/login")
-    _english(page)
+    in_language(page)
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -139,7 +134,7 @@ def test_clerk_created_by_cli_activates_an_account_at_the_office(page: Page, app
     # Hind can now sign in, and sees who opened her record.
     sign_in(page, app_env, "hind", DEMO_PASSWORD, _mobile("c9"))
     visit(page, "/account")
-    _english(page)
+    in_language(page)
     region = page.get_by_role("region", name="Who accessed my record")
     expect(region).to_contain_text("Staff: Activation clerk")
     expect(region).to_contain_text("Jeddah Passports - Al Rawdah")
@@ -173,7 +168,7 @@ def _passport_request(page: Page, app_env, years: str) -> str:
 def test_officer_approves_one_request_and_rejects_another(page: Page, app_env, browser,
                                                           base_url):
     sign_in(page, app_env, "mohammed", DEMO_PASSWORD, _mobile("c1"))
-    _english(page)
+    in_language(page)
     first = _passport_request(page, app_env, "10")
     officer = browser.new_context(base_url=base_url)
     staff_page = officer.new_page()
