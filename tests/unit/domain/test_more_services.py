@@ -4,8 +4,6 @@ cancelling an absence report within its window; and the delegable list they make
 
 from __future__ import annotations
 
-import itertools
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,13 +15,13 @@ from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.rules_data import add_months, add_years
 from absher_app.i18n import translate
-from absher_app.models import Account, Person, ServiceRequest, TravelPermit, Visa
+from absher_app.models import Person, ServiceRequest, TravelPermit, Visa
 from absher_app.providers.sms import OutboxSmsSender
+from tests.unit.domain.test_requests import outcome, pay, submit
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()          # 2026-05-10
 SMS = OutboxSmsSender()
-_refs = itertools.count(1)
 
 
 @pytest.fixture
@@ -78,31 +76,6 @@ def save(session, *rows) -> None:
         session.add(row)
     session.commit()
 
-
-def submit(session, username: str, code: str, beneficiary: Person, answers: dict[str, str],
-           now: datetime = NOW) -> ServiceRequest:
-    acc = session.exec(select(Account).where(Account.username == username)).one()
-    draft = wizard.save_draft(session, acc, code, now=now, beneficiary_id=beneficiary.id,
-                              answers=answers, step="review")
-    session.commit()
-    ctx = wizard.Context(session=session, today=now.astimezone(RIYADH).date(), now=now,
-                         applicant=session.get(Person, acc.person_id), beneficiary=beneficiary)
-    request = requests.submit(session, acc, catalogue.BY_CODE[code], ctx, draft_token=draft.token,
-                              sms=SMS)
-    session.commit()
-    return request
-
-
-def pay(session, request: ServiceRequest, now: datetime = NOW + timedelta(minutes=5)) -> None:
-    bill = requests.bill_of(session, request.id)
-    requests.pay_bill(session, bill.number, bill.amount_sar, bank="test",
-                      bank_reference=f"M{next(_refs)}", now=now, sms=SMS)
-    session.commit()
-    session.refresh(request)
-
-
-def outcome(request: ServiceRequest) -> dict:
-    return json.loads(request.outcome_json)
 
 
 # --- first iqama for the newly arrived ---------------------------------------------------------

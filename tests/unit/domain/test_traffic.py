@@ -4,14 +4,12 @@ authorising someone to drive one's vehicle, and cancelling it."""
 
 from __future__ import annotations
 
-import itertools
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
-from absher_app.domain import catalogue, requests, traffic, wizard
+from absher_app.domain import catalogue, traffic, wizard
 from absher_app.domain.calendars import RIYADH
 from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
@@ -31,11 +29,11 @@ from absher_app.models import (
     VehicleTransfer,
 )
 from absher_app.providers.sms import OutboxSmsSender
+from tests.unit.domain.test_requests import outcome, pay, submit
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()          # 2026-05-10
 SMS = OutboxSmsSender()
-_refs = itertools.count(1)
 
 
 @pytest.fixture
@@ -103,31 +101,6 @@ def save(session, *rows) -> None:
 def account(session, username: str) -> Account:
     return session.exec(select(Account).where(Account.username == username)).one()
 
-
-def submit(session, username: str, code: str, beneficiary: Person, answers: dict[str, str],
-           now: datetime = NOW) -> ServiceRequest:
-    acc = account(session, username)
-    draft = wizard.save_draft(session, acc, code, now=now, beneficiary_id=beneficiary.id,
-                              answers=answers, step="review")
-    session.commit()
-    ctx = wizard.Context(session=session, today=now.astimezone(RIYADH).date(), now=now,
-                         applicant=session.get(Person, acc.person_id), beneficiary=beneficiary)
-    request = requests.submit(session, acc, catalogue.BY_CODE[code], ctx, draft_token=draft.token,
-                              sms=SMS)
-    session.commit()
-    return request
-
-
-def pay(session, request: ServiceRequest, now: datetime = NOW + timedelta(minutes=5)) -> None:
-    bill = requests.bill_of(session, request.id)
-    requests.pay_bill(session, bill.number, bill.amount_sar, bank="test",
-                      bank_reference=f"T{next(_refs)}", now=now, sms=SMS)
-    session.commit()
-    session.refresh(request)
-
-
-def outcome(request: ServiceRequest) -> dict:
-    return json.loads(request.outcome_json)
 
 
 def candidates(session, code: str, applicant: Person) -> list[str]:
