@@ -634,6 +634,14 @@ LICENCE_DELIVERY_STEP = Step("delivery", "step.licence_delivery", (
 ))
 
 
+# How long an iqama is issued or renewed for: the same choice for both services.
+IQAMA_MONTHS = ("3", "6", "9", "12")
+IQAMA_PERIOD = Step("period", "step.period", (
+    Field("months", "choice", "field.iqama_months", choice("months", IQAMA_MONTHS),
+          options=tuple(Option(m, f"option.months_{m}") for m in IQAMA_MONTHS)),
+))
+
+
 SERVICES: tuple[Service, ...] = (
     Service(
         code="passport_issue", group="passports", applicants=frozenset({"citizen"}),
@@ -715,14 +723,7 @@ SERVICES: tuple[Service, ...] = (
         code="iqama_renew", group="iqama", applicants=SPONSORS,
         for_self=frozenset(), for_sponsored=ALL_SPONSORED,
         beneficiary_filter=holds_iqama,
-        steps=(
-            Step("period", "step.period", (
-                Field("months", "choice", "field.iqama_months",
-                      choice("months", ("3", "6", "9", "12")),
-                      options=tuple(Option(m, f"option.months_{m}")
-                                    for m in ("3", "6", "9", "12"))),
-            )),
-        ),
+        steps=(IQAMA_PERIOD,),
         checks=(passport_valid, no_traffic_fines, not_reported_absent,
                 no_open_request("iqama_renew")),
         fee=_iqama_fee, effect=_renew_iqama,
@@ -834,14 +835,7 @@ SERVICES += (
     Service(
         code="iqama_issue", group="iqama", applicants=SPONSORS, for_self=frozenset(),
         for_sponsored=ALL_SPONSORED, beneficiary_filter=_newly_arrived,
-        steps=(
-            Step("period", "step.period", (
-                Field("months", "choice", "field.iqama_months",
-                      choice("months", ("3", "6", "9", "12")),
-                      options=tuple(Option(m, f"option.months_{m}")
-                                    for m in ("3", "6", "9", "12"))),
-            )),
-        ),
+        steps=(IQAMA_PERIOD,),
         checks=(passport_valid, no_traffic_fines, not_reported_absent,
                 no_open_request("iqama_issue")),
         fee=_iqama_issue_fee, effect=_issue_iqama,
