@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from reflex.app import health as reflex_health
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -66,8 +65,8 @@ def session_endpoint(realm: str):
 
     async def establish(request: Request) -> RedirectResponse:
         ticket = request.query_params.get("ticket", "")[:100]
-        token = await run_in_threadpool(unit.run, redeem_ticket, _caller(request),
-                                        realm, ticket) if ticket else None
+        token = await unit.run_async(redeem_ticket, _caller(request), realm,
+                                         ticket) if ticket else None
         if token is None:
             return RedirectResponse(sign_in_page, status_code=303)
         response = RedirectResponse(landing, status_code=303)
@@ -83,7 +82,7 @@ def signed_out_endpoint(realm: str):
 
     async def signed_out(request: Request) -> RedirectResponse:
         if request.cookies.get(cookie):
-            await run_in_threadpool(unit.run, sign_out, _caller(request), realm)
+            await unit.run_async(sign_out, _caller(request), realm)
         # Why the session ended (an idle timeout, the 12-hour cap), for the sign-in page.
         reason = request.query_params.get("reason", "")[:20]
         page = routes.login_notice(reason) if realm == "person" else sign_in_page
@@ -113,8 +112,8 @@ async def _download(request: Request, realm: str, use_case) -> Response:
     found = None
     if request.cookies.get(SESSION_COOKIES[realm]):
         try:
-            found = await run_in_threadpool(unit.run, use_case, _caller(request),
-                                            request.path_params["attachment_id"])
+            found = await unit.run_async(use_case, _caller(request),
+                                         request.path_params["attachment_id"])
         except (SignInRequired, NotAllowed):
             found = None
     return _pdf_response(found)

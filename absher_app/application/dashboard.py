@@ -148,7 +148,7 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
               if (link := _draft_link(tx, person, draft.service_code)) is not None]
     bills = requests.unpaid_bills_of(session, person_id, tx.now)
     to_me, from_me = delegation.counts(session, person, tx.today)
-    entries = household.timeline(session, person, tx.today)
+    entries = household.timeline(session, person, tx.today, ctx.household())
     family_next, family_next_when = next_expiry(entries)
     return Overview(
         services=len(wizard.available_services(catalogue.SERVICES, ctx)),
@@ -165,11 +165,11 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
         if upcoming else Text(),
         delegations_to_me=to_me,
         delegations_from_me=from_me,
-        vehicles=len(vehicles.vehicles_of(session, person)),
+        vehicles=len(vehicles.owned_in(ctx, person)),
         transfers_awaiting=len(vehicles.awaiting(session, person)),
         acting=acting_for(tx, who),
         drafts=drafts,
-        recent=all_rows(tx, who)[:5],
+        recent=all_rows(tx, who, mine, limit=5),
         notifications=[NotificationLine(n.text_ar, n.text_en, local_time(n.created_at))
                        for n in notify.recent(session, person_id, 5)],
     )

@@ -163,12 +163,15 @@ def rows_on_behalf(tx: Tx, who: SignedIn) -> list[tuple[ServiceRequest, Person]]
     return found
 
 
-def all_rows(tx: Tx, who: SignedIn) -> list[TransactionRow]:
-    """The person's own requests and those made on someone's behalf, newest first."""
-    mine = [(r, None) for r in requests.requests_of(tx.session, who.person_id)]
-    both_kinds = sorted(mine + rows_on_behalf(tx, who),
+def all_rows(tx: Tx, who: SignedIn, own: list[ServiceRequest] | None = None,
+             limit: int | None = None) -> list[TransactionRow]:
+    """The person's own requests (`own`, when already read) and those made on someone's
+    behalf, newest first; the first `limit` of them."""
+    if own is None:
+        own = requests.requests_of(tx.session, who.person_id)
+    both_kinds = sorted([(r, None) for r in own] + rows_on_behalf(tx, who),
                         key=lambda pair: pair[0].id, reverse=True)
-    return [transaction_row(tx.session, r, delegator) for r, delegator in both_kinds]
+    return [transaction_row(tx.session, r, delegator) for r, delegator in both_kinds[:limit]]
 
 
 @use_case(activity=False)

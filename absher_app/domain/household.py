@@ -94,10 +94,11 @@ def status_of(days_left: int) -> ExpiryStatus:
     return ExpiryStatus.SOON if days_left <= max(days_before()) else ExpiryStatus.OK
 
 
-def members(session: Session, person: Person) -> list[Person]:
+def members(session: Session, person: Person,
+            sponsored: list[Person] | None = None) -> list[Person]:
     """The household: the person first, then those they sponsor (spouse, children, parents,
-    domestic workers), in name order within each relationship."""
-    sponsored = sorted(sponsored_by(session, person),
+    domestic workers), in name order within each relationship (`sponsored`: when read)."""
+    sponsored = sorted(sponsored_by(session, person) if sponsored is None else sponsored,
                        key=lambda p: (_MEMBER_ORDER.get(p.relationship or "", 9), p.name_en))
     return [person, *sponsored]
 
@@ -139,9 +140,11 @@ def _sort_key(entry: Entry) -> tuple:
             DOCUMENTS.index(entry.document))
 
 
-def timeline(session: Session, person: Person, today: date) -> list[Entry]:
-    """Every document expiry of the household, soonest (or longest expired) first."""
-    people = members(session, person)
+def timeline(session: Session, person: Person, today: date,
+             sponsored: list[Person] | None = None) -> list[Entry]:
+    """Every document expiry of the household, soonest (or longest expired) first
+    (`sponsored`: those the person sponsors, when already read)."""
+    people = members(session, person, sponsored)
     visas = _issued_visas(session, [p.id for p in people])
     entries = []
     for member in people:

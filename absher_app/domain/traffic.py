@@ -177,7 +177,8 @@ def licence_of(session: Session, person: Person) -> DrivingLicence | None:
 
 def holds_a_licence(ctx: Context, person: Person) -> bool:
     """Renewing a licence is for someone who has one."""
-    return licence_of(ctx.session, person) is not None
+    return ctx.read_once(("licence", person.id),
+                         lambda: licence_of(ctx.session, person)) is not None
 
 
 def licence_due(ctx: Context) -> Blocker | None:
@@ -294,7 +295,8 @@ def authorizations_given(session: Session, owner: Person,
 
 
 def has_given_an_authorization(ctx: Context, person: Person) -> bool:
-    return bool(authorizations_given(ctx.session, person, ctx.today))
+    return bool(ctx.read_once(("authorizations given", person.id),
+                              lambda: authorizations_given(ctx.session, person, ctx.today)))
 
 
 def vehicle_can_be_lent(ctx: Context) -> None:

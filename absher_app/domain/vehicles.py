@@ -47,8 +47,13 @@ def pending_transfer(session: Session, vehicle: Vehicle) -> VehicleTransfer | No
         VehicleTransfer.status == TransferStatus.AWAITING_BUYER)).first()
 
 
+def owned_in(ctx: Context, person: Person) -> list[Vehicle]:
+    """`vehicles_of`, read once in this rule context."""
+    return ctx.read_once(("vehicles", person.id), lambda: vehicles_of(ctx.session, person))
+
+
 def owns_a_vehicle(ctx: Context, person: Person) -> bool:
-    return bool(vehicles_of(ctx.session, person))
+    return bool(owned_in(ctx, person))
 
 
 def parse_plate(raw: str, ctx: Context) -> str:

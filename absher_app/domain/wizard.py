@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -36,6 +36,8 @@ from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import url_token
 from absher_app.models import Account, Person, WizardDraft
+
+T = TypeVar("T")
 
 DEPENDANT_RELATIONSHIPS = frozenset({"spouse", "child", "parent"})
 MAX_TEXT = 300
@@ -75,15 +77,21 @@ class Context:
     reference: str = ""
     request_id: int | None = None
     sms: Any = None
-    # Those the applicant sponsors, read once: every service's candidates ask for them.
-    _household: list[Person] | None = dataclasses.field(default=None, repr=False,
-                                                        compare=False)
+    # Reads that every service's rules repeat (whom the applicant sponsors, the vehicles a
+    # person owns), made once per context: a context lives for one use case, and the dashboard
+    # asks each of the catalogue's services whom it is for.
+    _reads: dict[tuple, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def read_once(self, key: tuple, read: Callable[[], T]) -> T:
+        """`read()` the first time `key` is asked for in this context, then its answer."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return self._reads[key]
 
     def household(self) -> list[Person]:
         """Dependants and domestic workers the applicant sponsors, in name order."""
-        if self._household is None:
-            self._household = sponsored_by(self.session, self.applicant)
-        return self._household
+        return self.read_once(("household", self.applicant.id),
+                              lambda: sponsored_by(self.session, self.applicant))
 
 
 @dataclasses.dataclass(frozen=True)

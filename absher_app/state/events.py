@@ -100,7 +100,7 @@ async def use(state: rx.State, fn: Callable[..., T], *inputs: Any,
     caller = _CALLER.get()
     if caller is None:  # called outside @event (a helper of a handler): ask the transport
         caller = await caller_of(state, type(state).__name__)
-    return await unit.run_off_loop(fn, caller, *inputs, pool=pool)
+    return await unit.run_async(fn, caller, *inputs, pool=pool)
 
 
 def _decoders(fn: Callable) -> tuple[inspect.Signature, dict[str, Any]]:

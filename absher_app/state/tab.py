@@ -22,7 +22,7 @@ import reflex as rx
 
 from absher_app.application.identity import Caller
 from absher_app.application.session import tab_owner
-from absher_app.application.unit import run_off_loop
+from absher_app.application.unit import run_async
 
 # A browser's language belongs to the tab, not to the person signed in.
 KEPT_STATES = frozenset({"LanguageState"})
@@ -62,7 +62,7 @@ async def reset_tab(state: rx.State) -> None:
 async def claim_tab(state: rx.State, tokens: dict[str, str]) -> None:
     """At hydration: when the tab's states were filled for other live sessions than the
     cookies now prove (`tokens`), empty them, and record whose they are now."""
-    stamp = await run_off_loop(tab_owner, Caller(tokens=tokens)) if tokens else ""
+    stamp = await run_async(tab_owner, Caller(tokens=tokens)) if tokens else ""
     holder = await state.get_state(TabOwnerState)
     if holder._owner != stamp:
         await reset_tab(state)

@@ -3,6 +3,7 @@ checks, re-validation of stored answers, and drafts (one per account and service
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -158,6 +159,29 @@ def test_available_services_per_category(session, people):
     assert available("v1") == {"visit_visa_extend", "traffic_fines_pay"}
     assert available("g1") == {"traffic_fines_pay"}
     assert available("d1") == {"iqama_loss_report", "passport_loss_report", "traffic_fines_pay"}
+
+
+def test_the_catalogue_asks_the_database_once_for_the_household_and_the_vehicles(session,
+                                                                                 people):
+    """Every service asks whom the applicant sponsors, and the traffic services what a
+    member owns or holds: one context reads each once (c1 and two of his household)."""
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = session.get_bind()
+    sqlalchemy.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        ctx = ctx_of(session, people["c1"])
+        wizard.available_services(catalogue.SERVICES, ctx)
+        wizard.available_services(catalogue.SERVICES, ctx)
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", seen)
+    tables = sorted(re.search(r"\bFROM\s+(\w+)", s).group(1) for s in statements
+                    if s.startswith("SELECT"))
+    assert tables == ["drivingauthorization", "drivinglicence", "drivinglicence",
+                      "drivinglicence", "person", "vehicle"]
 
 
 def test_a_visitor_sees_the_visit_extension_for_themself_only(session, people):
