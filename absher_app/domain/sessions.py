@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from absher_app.domain.secrets import digest, url_token
 from absher_app.models.accounts import SessionColumns, TicketColumns
@@ -35,6 +35,7 @@ class Realm:
         name: "person" or "staff".
         session_model / ticket_model: its tables (SessionColumns / TicketColumns + owner).
         owner: the owner column of both tables ("account_id", "staff_id").
+        owner_model: the owner's table (read with the session row, in the same query).
         prefix: keeps the digests of one realm apart from the other's ("" for citizens).
         principal: the signed-in principal for an owner id, None unless it may sign in now.
         on_signed_in / on_signed_out: the realm's audit trail (and lock clearing).
@@ -46,6 +47,7 @@ class Realm:
     owner: str
     prefix: str
     principal: Callable[[Session, int], Any | None]
+    owner_model: type[SQLModel]
     on_signed_in: Callable[[Session, Any, datetime, str], None]
     on_signed_out: Callable[[Session, int, datetime], None]
 
@@ -111,12 +113,17 @@ def redeem_ticket(session: Session, realm: Realm, ticket: str, *, now: datetime,
     return token
 
 
-def _row(session: Session, realm: Realm, token: str | None) -> SessionColumns | None:
+def _rows(session: Session, realm: Realm, token: str | None) -> tuple[SessionColumns, Any] | None:
+    """The session row of `token` and its owner's row, in one query (every event asks who is
+    signed in): while the caller holds the owner's row, `realm.principal` finds it in the
+    session (whose identity map holds rows only as long as someone does) without asking again."""
     if not token:
         return None
-    model = realm.session_model
-    return session.exec(select(model).where(
+    model, owner = realm.session_model, realm.owner_model
+    found = session.exec(select(model, owner).join(
+        owner, getattr(model, realm.owner) == owner.id).where(
         model.token_digest == realm.session_digest(token))).first()
+    return (found[0], found[1]) if found else None
 
 
 def resolve(session: Session, realm: Realm, token: str | None, *, now: datetime,
@@ -126,9 +133,10 @@ def resolve(session: Session, realm: Realm, token: str | None, *, now: datetime,
     A session found past its idle or absolute limit is ended there and then. `touch` counts
     this call as activity, at most once every `touch_every`.
     """
-    row = _row(session, realm, token)
-    if row is None or row.ended_at is not None:
+    found = _rows(session, realm, token)
+    if found is None or found[0].ended_at is not None:
         return None
+    row, _owner = found
     if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
         row.ended_at = now
         session.add(row)
@@ -145,9 +153,10 @@ def resolve(session: Session, realm: Realm, token: str | None, *, now: datetime,
 def end(session: Session, realm: Realm, token: str | None, *, now: datetime) -> None:
     """Sign out: the token stops working at once, and for good, whatever the principal's state
     (a session of a locked account must not come back to life when it is active again)."""
-    row = _row(session, realm, token)
-    if row is None or row.ended_at is not None:
+    found = _rows(session, realm, token)
+    if found is None or found[0].ended_at is not None:
         return
+    row = found[0]
     row.ended_at = now
     session.add(row)
     realm.on_signed_out(session, getattr(row, realm.owner), now)

@@ -303,7 +303,7 @@ def _signed_out(session: Session, staff_id: int, now: datetime) -> None:
 # cookie, digests kept apart from citizens' by the prefix.
 STAFF = sessions.Realm(
     name="staff", session_model=StaffSession, ticket_model=StaffSignInTicket, owner="staff_id",
-    prefix="staff-", principal=_active_member, on_signed_in=_signed_in,
+    prefix="staff-", principal=_active_member, owner_model=StaffMember, on_signed_in=_signed_in,
     on_signed_out=_signed_out)
 
 

@@ -7,10 +7,11 @@ import dataclasses
 import uuid
 
 import pytest
+import sqlalchemy
 
 from absher_app.application import session as chrome
-from absher_app.application import sign_in
-from absher_app.application.identity import Caller, SignInRequired
+from absher_app.application import sign_in, unit
+from absher_app.application.identity import Caller, SignInRequired, resolve_caller
 from absher_app.application.sign_in import CredentialsForm
 from absher_app.application.unit import run
 from absher_app.domain.errors import DomainError
@@ -53,3 +54,25 @@ def test_an_address_past_its_wrong_passwords_is_slowed_down_per_realm(app_world,
     assert run(sign_in.sign_in_delay, caller, "staff") == 0
     other = dataclasses.replace(caller, client="203.0.113.250")
     assert run(sign_in.sign_in_delay, other, "person") == 0
+
+
+@pytest.mark.parametrize(("realm", "username"), [("person", "mohammed"), ("staff", "officer")])
+def test_who_is_signed_in_is_one_query(app_world, realm, username):
+    """Every event asks who is signed in: the session and its owner come in one query (the
+    owner's row then serves the realm's check of the principal)."""
+    caller = getattr(app_world, realm)(username)
+    selects: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.startswith("SELECT"):
+            selects.append(statement)
+
+    sqlalchemy.event.listen(app_world.engine, "before_cursor_execute", seen)
+    try:
+        with app_world.db() as session:
+            who = resolve_caller(session, caller, realm=realm, now=unit.CLOCK.now(),
+                                 touch=False)
+    finally:
+        sqlalchemy.event.remove(app_world.engine, "before_cursor_execute", seen)
+    assert len(selects) == 1, selects
+    assert who.realm == realm and who.principal is not None
