@@ -473,7 +473,8 @@ def _signed_out(session: Session, account_id: int, now: datetime) -> None:
 # Citizens' side of the one session stack (absher_app.domain.sessions).
 PERSON = sessions.Realm(
     name="person", session_model=UserSession, ticket_model=SignInTicket, owner="account_id",
-    prefix="", principal=_active_account, owner_model=Account, on_signed_in=_signed_in, on_signed_out=_signed_out)
+    prefix="", principal=_active_account, owner_model=Account, on_signed_in=_signed_in,
+    on_signed_out=_signed_out)
 
 
 def issue_sign_in_ticket(session: Session, account: Account, *, now: datetime) -> str:
