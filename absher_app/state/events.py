@@ -15,8 +15,9 @@ For each event, `@event`:
    a forged payload (wrong type, missing or extra keys, huge strings) is refused quietly with
    one log line and changes nothing;
 2. gives `use` the caller (session cookies from the socket handshake, client address, device,
-   language), so that `use` runs the use case off the event loop in ONE transaction that also
-   finds who is signed in (absher_app.application.unit.run);
+   language), so that `use` runs the use case in ONE transaction that also finds who is signed
+   in (absher_app.application.unit.run; in the event loop's thread on SQLite, in a pool
+   thread on PostgreSQL: unit.run_async);
 3. maps the outcome: a `DomainError` becomes the page's alert in both languages
    (`self._on_problem`, by default `self.error`), `SignInRequired` empties every per-person
    state of the tab and sends the person to the sign-in page of their realm, `NotAllowed`
@@ -95,8 +96,8 @@ async def caller_of(state: rx.State, where: str = "") -> Caller:
 
 async def use(state: rx.State, fn: Callable[..., T], *inputs: Any,
               pool: Executor | None = None) -> T:
-    """Run use case `fn(tx, who, *inputs)` for this event's caller, off the event loop (in
-    `pool` when given, e.g. the password-hashing pool), in one transaction."""
+    """Run use case `fn(tx, who, *inputs)` for this event's caller in one transaction (in
+    `pool` when given, e.g. the password-hashing pool; else as `unit.run_async` decides)."""
     caller = _CALLER.get()
     if caller is None:  # called outside @event (a helper of a handler): ask the transport
         caller = await caller_of(state, type(state).__name__)
