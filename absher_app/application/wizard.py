@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -209,9 +209,17 @@ def _a_date(value: str) -> date | None:
         return None
 
 
-def _date_boxes(value: str) -> dict[str, Any]:
-    """A date field's boxes and its reading in both calendars (FieldView's date fields)."""
+def _date_boxes(value: str, typed: Mapping[str, str] | None = None,
+                name: str = "") -> dict[str, Any]:
+    """A date field's boxes and its reading in both calendars (FieldView's date fields).
+
+    `typed`: the form just posted, when the step comes back with problems: a date typed in
+    Hijri stays in Hijri in its boxes (the value is the Gregorian date it stands for)."""
     parts = calendars.date_parts(value)
+    if typed and typed.get(f"{name}_calendar") == calendars.Calendar.HIJRI:
+        parts = calendars.DateParts(*(typed.get(f"{name}_{box}", "")[:8]
+                                      for box in ("day", "month", "year")),
+                                    calendar=calendars.Calendar.HIJRI)
     day = _a_date(value)
     return dict(day=parts.day, month=parts.month, year=parts.year,
                 hijri=parts.calendar == calendars.Calendar.HIJRI,
@@ -220,9 +228,11 @@ def _date_boxes(value: str) -> dict[str, Any]:
 
 
 def field_views(step: wizard.Step, values: dict[str, str], problems: list[DomainError],
-                ctx: wizard.Context | None = None) -> list[FieldView]:
+                ctx: wizard.Context | None = None,
+                typed: Mapping[str, str] | None = None) -> list[FieldView]:
     """The step's fields holding `values`, each with its problem; options made from records
-    are listed with their labels filled in, and a multi field's boxes ticked again."""
+    are listed with their labels filled in, and a multi field's boxes ticked again (`typed`:
+    the form as posted, for date boxes to show what was typed)."""
     errors = {p.field: p for p in problems}
     views = []
     for field in step.fields:
@@ -237,7 +247,7 @@ def field_views(step: wizard.Step, values: dict[str, str], problems: list[Domain
                         translate(o.label_key, "ar", **dict(o.params)),
                         translate(o.label_key, "en", **dict(o.params)), o.value in ticked)
              for o in wizard.field_options(field, ctx)],
-            **(_date_boxes(value) if field.kind == "date" else {})))
+            **(_date_boxes(value, typed, field.name) if field.kind == "date" else {})))
     return views
 
 
@@ -356,13 +366,14 @@ def _going_on(w: _Wizard, resumed: bool = False) -> WizardView:
 
 
 def _step(w: _Wizard, at: wizard.Position, values: dict[str, str],
-          problems: list[DomainError] | None = None, resumed: bool = False) -> WizardView:
+          problems: list[DomainError] | None = None, resumed: bool = False,
+          typed: Mapping[str, str] | None = None) -> WizardView:
     step = at.step
     return w.view(
         phase=Phase.STEP, resumed=resumed, step_index=at.index,
         step_number=wizard.step_number(w.service, step),
         step_total=wizard.step_count(w.service), step_title=text_of(step.title_key),
-        fields=field_views(step, values, problems or [], w.ctx),
+        fields=field_views(step, values, problems or [], w.ctx, typed),
         problems=[problem(p) for p in problems or []])
 
 
@@ -522,7 +533,7 @@ def answer_wizard_step(tx: Tx, who: SignedIn, key: WizardKey, index: int,
         return _going_on(w)
     result = wizard.answer_step(w.service, w.ctx, w.answers, index, form)
     if result.problems:
-        return _step(w, result.at, result.values, result.problems)
+        return _step(w, result.at, result.values, result.problems, typed=form)
     step = result.at.step
     w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
                                 answers=result.answers, draft=w.draft,

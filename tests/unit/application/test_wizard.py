@@ -7,6 +7,7 @@ submitting once however often it is asked; the code step; acting on behalf."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -27,7 +28,7 @@ from absher_app.application.wizard import (
     open_wizard,
     submit_request,
 )
-from absher_app.domain import catalogue, traffic, wizard
+from absher_app.domain import calendars, catalogue, traffic, wizard
 from absher_app.domain.demo import demo_ids
 from absher_app.i18n import error_text
 from absher_app.models import Account, ServiceRequest, SmsMessage, WizardDraft
@@ -148,6 +149,30 @@ def test_back_from_the_first_step_asks_whom_it_is_for_again(svc_world):
     who = svc_world.run(go_to_step, caller, key, -1)
     assert who.phase == Phase.WHO
     assert [o.value for o in who.who_options if o.checked] == [id_number]
+
+
+def test_a_date_typed_in_hijri_comes_back_in_hijri_with_its_problem(svc_world):
+    """A real Hijri date refused by a rule (lost more than 30 days ago) shows the boxes as
+    they were typed, in Hijri, with both calendars' reading under them; a Gregorian one stays
+    Gregorian."""
+    caller, key, id_number, forms = arranged(svc_world, "passport_loss_report")
+    view = first_step(svc_world, caller, key, id_number)
+    lost = calendars.to_hijri(SVC_TODAY - timedelta(days=60))
+    hijri = dict(forms[0], lost_on_day=str(lost.day), lost_on_month=str(lost.month),
+                 lost_on_year=str(lost.year), lost_on_calendar="hijri")
+    hijri.pop("lost_on", None)
+    again = svc_world.run(answer_wizard_step, caller, key, view.step_index, FormFields(hijri))
+    field = next(f for f in again.fields if f.name == "lost_on")
+    assert again.problems and field.error_en
+    assert (field.day, field.month, field.year, field.hijri) == (
+        str(lost.day), str(lost.month), str(lost.year), True)
+    assert str((SVC_TODAY - timedelta(days=60)).year) in field.both_en
+    gregorian = dict(hijri, lost_on_calendar="gregorian", lost_on_year="2020",
+                     lost_on_month="1", lost_on_day="2")
+    again = svc_world.run(answer_wizard_step, caller, key, view.step_index,
+                          FormFields(gregorian))
+    field = next(f for f in again.fields if f.name == "lost_on")
+    assert (field.day, field.month, field.year, field.hijri) == ("2", "1", "2020", False)
 
 
 def test_check_your_answers_names_the_options_chosen(svc_world):
