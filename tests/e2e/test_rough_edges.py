@@ -220,9 +220,18 @@ def test_every_wizard_step_dates_in_either_calendar_and_deleting_a_draft_asks(
     _continue(page)
     expect(page.get_by_role("alert")).to_contain_text("no such day in the Umm al-Qura calendar")
     _every_language(page, "wizard-dates-error")
-    # Today typed as a Hijri date is converted on the server.
+    # Today typed as a Hijri date is converted on the server; when the step comes back with
+    # another problem, the boxes still hold it as typed, in Hijri.
     hijri = to_hijri(today)
     fill_date(page, "First day", None, hijri=(hijri.year, hijri.month, hijri.day))
+    fill_date(page, "Last day", today - timedelta(days=5))
+    _continue(page)
+    expect(page.get_by_role("alert")).to_be_visible()
+    first = page.get_by_role("group", name="First day", exact=True)
+    expect(first.get_by_label("Hijri", exact=True)).to_be_checked()
+    expect(first.get_by_label("Year", exact=True)).to_have_value(str(hijri.year))
+    expect(first.get_by_label("Month", exact=True)).to_have_value(str(hijri.month))
+    fill_date(page, "Last day", today + timedelta(days=20))
     _continue(page)
     page.get_by_label(re.compile("^I agree that the delegate")).check()
     _every_language(page, "")
