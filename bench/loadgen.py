@@ -4,7 +4,9 @@ What the browser does (see .web/utils/state.js after a build, reflex/app.py Even
 - it opens socket.io on path `/_event`, namespace `/_event` (websocket transport) with
   `?token=<uuid>` (the tab's token, kept in sessionStorage), its cookies and Origin in the
   handshake headers, and the first event (`hydrate_and_load`, with the page's router data) in
-  the CONNECT packet's `auth`;
+  the CONNECT packet's `auth`; on a page load that event carries the hashes of the state
+  defaults compiled into the page (`initialStateHashes` in .web/utils/context.jsx), and the
+  server then sends only the values that differ from them (`initial_state_hashes`);
 - it emits `event` with `{name, payload, router_data: {pathname, asPath[, query]}}`; form
   submissions carry their fields as `{"__reflex_form_data__": [[name, value], ...]}`;
 - it receives `event` messages `{delta: {state: {var_rx_state_: value}}, events: [...]}`.
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -48,6 +52,21 @@ SERVICE = "exit_reentry_issue"
 TICKET = re.compile(r"ticket=([A-Za-z0-9_\-]+)")
 USER_AGENT = "absher-bench/1 (python-socketio)"
 SIGN_IN_TIMEOUT_S = 120
+
+
+COMPILED_CONTEXT = Path(__file__).resolve().parents[1] / ".web" / "utils" / "context.jsx"
+HASHES = re.compile(r"initialStateHashes = (\[[^\]]*\])")
+
+
+@functools.cache
+def initial_state_hashes() -> list[str] | None:
+    """What the compiled page sends with its first hydration: the hashes of the state defaults
+    it holds (None when there is no build to read them from: the full snapshot is sent)."""
+    try:
+        found = HASHES.search(COMPILED_CONTEXT.read_text())
+    except OSError:
+        return None
+    return json.loads(found.group(1)) if found else None
 
 
 class JourneyError(RuntimeError):
@@ -82,8 +101,11 @@ class Stats:
 class Session:
     """One browser tab: a token, maybe a session cookie, one socket at a time."""
 
-    def __init__(self, base_url: str, origin: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, origin: str, timeout: float = 30.0,
+                 hashes: bool = True) -> None:
         self.base_url, self.origin, self.timeout = base_url, origin, timeout
+        # Send the compiled defaults' hashes at a page load, as the browser does.
+        self.hashes = initial_state_hashes() if hashes else None
         self.token = str(uuid.uuid4())
         self.cookie = ""
         self.path = "/"
@@ -142,7 +164,8 @@ class Session:
         sio = socketio.AsyncClient(reconnection=False, request_timeout=self.timeout)
         sio.on("event", self._on_update, namespace=NAMESPACE)
         self.sio = sio
-        boot = {"name": HYDRATE, "payload": {}, "router_data": router(path)}
+        boot = {"name": HYDRATE, "payload": {"hashes": self.hashes} if self.hashes else {},
+                "router_data": router(path)}
         start = time.perf_counter()
         await sio.connect(f"{self.base_url}?token={self.token}", headers=headers,
                           transports=["websocket"], socketio_path="_event",

@@ -190,8 +190,8 @@ async def run_level(base: str, n: int, db_url: str, args) -> Level:
     stats = Stats()
     engine = sqlalchemy.create_engine(db_url)
     cpu0 = time.process_time()
-    sessions = [Session(base, base) for _ in range(n)]
-    observers = [Session(base, base) for _ in range(OBSERVERS)]
+    sessions = [Session(base, base, hashes=not args.no_hashes) for _ in range(n)]
+    observers = [Session(base, base, hashes=not args.no_hashes) for _ in range(OBSERVERS)]
     gate = asyncio.Semaphore(CONNECT_PARALLEL)
 
     async def opened(session: Session, path: str) -> None:
@@ -568,6 +568,10 @@ def main() -> None:
                         help="mean think time between a session's events, seconds (default 1)")
     parser.add_argument("--pings", type=int, default=10, help="no-op events per session")
     parser.add_argument("--skip-weight", action="store_true", help="no page-weight measurement")
+    parser.add_argument("--no-hashes", action="store_true",
+                        help="page loads ask for the whole state snapshot (runs before "
+                             "2026-11-30 evening did) instead of sending the compiled "
+                             "defaults' hashes as a browser does")
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
     if max(levels) > 2000 or args.pings > 100:
