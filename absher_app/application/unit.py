@@ -135,7 +135,7 @@ def runs_in_event_loop() -> bool:
     (1, 2, 5 … 100 ms) for a lock freed after one. At 200 sessions the journey's p95 was
     1.4 s, 0.6 s with one thread, and the event loop serves more use cases per second without
     any (bench/README.md). What it costs: while a use case runs, nothing else does — SQLite
-    deployments are the small ones, and slow work (backups, imports, reports) runs in the CLI.
+    deployments are the small ones, and slow work (backups, imports) runs in the CLI.
     PostgreSQL answers over a socket: the use case waits in a pool thread, the loop goes on."""
     return get_engine().dialect.name == "sqlite"
 

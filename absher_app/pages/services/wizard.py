@@ -311,15 +311,33 @@ def _done() -> rx.Component:
     )
 
 
+def _opening() -> rx.Var[bool]:
+    """True while the page opens: from a navigation (the browser marks the page not hydrated)
+    until its on-load chain has run. The screen of the last visit is still in the state then
+    (its view is cleared only once the sign-in check has run): it must not be shown, let
+    alone typed into, or what is typed is lost when the fresh screen arrives."""
+    return ~rx.State.is_hydrated
+
+
 def wizard_title() -> rx.Var[str]:
     """The page's h1 and <title>: the service's name ("Services" while it opens)."""
-    return rx.cond(W.title.ar == "", t("services.title"),
+    return rx.cond((W.title.ar == "") | _opening(), t("services.title"),
                    rx.cond(is_english(), W.title.en, W.title.ar))
+
+
+def _loading() -> rx.Component:
+    return rx.el.p(t("wizard.loading"), aria_busy="true")
 
 
 def wizard_page() -> rx.Component:
     return page_layout(
         wizard_title(),
+        rx.cond(_opening(), _loading(), _screen()),
+    )
+
+
+def _screen() -> rx.Component:
+    return rx.fragment(
         rx.cond(W.beneficiary.ar != "",
                 rx.el.p(t_with("wizard.for", {"name": W.beneficiary.ar},
                                {"name": W.beneficiary.en}), class_name="muted"),
@@ -343,6 +361,6 @@ def wizard_page() -> rx.Component:
             (Phase.REVIEW, _review()),
             (Phase.CODE, _code()),
             (Phase.DONE, _done()),
-            rx.el.p(t("wizard.loading"), aria_busy="true"),
+            _loading(),
         ),
     )
