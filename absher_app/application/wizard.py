@@ -218,7 +218,7 @@ def _date_boxes(value: str, typed: Mapping[str, str] | None = None,
     parts = calendars.date_parts(value)
     if typed and typed.get(f"{name}_calendar") == calendars.Calendar.HIJRI:
         parts = calendars.DateParts(*(typed.get(f"{name}_{box}", "")[:8]
-                                      for box in ("day", "month", "year")),
+                                      for box in wizard.DATE_PARTS[:3]),
                                     calendar=calendars.Calendar.HIJRI)
     day = _a_date(value)
     return dict(day=parts.day, month=parts.month, year=parts.year,

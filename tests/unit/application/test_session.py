@@ -7,7 +7,6 @@ import dataclasses
 import uuid
 
 import pytest
-import sqlalchemy
 
 from absher_app.application import session as chrome
 from absher_app.application import sign_in, unit
@@ -16,6 +15,7 @@ from absher_app.application.sign_in import CredentialsForm
 from absher_app.application.unit import run
 from absher_app.domain.errors import DomainError
 from absher_app.settings import get_settings
+from tests.sql_log import selects_sent
 
 
 def test_the_chrome_names_the_person_until_they_sign_out(app_world):
@@ -61,18 +61,7 @@ def test_who_is_signed_in_is_one_query(app_world, realm, username):
     """Every event asks who is signed in: the session and its owner come in one query (the
     owner's row then serves the realm's check of the principal)."""
     caller = getattr(app_world, realm)(username)
-    selects: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        if statement.startswith("SELECT"):
-            selects.append(statement)
-
-    sqlalchemy.event.listen(app_world.engine, "before_cursor_execute", seen)
-    try:
-        with app_world.db() as session:
-            who = resolve_caller(session, caller, realm=realm, now=unit.CLOCK.now(),
-                                 touch=False)
-    finally:
-        sqlalchemy.event.remove(app_world.engine, "before_cursor_execute", seen)
+    with selects_sent(app_world.engine) as selects, app_world.db() as session:
+        who = resolve_caller(session, caller, realm=realm, now=unit.CLOCK.now(), touch=False)
     assert len(selects) == 1, selects
     assert who.realm == realm and who.principal is not None

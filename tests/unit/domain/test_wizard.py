@@ -16,6 +16,7 @@ from absher_app.domain.demo import demo_ids, load_demo
 from absher_app.domain.errors import ValidationError
 from absher_app.i18n import error_text
 from absher_app.models import Account, Person, WizardDraft
+from tests.sql_log import selects_sent
 
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)  # 12:00 in Riyadh
 TODAY = NOW.astimezone(RIYADH).date()
@@ -165,21 +166,11 @@ def test_the_catalogue_asks_the_database_once_for_the_household_and_the_vehicles
                                                                                  people):
     """Every service asks whom the applicant sponsors, and the traffic services what a
     member owns or holds: one context reads each once (c1 and two of his household)."""
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = session.get_bind()
-    sqlalchemy.event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with selects_sent(session.get_bind()) as selects:
         ctx = ctx_of(session, people["c1"])
         wizard.available_services(catalogue.SERVICES, ctx)
         wizard.available_services(catalogue.SERVICES, ctx)
-    finally:
-        sqlalchemy.event.remove(engine, "before_cursor_execute", seen)
-    tables = sorted(re.search(r"\bFROM\s+(\w+)", s).group(1) for s in statements
-                    if s.startswith("SELECT"))
+    tables = sorted(re.search(r"\bFROM\s+(\w+)", s).group(1) for s in selects)
     assert tables == ["drivingauthorization", "drivinglicence", "drivinglicence",
                       "drivinglicence", "person", "vehicle"]
 
