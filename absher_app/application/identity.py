@@ -61,11 +61,29 @@ class SignedIn:
     """A signed-in principal and their session ("this device")."""
 
     realm: str
-    principal: Any  # Account for "person", staff.StaffIdentity for "staff"
-    session_id: int
-    last_seen_at: datetime
-    ends_at: datetime
-    ends_for: str  # "idle": ends unless used again; "expired": its 12-hour cap
+    session: sessions.Resolved
+
+    @property
+    def principal(self) -> Any:
+        """Account for "person", staff.StaffIdentity for "staff" (read when first asked)."""
+        return self.session.principal
+
+    @property
+    def session_id(self) -> int:
+        return self.session.row.id
+
+    @property
+    def last_seen_at(self) -> datetime:
+        return self.session.last_seen_at
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.session.ends_at
+
+    @property
+    def ends_for(self) -> str:
+        """"idle": ends unless used again; "expired": its 12-hour cap."""
+        return self.session.ends_for
 
     @property
     def account(self) -> Account:
@@ -73,11 +91,12 @@ class SignedIn:
 
     @property
     def account_id(self) -> int:
-        return self.principal.id
+        return self.session.row.owner_id
 
     @property
     def person_id(self) -> int:
-        return self.principal.person_id
+        # Read with the session (accounts.PERSON's owner_columns): most use cases need only this.
+        return self.session.row.person_id
 
     @property
     def staff(self) -> staff.StaffIdentity:
@@ -101,8 +120,7 @@ def resolve_caller(session: Session, caller: Caller, *, realm: str, now: datetim
         _refuse_staff(session, caller, found.principal if found else None, permission, now)
     if found is None:
         raise SignInRequired(realm)
-    return SignedIn(realm, found.principal, found.row.id, found.row.last_seen_at,
-                    found.ends_at, found.ends_for)
+    return SignedIn(realm, found)
 
 
 def _refuse_staff(session: Session, caller: Caller, who: staff.StaffIdentity | None,
@@ -115,7 +133,7 @@ def _refuse_staff(session: Session, caller: Caller, who: staff.StaffIdentity | N
     if who is None and caller.token("person"):
         found = sessions.resolve(session, accounts.PERSON, caller.token("person"), now=now,
                                  touch=False)
-        citizen = found.principal.id if found else None
+        citizen = found.row.owner_id if found else None
     staff.record_refusal(session, who.staff_id if who else None, permission or "",
                          caller.where[:150], now=now, citizen_account_id=citizen)
     # The refusal is kept although the caller's transaction ends in an error.

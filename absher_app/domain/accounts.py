@@ -47,7 +47,7 @@ class AccountStatus(StrEnum):
 
     # Registered with the SMS code; does nothing until a bank, kiosk or office activates it.
     REGISTERED = "registered"
-    ACTIVE = "active"
+    ACTIVE = sessions.ACTIVE_STATUS  # the one status whose sessions work
     # 100 wrong passwords in a row, or the person's own "this wasn't me": until a reset.
     LOCKED = "locked"
     # Closed by the person: no credentials kept; the same ID may register again.
@@ -473,7 +473,8 @@ def _signed_out(session: Session, account_id: int, now: datetime) -> None:
 # Citizens' side of the one session stack (absher_app.domain.sessions).
 PERSON = sessions.Realm(
     name="person", session_model=UserSession, ticket_model=SignInTicket, owner="account_id",
-    prefix="", principal=_active_account, owner_model=Account, on_signed_in=_signed_in,
+    prefix="", principal=_active_account, owner_model=Account,
+    owner_columns=("status", "person_id"), on_signed_in=_signed_in,
     on_signed_out=_signed_out)
 
 

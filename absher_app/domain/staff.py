@@ -285,7 +285,8 @@ def verify_code(session: Session, member: StaffMember, code: str, *, now: dateti
 
 def _active_member(session: Session, staff_id: int) -> StaffIdentity | None:
     member = session.get(StaffMember, staff_id)
-    return identity_of(member) if member is not None and member.status == "active" else None
+    return identity_of(member) if member is not None and \
+        member.status == sessions.ACTIVE_STATUS else None
 
 
 def _signed_in(session: Session, who: StaffIdentity, now: datetime, device: str) -> None:
@@ -303,7 +304,8 @@ def _signed_out(session: Session, staff_id: int, now: datetime) -> None:
 # cookie, digests kept apart from citizens' by the prefix.
 STAFF = sessions.Realm(
     name="staff", session_model=StaffSession, ticket_model=StaffSignInTicket, owner="staff_id",
-    prefix="staff-", principal=_active_member, owner_model=StaffMember, on_signed_in=_signed_in,
+    prefix="staff-", principal=_active_member, owner_model=StaffMember,
+    owner_columns=("status",), on_signed_in=_signed_in,
     on_signed_out=_signed_out)
 
 

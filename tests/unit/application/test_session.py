@@ -7,13 +7,16 @@ import dataclasses
 import uuid
 
 import pytest
+from sqlmodel import select
 
 from absher_app.application import session as chrome
 from absher_app.application import sign_in, unit
 from absher_app.application.identity import Caller, SignInRequired, resolve_caller
 from absher_app.application.sign_in import CredentialsForm
 from absher_app.application.unit import run
+from absher_app.domain.accounts import AccountStatus
 from absher_app.domain.errors import DomainError
+from absher_app.models import Account
 from absher_app.settings import get_settings
 from tests.sql_log import selects_sent
 
@@ -58,10 +61,34 @@ def test_an_address_past_its_wrong_passwords_is_slowed_down_per_realm(app_world,
 
 @pytest.mark.parametrize(("realm", "username"), [("person", "mohammed"), ("staff", "officer")])
 def test_who_is_signed_in_is_one_query(app_world, realm, username):
-    """Every event asks who is signed in: the session and its owner come in one query (the
-    owner's row then serves the realm's check of the principal)."""
+    """Every event asks who is signed in: one query for the session and what is checked of
+    its owner; the principal itself is read only when a use case asks for it."""
     caller = getattr(app_world, realm)(username)
-    with selects_sent(app_world.engine) as selects, app_world.db() as session:
-        who = resolve_caller(session, caller, realm=realm, now=unit.CLOCK.now(), touch=False)
-    assert len(selects) == 1, selects
-    assert who.realm == realm and who.principal is not None
+    with app_world.db() as session:
+        with selects_sent(app_world.engine) as selects:
+            who = resolve_caller(session, caller, realm=realm, now=unit.CLOCK.now(),
+                                 touch=False)
+            person_id = who.person_id if realm == "person" else None
+        assert len(selects) == 1, selects
+        with selects_sent(app_world.engine) as principal_read:
+            principal = who.principal
+        assert len(principal_read) == 1, principal_read
+        assert who.principal is principal  # read once
+    if realm == "person":
+        assert (principal.username, principal.person_id) == (username, person_id)
+    else:
+        assert principal.username == username and who.staff is principal
+
+
+def test_a_session_stops_working_when_its_account_is_no_longer_active(app_world):
+    """The owner's status is read with the session: a locked account's session is refused at
+    the next event, although its principal is no longer read then."""
+    caller = app_world.person("khalid")
+    assert run(chrome.person_chrome, caller).name_en
+    with app_world.db() as session:
+        account = session.exec(select(Account).where(Account.username == "khalid")).one()
+        account.status = AccountStatus.LOCKED
+        session.add(account)
+        session.commit()
+    with pytest.raises(SignInRequired):
+        run(chrome.person_chrome, caller)
