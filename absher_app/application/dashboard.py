@@ -144,7 +144,7 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
     person = ctx.applicant
     mine = requests.requests_of(session, person_id)
     upcoming = appointments.next_appointment(session, person_id, tx.now)
-    drafts = [link for draft in wizard.drafts_of(session, who.account)
+    drafts = [link for draft in wizard.drafts_of(session, who.account_id)
               if (link := _draft_link(tx, person, draft.service_code)) is not None]
     bills = requests.unpaid_bills_of(session, person_id, tx.now)
     to_me, from_me = delegation.counts(session, person, tx.today)

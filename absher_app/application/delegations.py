@@ -207,7 +207,7 @@ def service_links(tx: Tx, who: SignedIn, delegation: Delegation) -> list[Service
     """An entry per delegated service: "Start SERVICE for NAME", or "Continue" when the
     delegate has a draft of it under this delegation."""
     delegator = tx.session.get(Person, delegation.delegator_id)
-    drafts = {d.service_code for d in wizard.drafts_of(tx.session, who.account)}
+    drafts = {d.service_code for d in wizard.drafts_of(tx.session, who.account_id)}
     links = []
     for code in delegations.services_of(delegation):
         title = both(f"service.{code}.title")

@@ -36,7 +36,7 @@ def my_services(tx: Tx, who: SignedIn) -> list[ServiceCard]:
     """The services this person can start (for themself or someone they sponsor), in the
     catalogue's order, each marked when a draft of it waits."""
     # A delegate's drafts on behalf are keyed "<code>@<delegation>": they are not these.
-    drafts = {d.service_code for d in wizard.drafts_of(tx.session, who.account)}
+    drafts = {d.service_code for d in wizard.drafts_of(tx.session, who.account_id)}
     return [ServiceCard(s.code, routes.service_path(s.code), s.group, *both(s.title_key),
                         *both(s.summary_key), s.code in drafts)
             for s in wizard.available_services(catalogue.SERVICES, household_context(tx, who))]

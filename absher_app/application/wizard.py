@@ -32,7 +32,7 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import mask_mobile
 from absher_app.domain.request_status import RequestStatus
 from absher_app.i18n import translate
-from absher_app.models import Account, Person, ServiceRequest, WizardDraft
+from absher_app.models import Person, ServiceRequest, WizardDraft
 
 # Transport bounds (the rules say the real limits, with their messages).
 TOKEN_MAX = 64
@@ -290,7 +290,7 @@ class _Show(Exception):
 class _Wizard:
     key: WizardKey
     service: wizard.Service
-    account: Account
+    who: SignedIn
     ctx: wizard.Context
     draft: WizardDraft | None
     base: WizardView  # title and whom it is done for, on every screen
@@ -326,12 +326,12 @@ def _open(tx: Tx, who: SignedIn, key: WizardKey) -> _Wizard:
     candidates = wizard.candidates(service, ctx)
     if not candidates:
         raise _Show(dataclasses.replace(base, phase=Phase.UNAVAILABLE))
-    draft = wizard.load_draft(tx.session, who.account, key.draft_key)
+    draft = wizard.load_draft(tx.session, who.account_id, key.draft_key)
     if draft is not None and draft.beneficiary_id is not None:
         ctx.beneficiary = next((p for p in candidates if p.id == draft.beneficiary_id), None)
     if ctx.beneficiary is not None:
         base.beneficiary = Text(*person_names(ctx.beneficiary, applicant))
-    return _Wizard(key, service, who.account, ctx, draft, base, candidates)
+    return _Wizard(key, service, who, ctx, draft, base, candidates)
 
 
 def _opened(tx: Tx, who: SignedIn, key: WizardKey) -> _Wizard:
@@ -387,7 +387,7 @@ def _review(w: _Wizard, problems: list[dict[str, str]] | None = None) -> WizardV
                                                             w.ctx), index)
             for index, step in enumerate(at.steps) for field in step.fields]
     fee = w.service.fee(w.ctx)
-    wizard.save_draft(w.ctx.session, w.account, w.key.draft_key, now=w.ctx.now,
+    wizard.save_draft(w.ctx.session, w.who.account_id, w.key.draft_key, now=w.ctx.now,
                       step=wizard.DraftStep.REVIEW)
     return w.view(phase=Phase.REVIEW, review_rows=rows, problems=problems or [],
                   fee_lines=[FeeRow(*both(f"fees.{line.key}", **line.params), line.amount)
@@ -434,7 +434,7 @@ def _submit(tx: Tx, who: SignedIn, w: _Wizard, code: str | None) -> WizardView:
                 return _send_code(tx, who, w)
             codes.verify_code(tx.session, person_id=who.person_id, purpose="confirm",
                               code=code, now=tx.now)
-        request = requests.submit(tx.session, w.account, w.service, w.ctx,
+        request = requests.submit(tx.session, w.who.account, w.service, w.ctx,
                                   draft_token=w.draft.token, sms=tx.sms,
                                   on_behalf=w.key.on_behalf)
     except (requests.BlockedError, requests.AnswersError):
@@ -482,7 +482,7 @@ def _first_screen(tx: Tx, who: SignedIn, key: WizardKey, for_member: str = "") -
         return _who(w, chosen)
     if w.ctx.beneficiary is None and len(w.candidates) == 1:
         only = w.candidates[0]
-        w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
+        w.draft = wizard.save_draft(tx.session, w.who.account_id, key.draft_key, now=tx.now,
                                     beneficiary_id=only.id, draft=w.draft)
         w.ctx.beneficiary = only
         w.base.beneficiary = Text(*person_names(only, w.ctx.applicant))
@@ -513,9 +513,9 @@ def choose_beneficiary(tx: Tx, who: SignedIn, key: WizardKey, form: WhoForm) -> 
     if person is None:
         return _who(w, problems=[problem_for("choose_one", "beneficiary")])
     if w.draft is not None and w.draft.beneficiary_id != person.id:
-        wizard.discard_draft(tx.session, w.account, key.draft_key)
+        wizard.discard_draft(tx.session, w.who.account_id, key.draft_key)
         tx.session.flush()
-    w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
+    w.draft = wizard.save_draft(tx.session, w.who.account_id, key.draft_key, now=tx.now,
                                 beneficiary_id=person.id)
     w.ctx.beneficiary = person
     w.base.beneficiary = Text(*person_names(person, w.ctx.applicant))
@@ -535,7 +535,7 @@ def answer_wizard_step(tx: Tx, who: SignedIn, key: WizardKey, index: int,
     if result.problems:
         return _step(w, result.at, result.values, result.problems, typed=form)
     step = result.at.step
-    w.draft = wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now,
+    w.draft = wizard.save_draft(tx.session, w.who.account_id, key.draft_key, now=tx.now,
                                 answers=result.answers, draft=w.draft,
                                 step=step.name if step else wizard.DraftStep.REVIEW)
     if step is None:
@@ -557,7 +557,7 @@ def go_to_step(tx: Tx, who: SignedIn, key: WizardKey, index: int) -> WizardView:
     at = wizard.position(w.service, w.ctx, answers, index)
     if at.at_review:
         return _review(w)
-    wizard.save_draft(tx.session, w.account, key.draft_key, now=tx.now, step=at.step.name,
+    wizard.save_draft(tx.session, w.who.account_id, key.draft_key, now=tx.now, step=at.step.name,
                       draft=w.draft)
     return _step(w, at, answers)
 
@@ -587,6 +587,6 @@ def confirm_by_code(tx: Tx, who: SignedIn, key: WizardKey, token: str,
 def discard_draft(tx: Tx, who: SignedIn, key: WizardKey) -> WizardView:
     """Delete this service's draft and start again."""
     if catalogue.service(key.service) is not None:
-        wizard.discard_draft(tx.session, who.account, key.draft_key)
+        wizard.discard_draft(tx.session, who.account_id, key.draft_key)
         tx.session.flush()
     return _first_screen(tx, who, key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from absher_app.domain import delegation as delegations
@@ -51,13 +52,22 @@ EXIT_REENTRY_KINDS = ("exit_reentry_single", "exit_reentry_multiple")
 # ---------------------------------------------------------------------------------------------
 # Facts about a person, used by several rules.
 
+# The checks that every wizard step runs again, built once (building a statement cost more
+# than running it; bench/README.md).
+_OPEN_REQUEST = select(ServiceRequest).where(
+    ServiceRequest.beneficiary_id == bindparam("beneficiary_id"),
+    ServiceRequest.service_code.in_(bindparam("codes", expanding=True)),  # type: ignore[attr-defined]
+    ServiceRequest.status.in_(OPEN_STATUSES))  # type: ignore[attr-defined]
+_ISSUED_VISAS = select(Visa).where(
+    Visa.person_id == bindparam("person_id"), Visa.status == "issued",
+    Visa.kind.in_(bindparam("kinds", expanding=True))).order_by(  # type: ignore[attr-defined]
+    Visa.valid_until.desc())  # type: ignore[attr-defined]
+
+
 def open_request(ctx: Context, service_codes: tuple[str, ...]) -> ServiceRequest | None:
     """An unfinished request of these services for the beneficiary."""
-    return ctx.session.exec(select(ServiceRequest).where(
-        ServiceRequest.beneficiary_id == ctx.beneficiary.id,
-        ServiceRequest.service_code.in_(service_codes),  # type: ignore[attr-defined]
-        ServiceRequest.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-    )).first()
+    return ctx.session.exec(_OPEN_REQUEST, params={
+        "beneficiary_id": ctx.beneficiary.id, "codes": list(service_codes)}).first()
 
 
 def approved_count(ctx: Context, service_code: str, since: date | None = None) -> int:
@@ -75,9 +85,8 @@ def issued_visa(
     ctx: Context, kinds: tuple[str, ...], *, valid_on: date | None = None
 ) -> Visa | None:
     """The beneficiary's issued visa of these kinds (still valid on `valid_on` if given)."""
-    visas = ctx.session.exec(select(Visa).where(
-        Visa.person_id == ctx.beneficiary.id, Visa.status == "issued",
-        Visa.kind.in_(kinds)).order_by(Visa.valid_until.desc())).all()  # type: ignore[attr-defined]
+    visas = ctx.session.exec(_ISSUED_VISAS, params={"person_id": ctx.beneficiary.id,
+                                                    "kinds": list(kinds)}).all()
     return next((v for v in visas if valid_on is None or v.valid_until >= valid_on), None)
 
 

@@ -14,6 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from absher_app.domain import notify, vehicles
@@ -48,11 +49,15 @@ def legacy_fine_number(id_number: str) -> str:
     return f"{id_number}00"
 
 
+# Built once: every wizard step's checks ask it (building cost more than running it).
+_UNPAID_FINES = select(TrafficFine).where(
+    TrafficFine.person_id == bindparam("person_id"), TrafficFine.status == "unpaid").order_by(
+    col(TrafficFine.issued_on), col(TrafficFine.number))
+
+
 def unpaid_fines(session: Session, person: Person) -> list[TrafficFine]:
     """The person's unpaid fines, oldest first."""
-    return list(session.exec(select(TrafficFine).where(
-        TrafficFine.person_id == person.id, TrafficFine.status == "unpaid")
-        .order_by(col(TrafficFine.issued_on), col(TrafficFine.number))).all())
+    return list(session.exec(_UNPAID_FINES, params={"person_id": person.id}).all())
 
 
 def unpaid_total(session: Session, person: Person) -> int:

@@ -29,13 +29,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from absher_app.domain import calendars
 from absher_app.domain.errors import DomainError, ValidationError
 from absher_app.domain.rules_data import rule
 from absher_app.domain.secrets import url_token
-from absher_app.models import Account, Person, WizardDraft
+from absher_app.models import Person, WizardDraft
 
 T = TypeVar("T")
 
@@ -331,11 +332,14 @@ def confirmed(field: str) -> Parser:
 # ---------------------------------------------------------------------------------------------
 # Who may apply, for whom.
 
+_SPONSORED = select(Person).where(Person.sponsor_id == bindparam("id_number")).order_by(
+    Person.name_en)
+
+
 def sponsored_by(session: Session, person: Person) -> list[Person]:
-    """Dependants and domestic workers sponsored by `person`, in name order."""
-    return list(session.exec(
-        select(Person).where(Person.sponsor_id == person.id_number).order_by(Person.name_en)
-    ).all())
+    """Dependants and domestic workers sponsored by `person`, in name order (every wizard
+    step asks: the statement is built once)."""
+    return list(session.exec(_SPONSORED, params={"id_number": person.id_number}).all())
 
 
 def is_household_member(session: Session, applicant: Person, person: Person) -> bool:
@@ -565,20 +569,28 @@ def decode_answers(text_value: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Drafts.
 
-def load_draft(session: Session, account: Account, service_code: str) -> WizardDraft | None:
-    return session.exec(select(WizardDraft).where(
-        WizardDraft.account_id == account.id, WizardDraft.service_code == service_code)).first()
+# Built once: the wizard reads and writes its draft at every step (building a statement cost
+# more than running it; bench/README.md).
+_DRAFT = select(WizardDraft).where(WizardDraft.account_id == bindparam("account_id"),
+                                   WizardDraft.service_code == bindparam("service_code"))
+_DRAFTS = select(WizardDraft).where(WizardDraft.account_id == bindparam("account_id")).order_by(
+    WizardDraft.updated_at.desc())  # type: ignore[attr-defined]
 
 
-def save_draft(session: Session, account: Account, service_code: str, *, now: datetime,
+def load_draft(session: Session, account_id: int, service_code: str) -> WizardDraft | None:
+    return session.exec(_DRAFT, params={"account_id": account_id,
+                                        "service_code": service_code}).first()
+
+
+def save_draft(session: Session, account_id: int, service_code: str, *, now: datetime,
                beneficiary_id: int | None = None, answers: dict[str, str] | None = None,
                step: str | None = None, draft: WizardDraft | None = None) -> WizardDraft:
     """Create or update the account's draft of this service (only the parts given change);
     `draft`: that draft as this transaction already loaded it (spares reading it again)."""
-    if draft is None or draft.account_id != account.id or draft.service_code != service_code:
-        draft = load_draft(session, account, service_code)
+    if draft is None or draft.account_id != account_id or draft.service_code != service_code:
+        draft = load_draft(session, account_id, service_code)
     if draft is None:
-        draft = WizardDraft(account_id=account.id, service_code=service_code, token=url_token())
+        draft = WizardDraft(account_id=account_id, service_code=service_code, token=url_token())
     if beneficiary_id is not None:
         draft.beneficiary_id = beneficiary_id
     if answers is not None:
@@ -591,12 +603,11 @@ def save_draft(session: Session, account: Account, service_code: str, *, now: da
     return draft
 
 
-def discard_draft(session: Session, account: Account, service_code: str) -> None:
-    draft = load_draft(session, account, service_code)
+def discard_draft(session: Session, account_id: int, service_code: str) -> None:
+    draft = load_draft(session, account_id, service_code)
     if draft is not None:
         session.delete(draft)
 
 
-def drafts_of(session: Session, account: Account) -> list[WizardDraft]:
-    return list(session.exec(select(WizardDraft).where(WizardDraft.account_id == account.id)
-                             .order_by(WizardDraft.updated_at.desc())).all())  # type: ignore[attr-defined]
+def drafts_of(session: Session, account_id: int) -> list[WizardDraft]:
+    return list(session.exec(_DRAFTS, params={"account_id": account_id}).all())

@@ -96,7 +96,7 @@ def _ids(engine, username: str, key: str) -> tuple[int, int]:
 def _draft(engine, username: str, key: str, code: str, answers: dict[str, str]) -> str:
     account_id, person_id = _ids(engine, username, key)
     with session_scope(engine) as session:
-        draft = wizard.save_draft(session, session.get(Account, account_id), code, now=NOW,
+        draft = wizard.save_draft(session, account_id, code, now=NOW,
                                   beneficiary_id=person_id, answers=answers, step="review")
         return draft.token
 

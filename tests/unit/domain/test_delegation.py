@@ -356,7 +356,7 @@ def test_authorize_checks_person_status_dates_and_scope(session, people):
 def _on_behalf_draft(session, people, made: Delegation, code="exit_reentry_issue",
                      answers=None):
     delegate_account = account_of(session, people["c8"])
-    saved = wizard.save_draft(session, delegate_account, wizard.draft_key(code, made.reference),
+    saved = wizard.save_draft(session, delegate_account.id, wizard.draft_key(code, made.reference),
                               now=NOW, beneficiary_id=people["r1"].id,
                               answers=answers or {"visa_kind": "single", "days": "30"},
                               step="review")
@@ -411,7 +411,7 @@ def test_submit_refuses_outside_scope_and_after_revocation(session, people):
 
 def test_a_draft_made_for_oneself_cannot_be_submitted_for_someone_else(session, people):
     acc = account_of(session, people["c8"])
-    saved = wizard.save_draft(session, acc, "exit_reentry_issue", now=NOW,
+    saved = wizard.save_draft(session, acc.id, "exit_reentry_issue", now=NOW,
                               beneficiary_id=people["r1"].id,
                               answers={"visa_kind": "single", "days": "30"}, step="review")
     session.commit()
@@ -461,7 +461,7 @@ def test_the_delegation_wizard_is_confirmed_by_code_and_creates_a_pending_delega
                "delegate_id": people["c8"].id_number, "delegate_mobile": local(people["c8"].mobile),
                "starts_on": TODAY.isoformat(),
                "ends_on": (TODAY + timedelta(days=364)).isoformat(), "terms": "yes"}
-    saved = wizard.save_draft(session, acc, "delegation", now=NOW,
+    saved = wizard.save_draft(session, acc.id, "delegation", now=NOW,
                               beneficiary_id=people["c1"].id, answers=answers, step="review")
     session.commit()
     ctx = wizard.Context(session=session, today=TODAY, now=NOW, applicant=people["c1"],
@@ -551,7 +551,7 @@ def test_vehicle_transfer_needs_the_buyers_confirmation(session, people):
     with pytest.raises(ValidationError) as caught:
         vehicles.parse_buyer(people["c1"].id_number, ctx)
     assert caught.value.code == "buyer_self"
-    saved = wizard.save_draft(session, acc, "vehicle_transfer", now=NOW,
+    saved = wizard.save_draft(session, acc.id, "vehicle_transfer", now=NOW,
                               beneficiary_id=people["c1"].id, step="review",
                               answers={"plate": "abd 1234", "buyer_id": people["c8"].id_number,
                                        "price": "45000", "seller_confirms": "yes"})

@@ -59,7 +59,7 @@ def ctx_at(session, acc: Account, beneficiary: Person, now: datetime = NOW) -> w
 def draft(session, username: str, code: str, beneficiary: Person, answers: dict[str, str],
           now: datetime = NOW) -> tuple[Account, WizardDraft]:
     acc = account(session, username)
-    saved = wizard.save_draft(session, acc, code, now=now, beneficiary_id=beneficiary.id,
+    saved = wizard.save_draft(session, acc.id, code, now=now, beneficiary_id=beneficiary.id,
                               answers=answers, step="review")
     session.commit()
     return acc, saved
@@ -133,7 +133,7 @@ def test_submit_makes_the_request_its_bill_and_its_first_events(session, people)
     assert [(line["key"], line["amount"]) for line in json.loads(bill.breakdown_json)] == [
         ("passport", 600), ("delivery", 30)]
     assert events(session, request) == ["submitted", "bill_issued"]
-    assert wizard.load_draft(session, account(session, "mohammed"), "passport_issue") is None
+    assert wizard.load_draft(session, account(session, "mohammed").id, "passport_issue") is None
     assert kinds_notified(session, c1) == ["bill_issued"]
     [sms] = session.exec(select(SmsMessage).where(SmsMessage.purpose == "bill_issued")).all()
     assert sms.to == account(session, "mohammed").mobile

@@ -371,18 +371,18 @@ def test_fee_total_sums_the_lines():
 
 def test_a_draft_is_saved_loaded_and_updated_in_place(session, people):
     mohammed = account(session, "mohammed")
-    assert wizard.load_draft(session, mohammed, "passport_issue") is None
-    draft = wizard.save_draft(session, mohammed, "passport_issue", now=NOW,
+    assert wizard.load_draft(session, mohammed.id, "passport_issue") is None
+    draft = wizard.save_draft(session, mohammed.id, "passport_issue", now=NOW,
                               beneficiary_id=people["c3"].id, answers={"years": "5"},
                               step="delivery")
     session.commit()
     token = draft.token
     assert len(token) >= 20
     later = NOW + timedelta(hours=1)
-    again = wizard.save_draft(session, mohammed, "passport_issue", now=later,
+    again = wizard.save_draft(session, mohammed.id, "passport_issue", now=later,
                               answers={"years": "10"})
     session.commit()
-    loaded = wizard.load_draft(session, mohammed, "passport_issue")
+    loaded = wizard.load_draft(session, mohammed.id, "passport_issue")
     assert loaded.id == draft.id and again.token == token   # one draft, same token
     assert loaded.beneficiary_id == people["c3"].id and loaded.step == "delivery"  # kept
     assert wizard.decode_answers(loaded.answers_json) == {"years": "10"}
@@ -391,13 +391,13 @@ def test_a_draft_is_saved_loaded_and_updated_in_place(session, people):
 
 def test_drafts_are_one_per_account_and_service(session, people):
     mohammed, ahmed = account(session, "mohammed"), account(session, "ahmed")
-    wizard.save_draft(session, mohammed, "passport_issue", now=NOW)
-    wizard.save_draft(session, mohammed, "exit_reentry_issue", now=NOW + timedelta(minutes=1))
-    wizard.save_draft(session, ahmed, "exit_reentry_issue", now=NOW)
+    wizard.save_draft(session, mohammed.id, "passport_issue", now=NOW)
+    wizard.save_draft(session, mohammed.id, "exit_reentry_issue", now=NOW + timedelta(minutes=1))
+    wizard.save_draft(session, ahmed.id, "exit_reentry_issue", now=NOW)
     session.commit()
-    assert [d.service_code for d in wizard.drafts_of(session, mohammed)] == [
+    assert [d.service_code for d in wizard.drafts_of(session, mohammed.id)] == [
         "exit_reentry_issue", "passport_issue"]   # the latest first
-    assert [d.service_code for d in wizard.drafts_of(session, ahmed)] == ["exit_reentry_issue"]
+    assert [d.service_code for d in wizard.drafts_of(session, ahmed.id)] == ["exit_reentry_issue"]
     tokens = {d.token for d in session.exec(select(WizardDraft)).all()}
     assert len(tokens) == 3
     # The database itself refuses a second draft of the same service for the account.
@@ -409,13 +409,13 @@ def test_drafts_are_one_per_account_and_service(session, people):
 
 def test_discarding_a_draft_removes_only_that_one(session, people):
     mohammed = account(session, "mohammed")
-    wizard.save_draft(session, mohammed, "passport_issue", now=NOW, answers={"years": "5"})
-    wizard.save_draft(session, mohammed, "exit_reentry_issue", now=NOW)
+    wizard.save_draft(session, mohammed.id, "passport_issue", now=NOW, answers={"years": "5"})
+    wizard.save_draft(session, mohammed.id, "exit_reentry_issue", now=NOW)
     session.commit()
-    wizard.discard_draft(session, mohammed, "passport_issue")
-    wizard.discard_draft(session, mohammed, "iqama_renew")   # none: nothing happens
+    wizard.discard_draft(session, mohammed.id, "passport_issue")
+    wizard.discard_draft(session, mohammed.id, "iqama_renew")   # none: nothing happens
     session.commit()
-    assert wizard.load_draft(session, mohammed, "passport_issue") is None
-    assert wizard.load_draft(session, mohammed, "exit_reentry_issue") is not None
-    fresh = wizard.save_draft(session, mohammed, "passport_issue", now=NOW)
+    assert wizard.load_draft(session, mohammed.id, "passport_issue") is None
+    assert wizard.load_draft(session, mohammed.id, "exit_reentry_issue") is not None
+    fresh = wizard.save_draft(session, mohammed.id, "passport_issue", now=NOW)
     assert wizard.decode_answers(fresh.answers_json) == {}   # a new draft starts empty
