@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -273,10 +274,14 @@ def appointment_for(session: Session, reference: str, person_id: int) -> Appoint
         else None
 
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_APPOINTMENTS_OF = select(Appointment).where(
+    Appointment.person_id == bindparam("person_id")).order_by(col(Appointment.id).desc())
+
+
 def appointments_of(session: Session, person_id: int) -> list[Appointment]:
     """The person's appointments, the soonest booked ones first, then the rest, latest first."""
-    rows = list(session.exec(select(Appointment).where(Appointment.person_id == person_id)
-                             .order_by(col(Appointment.id).desc())).all())
+    rows = list(session.exec(_APPOINTMENTS_OF, params={"person_id": person_id}).all())
     booked = sorted((a for a in rows if a.status == ACTIVE), key=lambda a: (a.day, a.start))
     return booked + [a for a in rows if a.status != ACTIVE]
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from absher_app.domain import notify
@@ -412,12 +413,7 @@ def in_force(delegation: Delegation, today: date) -> bool:
 def acts_of(session: Session, delegate: Person) -> list[tuple[int, Delegation]]:
     """The requests `delegate` submitted on behalf of others (their ids, newest first), each
     with the delegation it was made under."""
-    rows = session.exec(select(DelegationEvent.request_id, Delegation).join(
-        Delegation, col(Delegation.id) == DelegationEvent.delegation_id).where(
-        DelegationEvent.kind == DelegationEventKind.ACT_SUBMITTED,
-        DelegationEvent.actor_id == delegate.id,
-        col(DelegationEvent.request_id).is_not(None)).order_by(
-        col(DelegationEvent.id).desc())).all()
+    rows = session.exec(_ACTS_OF, params={"person_id": delegate.id}).all()
     return [(request_id, delegation) for request_id, delegation in rows]
 
 
@@ -434,14 +430,24 @@ def check_payment(session: Session, request_id: int, service_code: str, today: d
 # ---------------------------------------------------------------------------------------------
 # Reading.
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_GIVEN_BY = select(Delegation).where(Delegation.delegator_id == bindparam("person_id")).order_by(
+    col(Delegation.id).desc())
+_GIVEN_TO = select(Delegation).where(Delegation.delegate_id == bindparam("person_id")).order_by(
+    col(Delegation.id).desc())
+_ACTS_OF = select(DelegationEvent.request_id, Delegation).join(
+    Delegation, col(Delegation.id) == DelegationEvent.delegation_id).where(
+    DelegationEvent.kind == DelegationEventKind.ACT_SUBMITTED,
+    DelegationEvent.actor_id == bindparam("person_id"),
+    col(DelegationEvent.request_id).is_not(None)).order_by(col(DelegationEvent.id).desc())
+
+
 def given_by(session: Session, person: Person) -> list[Delegation]:
-    return list(session.exec(select(Delegation).where(Delegation.delegator_id == person.id)
-                             .order_by(col(Delegation.id).desc())).all())
+    return list(session.exec(_GIVEN_BY, params={"person_id": person.id}).all())
 
 
 def given_to(session: Session, person: Person) -> list[Delegation]:
-    return list(session.exec(select(Delegation).where(Delegation.delegate_id == person.id)
-                             .order_by(col(Delegation.id).desc())).all())
+    return list(session.exec(_GIVEN_TO, params={"person_id": person.id}).all())
 
 
 def counts(session: Session, person: Person, today: date) -> tuple[int, int]:

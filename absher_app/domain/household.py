@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from icalendar import Alarm, Calendar, Event
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
 
 from absher_app.domain import notify
@@ -127,10 +127,14 @@ def _documents(person: Person, relationship: str, visas: list[Visa],
     return entries
 
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_ISSUED_VISAS = select(Visa).where(
+    col(Visa.person_id).in_(bindparam("person_ids", expanding=True)), Visa.status == "issued")
+
+
 def _issued_visas(session: Session, person_ids: list[int]) -> dict[int, list[Visa]]:
     by_person: dict[int, list[Visa]] = {pid: [] for pid in person_ids}
-    for visa in session.exec(select(Visa).where(
-            col(Visa.person_id).in_(person_ids), Visa.status == "issued")).all():
+    for visa in session.exec(_ISSUED_VISAS, params={"person_ids": list(person_ids)}).all():
         by_person[visa.person_id].append(visa)
     return by_person
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from absher_app.domain import notify
@@ -297,10 +298,13 @@ def thread(session: Session, message_id: int) -> list[MessagePost]:
                              .order_by(col(MessagePost.id))).all())
 
 
+_OPEN_COUNT = select(Message.id).where(  # built once: every dashboard load asks
+    Message.person_id == bindparam("person_id"), col(Message.status).in_(OPEN_STATUSES))
+
+
 def open_count(session: Session, person_id: int) -> int:
     """How many of the person's messages are not closed (the dashboard tile)."""
-    return len(session.exec(select(Message.id).where(
-        Message.person_id == person_id, col(Message.status).in_(OPEN_STATUSES))).all())
+    return len(session.exec(_OPEN_COUNT, params={"person_id": person_id}).all())
 
 
 def reply(session: Session, account: Account, reference: str, body: str, *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from absher_app.i18n import translate
@@ -44,14 +45,20 @@ def _fit(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_UNREAD = select(Notification.id).where(
+    Notification.person_id == bindparam("person_id"),
+    Notification.read_at.is_(None))  # type: ignore[union-attr]
+_RECENT = select(Notification).where(Notification.person_id == bindparam("person_id")).order_by(
+    Notification.id.desc()).limit(bindparam("limit"))  # type: ignore[union-attr]
+
+
 def unread_count(session: Session, person_id: int) -> int:
-    return len(session.exec(select(Notification.id).where(
-        Notification.person_id == person_id, Notification.read_at.is_(None))).all())  # type: ignore[union-attr]
+    return len(session.exec(_UNREAD, params={"person_id": person_id}).all())
 
 
 def recent(session: Session, person_id: int, limit: int = 20) -> list[Notification]:
-    return list(session.exec(select(Notification).where(Notification.person_id == person_id)
-                             .order_by(Notification.id.desc()).limit(limit)).all())  # type: ignore[union-attr]
+    return list(session.exec(_RECENT, params={"person_id": person_id, "limit": limit}).all())
 
 
 def mark_all_read(session: Session, person_id: int, now: datetime) -> None:

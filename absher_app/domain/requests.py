@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -376,19 +376,25 @@ def advance_delivery(session: Session, tracking_number: str, *, now: datetime,
 # ---------------------------------------------------------------------------------------------
 # Reading.
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_REQUESTS_OF = select(ServiceRequest).where(
+    ServiceRequest.applicant_id == bindparam("person_id")).order_by(
+    ServiceRequest.id.desc()).limit(bindparam("limit"))  # type: ignore[union-attr]
+_UNPAID_BILLS_OF = select(Bill).join(ServiceRequest, ServiceRequest.id == Bill.request_id).where(
+    ServiceRequest.applicant_id == bindparam("person_id"), Bill.status == BillStatus.UNPAID,
+    Bill.due_at > bindparam("now")).order_by(Bill.due_at, Bill.id)  # type: ignore[arg-type]
+
+
 def requests_of(session: Session, person_id: int, limit: int = 50) -> list[ServiceRequest]:
     """The person's requests, as applicant, newest first."""
-    return list(session.exec(select(ServiceRequest).where(
-        ServiceRequest.applicant_id == person_id).order_by(
-        ServiceRequest.id.desc()).limit(limit)).all())  # type: ignore[union-attr]
+    return list(session.exec(_REQUESTS_OF, params={"person_id": person_id,
+                                                   "limit": limit}).all())
 
 
 def unpaid_bills_of(session: Session, person_id: int, now: datetime) -> list[Bill]:
     """The person's bills still payable at `now` (unpaid, not yet due), soonest due first."""
-    return list(session.exec(select(Bill).join(
-        ServiceRequest, ServiceRequest.id == Bill.request_id).where(
-        ServiceRequest.applicant_id == person_id, Bill.status == BillStatus.UNPAID,
-        Bill.due_at > now).order_by(Bill.due_at, Bill.id)).all())  # type: ignore[arg-type]
+    return list(session.exec(_UNPAID_BILLS_OF, params={"person_id": person_id,
+                                                       "now": now}).all())
 
 
 def timeline(session: Session, request_id: int) -> list[RequestEvent]:

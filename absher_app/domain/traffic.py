@@ -176,8 +176,17 @@ def _unique_number(session: Session, model: type, first_digit: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Driving licence.
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_LICENCE_OF = select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id"))
+_AUTHORIZATIONS_GIVEN = select(DrivingAuthorization).where(
+    DrivingAuthorization.owner_id == bindparam("person_id"),
+    DrivingAuthorization.status == "active",
+    DrivingAuthorization.ends_on >= bindparam("today")).order_by(
+    col(DrivingAuthorization.number))
+
+
 def licence_of(session: Session, person: Person) -> DrivingLicence | None:
-    return session.exec(select(DrivingLicence).where(DrivingLicence.person_id == person.id)).first()
+    return session.exec(_LICENCE_OF, params={"person_id": person.id}).first()
 
 
 def holds_a_licence(ctx: Context, person: Person) -> bool:
@@ -294,9 +303,8 @@ def active_authorization(session: Session, vehicle: Vehicle,
 def authorizations_given(session: Session, owner: Person,
                          today: date) -> list[DrivingAuthorization]:
     """The owner's authorisations still in force, by number."""
-    return list(session.exec(select(DrivingAuthorization).where(
-        DrivingAuthorization.owner_id == owner.id, DrivingAuthorization.status == "active",
-        DrivingAuthorization.ends_on >= today).order_by(col(DrivingAuthorization.number))).all())
+    return list(session.exec(_AUTHORIZATIONS_GIVEN, params={"person_id": owner.id,
+                                                            "today": today}).all())
 
 
 def has_given_an_authorization(ctx: Context, person: Person) -> bool:

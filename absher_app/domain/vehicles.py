@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from absher_app.domain import notify
@@ -36,9 +37,16 @@ def normalize_plate(raw: str) -> str:
     return "".join((raw or "").upper().split()).replace("-", "")
 
 
+# Built once, run at every dashboard load (building a statement cost more than running it).
+_VEHICLES_OF = select(Vehicle).where(Vehicle.owner_id == bindparam("person_id")).order_by(
+    Vehicle.plate)
+_AWAITING = select(VehicleTransfer).where(
+    VehicleTransfer.buyer_id == bindparam("person_id"),
+    VehicleTransfer.status == TransferStatus.AWAITING_BUYER).order_by(col(VehicleTransfer.id))
+
+
 def vehicles_of(session: Session, person: Person) -> list[Vehicle]:
-    return list(session.exec(select(Vehicle).where(Vehicle.owner_id == person.id)
-                             .order_by(Vehicle.plate)).all())
+    return list(session.exec(_VEHICLES_OF, params={"person_id": person.id}).all())
 
 
 def pending_transfer(session: Session, vehicle: Vehicle) -> VehicleTransfer | None:
@@ -104,10 +112,7 @@ def start_transfer(ctx: Context) -> dict[str, Any]:
 
 
 def awaiting(session: Session, buyer: Person) -> list[VehicleTransfer]:
-    return list(session.exec(select(VehicleTransfer).where(
-        VehicleTransfer.buyer_id == buyer.id,
-        VehicleTransfer.status == TransferStatus.AWAITING_BUYER)
-        .order_by(col(VehicleTransfer.id))).all())
+    return list(session.exec(_AWAITING, params={"person_id": buyer.id}).all())
 
 
 def answer(session: Session, *, buyer: Person, plate: str, accept: bool, now: datetime,
