@@ -110,6 +110,12 @@ def payload(cls: type[rx.State], name: str) -> dict:
     return {p: sample(hints[p], f"{cls.__name__}.{name}.{p}") for p in params}
 
 
+class OtherState(SimpleNamespace):
+    """Another state of the tab: the language; no fields that hold anything to empty."""
+
+    __fields__: typing.ClassVar[dict] = {}
+
+
 class FakeState:
     """What a handler reads of its state: the router (the socket's cookies), the language,
     the tab's other states (emptied when the session is refused), the state class's own
@@ -127,7 +133,7 @@ class FakeState:
             url=SimpleNamespace(path="/staff/requests/7000000001", query_parameters={}))
 
     async def get_state(self, cls):
-        return SimpleNamespace(lang="en", reset=lambda: None)
+        return OtherState(lang="en", reset=lambda: None)
 
     @classmethod
     def get_fields(cls):
