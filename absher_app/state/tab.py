@@ -60,10 +60,14 @@ def _holds_anything(state: rx.State) -> bool:
 
     A reset deep-copies every default of the state; at each sign-in, 40 states did so although
     most had never been used in the tab (7 % of the worker's time in the bench's journey).
-    A field equal to its default holds nothing of anyone, so skipping it changes nothing."""
+    A field equal to its default holds nothing of anyone, so skipping it changes nothing.
+    Reflex keeps a field's value in the state's __dict__ once it is read or set (until then
+    the field is its default): reading them there spares Reflex's proxies of mutable values.
+    """
     cls = state.__class__  # the state's class, also through a background task's proxy
+    values = getattr(state, "__wrapped__", state).__dict__
     # The fields BaseState.reset sets: the state's own, but the route's.
-    return any(getattr(state, name) != field.default_value()
+    return any(name in values and values[name] != field.default_value()
                for name, field in cls.__fields__.items()
                if field._owner is cls and name not in ROUTER_FIELDS)
 
