@@ -387,8 +387,8 @@ def _review(w: _Wizard, problems: list[dict[str, str]] | None = None) -> WizardV
                                                             w.ctx), index)
             for index, step in enumerate(at.steps) for field in step.fields]
     fee = w.service.fee(w.ctx)
-    wizard.save_draft(w.ctx.session, w.who.account_id, w.key.draft_key, now=w.ctx.now,
-                      step=wizard.DraftStep.REVIEW)
+    w.draft = wizard.save_draft(w.ctx.session, w.who.account_id, w.key.draft_key,
+                                now=w.ctx.now, step=wizard.DraftStep.REVIEW, draft=w.draft)
     return w.view(phase=Phase.REVIEW, review_rows=rows, problems=problems or [],
                   fee_lines=[FeeRow(*both(f"fees.{line.key}", **line.params), line.amount)
                              for line in fee],
