@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from absher_app.domain import notify
 from absher_app.domain.errors import ValidationError
@@ -298,13 +298,14 @@ def thread(session: Session, message_id: int) -> list[MessagePost]:
                              .order_by(col(MessagePost.id))).all())
 
 
-_OPEN_COUNT = select(Message.id).where(  # built once: every dashboard load asks
+# Built once: every dashboard load asks.
+_OPEN_COUNT = select(func.count()).select_from(Message).where(
     Message.person_id == bindparam("person_id"), col(Message.status).in_(OPEN_STATUSES))
 
 
 def open_count(session: Session, person_id: int) -> int:
     """How many of the person's messages are not closed (the dashboard tile)."""
-    return len(session.exec(_OPEN_COUNT, params={"person_id": person_id}).all())
+    return session.exec(_OPEN_COUNT, params={"person_id": person_id}).one()
 
 
 def reply(session: Session, account: Account, reference: str, body: str, *,

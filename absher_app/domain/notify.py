@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from absher_app.i18n import translate
 from absher_app.models import Account, Notification, Person
@@ -46,7 +46,7 @@ def _fit(text: str, limit: int = 500) -> str:
 
 
 # Built once, run at every dashboard load (building a statement cost more than running it).
-_UNREAD = select(Notification.id).where(
+_UNREAD = select(func.count()).select_from(Notification).where(
     Notification.person_id == bindparam("person_id"),
     Notification.read_at.is_(None))  # type: ignore[union-attr]
 _RECENT = select(Notification).where(Notification.person_id == bindparam("person_id")).order_by(
@@ -54,7 +54,7 @@ _RECENT = select(Notification).where(Notification.person_id == bindparam("person
 
 
 def unread_count(session: Session, person_id: int) -> int:
-    return len(session.exec(_UNREAD, params={"person_id": person_id}).all())
+    return session.exec(_UNREAD, params={"person_id": person_id}).one()
 
 
 def recent(session: Session, person_id: int, limit: int = 20) -> list[Notification]:
