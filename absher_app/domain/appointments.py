@@ -274,7 +274,7 @@ def appointment_for(session: Session, reference: str, person_id: int) -> Appoint
         else None
 
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _APPOINTMENTS_OF = select(Appointment).where(
     Appointment.person_id == bindparam("person_id")).order_by(col(Appointment.id).desc())
 

@@ -52,8 +52,7 @@ EXIT_REENTRY_KINDS = ("exit_reentry_single", "exit_reentry_multiple")
 # ---------------------------------------------------------------------------------------------
 # Facts about a person, used by several rules.
 
-# The checks that every wizard step runs again, built once (building a statement cost more
-# than running it; bench/README.md).
+# Prebuilt (see absher_app.db): the checks that every wizard step runs again.
 _OPEN_REQUEST = select(ServiceRequest).where(
     ServiceRequest.beneficiary_id == bindparam("beneficiary_id"),
     ServiceRequest.service_code.in_(bindparam("codes", expanding=True)),  # type: ignore[attr-defined]

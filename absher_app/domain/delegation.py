@@ -430,7 +430,7 @@ def check_payment(session: Session, request_id: int, service_code: str, today: d
 # ---------------------------------------------------------------------------------------------
 # Reading.
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _GIVEN_BY = select(Delegation).where(Delegation.delegator_id == bindparam("person_id")).order_by(
     col(Delegation.id).desc())
 _GIVEN_TO = select(Delegation).where(Delegation.delegate_id == bindparam("person_id")).order_by(

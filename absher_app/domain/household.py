@@ -127,7 +127,7 @@ def _documents(person: Person, relationship: str, visas: list[Visa],
     return entries
 
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _ISSUED_VISAS = select(Visa).where(
     col(Visa.person_id).in_(bindparam("person_ids", expanding=True)), Visa.status == "issued")
 

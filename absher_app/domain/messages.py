@@ -298,7 +298,7 @@ def thread(session: Session, message_id: int) -> list[MessagePost]:
                              .order_by(col(MessagePost.id))).all())
 
 
-# Built once: every dashboard load asks.
+# Prebuilt (see absher_app.db): every dashboard load.
 _OPEN_COUNT = select(func.count()).select_from(Message).where(
     Message.person_id == bindparam("person_id"), col(Message.status).in_(OPEN_STATUSES))
 

@@ -45,7 +45,7 @@ def _fit(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _UNREAD = select(func.count()).select_from(Notification).where(
     Notification.person_id == bindparam("person_id"),
     Notification.read_at.is_(None))  # type: ignore[union-attr]

@@ -376,7 +376,7 @@ def advance_delivery(session: Session, tracking_number: str, *, now: datetime,
 # ---------------------------------------------------------------------------------------------
 # Reading.
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _REQUESTS_OF = select(ServiceRequest).where(
     ServiceRequest.applicant_id == bindparam("person_id")).order_by(
     ServiceRequest.id.desc()).limit(bindparam("limit"))  # type: ignore[union-attr]

@@ -49,7 +49,7 @@ def legacy_fine_number(id_number: str) -> str:
     return f"{id_number}00"
 
 
-# Built once: every wizard step's checks ask it (building cost more than running it).
+# Prebuilt (see absher_app.db): every wizard step's checks.
 _UNPAID_FINES = select(TrafficFine).where(
     TrafficFine.person_id == bindparam("person_id"), TrafficFine.status == "unpaid").order_by(
     col(TrafficFine.issued_on), col(TrafficFine.number))
@@ -176,7 +176,7 @@ def _unique_number(session: Session, model: type, first_digit: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Driving licence.
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _LICENCE_OF = select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id"))
 _AUTHORIZATIONS_GIVEN = select(DrivingAuthorization).where(
     DrivingAuthorization.owner_id == bindparam("person_id"),

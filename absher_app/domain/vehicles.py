@@ -37,7 +37,7 @@ def normalize_plate(raw: str) -> str:
     return "".join((raw or "").upper().split()).replace("-", "")
 
 
-# Built once, run at every dashboard load (building a statement cost more than running it).
+# Prebuilt (see absher_app.db): every dashboard load.
 _VEHICLES_OF = select(Vehicle).where(Vehicle.owner_id == bindparam("person_id")).order_by(
     Vehicle.plate)
 _AWAITING = select(VehicleTransfer).where(

@@ -338,7 +338,7 @@ _SPONSORED = select(Person).where(Person.sponsor_id == bindparam("id_number")).o
 
 def sponsored_by(session: Session, person: Person) -> list[Person]:
     """Dependants and domestic workers sponsored by `person`, in name order (every wizard
-    step asks: the statement is built once)."""
+    step asks: a prebuilt statement, see absher_app.db)."""
     return list(session.exec(_SPONSORED, params={"id_number": person.id_number}).all())
 
 
@@ -569,8 +569,7 @@ def decode_answers(text_value: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Drafts.
 
-# Built once: the wizard reads and writes its draft at every step (building a statement cost
-# more than running it; bench/README.md).
+# Prebuilt (see absher_app.db): the wizard reads and writes its draft at every step.
 _DRAFT = select(WizardDraft).where(WizardDraft.account_id == bindparam("account_id"),
                                    WizardDraft.service_code == bindparam("service_code"))
 _DRAFTS = select(WizardDraft).where(WizardDraft.account_id == bindparam("account_id")).order_by(

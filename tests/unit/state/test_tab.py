@@ -4,22 +4,12 @@ reset deep-copies every default, and a sign-in used to pay that for all 40 state
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import contextvars
-
 import pytest
 import reflex as rx
 
 import absher_app.absher_app  # noqa: F401  (imports every page, hence every state)
 from absher_app.state import tab
-
-
-def run_in_own_loop(coroutine):
-    """As tests.own_loop's, with this thread's context (Reflex registers its states in a
-    context variable when the app is imported)."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()
+from tests.own_loop import run_in_own_loop
 
 
 class Held:
