@@ -9,7 +9,8 @@ from absher_app.i18n import AR, DEFAULT_LANGUAGE, EN, LANGUAGES
 STORAGE_KEY = "absher_lang"
 
 
-def _lang_dir_script(lang: str) -> str:
+def document_direction_script(lang: str) -> str:
+    """JavaScript that sets <html lang dir> for `lang` ('ar' or 'en', fixed in the code)."""
     direction = "rtl" if lang == "ar" else "ltr"
     return f"document.documentElement.lang='{lang}';document.documentElement.dir='{direction}';"
 
@@ -20,13 +21,13 @@ def document_language_script(lang: str) -> str:
     It also marks the document `data-connected`: the browser tests wait for that mark, which
     proves the page has hydrated and the backend answered its first event.
     """
-    return _lang_dir_script(lang) + "document.documentElement.dataset.connected='1';"
+    return document_direction_script(lang) + "document.documentElement.dataset.connected='1';"
 
 
 # Runs in <head> before React renders, so that a reload in English never flashes RTL.
 RESTORE_LANGUAGE_SCRIPT = (
     "(function(){try{var v=localStorage.getItem('" + STORAGE_KEY + "');"
-    "if(v==='en'||v==='\"en\"'){" + _lang_dir_script("en") + "}}catch(e){}})();"
+    "if(v==='en'||v==='\"en\"'){" + document_direction_script("en") + "}}catch(e){}})();"
 )
 
 

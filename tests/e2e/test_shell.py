@@ -13,13 +13,16 @@ from tests.e2e.conftest import screenshot, visit, wait_until_connected
 pytestmark = pytest.mark.e2e
 
 
-def _html(page: Page) -> tuple[str, str]:
-    return tuple(page.evaluate("[document.documentElement.lang, document.documentElement.dir]"))
+def expect_document(page: Page, lang: str, direction: str) -> None:
+    """<html lang dir> is `lang` and `direction` (waited for: the page sets them, in time)."""
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", lang)
+    expect(html).to_have_attribute("dir", direction)
 
 
 def test_home_is_arabic_rtl_by_default(page: Page):
     visit(page, "/")
-    assert _html(page) == ("ar", "rtl")
+    expect_document(page, "ar", "rtl")
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     expect(page.get_by_role("heading", level=1)).to_have_text("أنجز معاملات الجوازات من منزلك")
     expect(page.get_by_role("link", name="تسجيل الدخول").first).to_be_visible()
@@ -30,21 +33,21 @@ def test_language_switch_is_remembered_across_reloads(page: Page):
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Do your passports business from home")
-    assert _html(page) == ("en", "ltr")
+    expect_document(page, "en", "ltr")
 
     page.reload()
     wait_until_connected(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Do your passports business from home")
-    assert _html(page) == ("en", "ltr")
+    expect_document(page, "en", "ltr")
     visit(page, "/")  # accessibility in English too
 
     page.get_by_role("button", name="العربية").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("أنجز معاملات الجوازات من منزلك")
-    assert _html(page) == ("ar", "rtl")
+    expect_document(page, "ar", "rtl")
     page.reload()
     wait_until_connected(page)
-    assert _html(page) == ("ar", "rtl")
+    expect_document(page, "ar", "rtl")
 
 
 @pytest.mark.parametrize("width", [360, 1280])
