@@ -8,6 +8,7 @@ with none the header is ignored and the TCP peer is the client.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 
@@ -16,6 +17,7 @@ from absher_app.settings import get_settings
 UNKNOWN = "unknown"
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every event; the same few addresses again
 def _clean(value: str) -> str | None:
     """An address as written in a header ('[::1]:443', '10.0.0.1:5000', ' 10.0.0.1 '), in its
     canonical form; None when it is not an IP address."""
