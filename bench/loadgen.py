@@ -220,9 +220,11 @@ class Session:
 
     async def sign_in(self, login: str, password: str, read_code: Callable[[], Any],
                       stats: Stats) -> None:
-        """Password, SMS code, ticket → cookie, then the dashboard in a fresh socket."""
-        stats.add("open /login", await self.connect(
-            "/login/", lambda: self.var(ROOT, "is_hydrated") is True))
+        """Password, SMS code, ticket → cookie, then the dashboard in a fresh socket. A tab
+        already on /login signs in there, as a person does (no reload before typing)."""
+        if self.sio is None or self.path != "/login/":
+            stats.add("open /login", await self.connect(
+                "/login/", lambda: self.var(ROOT, "is_hydrated") is True))
         stats.add("sign-in: password", await self.send(
             f"{LOGIN}.submit_credentials", {"form": form(login=login, password=password)},
             lambda: self.var(LOGIN, "step") == "code" or bool(self._login_error()),
