@@ -6,14 +6,19 @@ The same use cases serve citizens and staff: the realm says whose session it is.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlmodel import select
 
 from absher_app.application.identity import REALMS, SignedIn, live_sessions_stamp
-from absher_app.application.unit import Tx, use_case
+from absher_app.application.unit import Tx, declared, use_case
 from absher_app.domain import sessions
 from absher_app.models import Branch, Person
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -47,6 +52,28 @@ def _chrome(tx: Tx, who: SignedIn) -> Chrome:
     return Chrome("person", person.name_ar, person.name_en, left, who.ends_for, seen)
 
 
+def with_chrome(fn: Callable[..., T]) -> Callable[..., tuple[Chrome, T]]:
+    """Use case `fn` together with the page chrome of its realm: `(chrome, view)` from one
+    transaction. A page load needs both; asked one after the other they cost two events, two
+    transactions and two session lookups. Built once per use case."""
+    return _with_chrome(fn)
+
+
+@functools.cache
+def _with_chrome(fn: Callable[..., T]) -> Callable[..., tuple[Chrome, T]]:
+    spec = declared(fn)
+    if spec.realm is None:
+        raise ValueError(f"{fn.__qualname__}: a public use case has no page chrome")
+
+    # Opening a page is activity, as the chrome alone is, whatever `fn` alone declares.
+    @use_case(realm=spec.realm, permission=spec.permission)
+    @functools.wraps(fn)
+    def page(tx: Tx, who: SignedIn, *inputs: Any) -> tuple[Chrome, T]:
+        return _chrome(tx, who), fn(tx, who, *inputs)
+
+    return page
+
+
 # Opening a page is activity; the idle timer's own checks are not (they would keep the
 # session alive for ever).
 person_chrome = use_case(realm="person")(_chrome)
@@ -77,5 +104,6 @@ def tab_owner(tx: Tx, who: None) -> str:
     return live_sessions_stamp(tx.session, tx.caller, tx.now)
 
 
-__all__ = ["CHROME", "IDLE_STATUS", "Chrome", "redeem_ticket", "sign_out", "tab_owner"]
+__all__ = ["CHROME", "IDLE_STATUS", "Chrome", "redeem_ticket", "sign_out", "tab_owner",
+           "with_chrome"]
 

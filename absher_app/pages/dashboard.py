@@ -16,7 +16,7 @@ from absher_app.components.text import bilingual, t_with
 from absher_app.components.transactions import transactions_table
 from absher_app.state.events import event, use
 from absher_app.state.language import t
-from absher_app.state.session import SessionState
+from absher_app.state.session import SessionState, load_page
 
 
 class DashboardState(rx.State):
@@ -26,7 +26,7 @@ class DashboardState(rx.State):
 
     @event
     async def load(self):
-        self.view = await use(self, usecases.dashboard)
+        self.view = await load_page(self, usecases.dashboard)
 
     @event
     async def mark_read(self):

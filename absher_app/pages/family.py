@@ -12,6 +12,7 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 CALENDAR_FILE = "absher-household.ics"
 
@@ -25,7 +26,7 @@ class FamilyState(rx.State):
 
     @event
     async def load(self):
-        found = await use(self, usecases.my_household)
+        found = await load_page(self, usecases.my_household)
         self.members, self.timeline, self.loaded = found.members, found.timeline, True
 
     @event

@@ -36,6 +36,7 @@ from absher_app.components.text import bilingual, t_with
 from absher_app.domain import messages
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 UPLOAD_ID = "message-attachment"
 MB = 1024 * 1024
@@ -76,7 +77,7 @@ class MessagesState(rx.State):
 
     @event
     async def load(self):
-        self.rows = await use(self, usecases.my_messages)
+        self.rows = await load_page(self, usecases.my_messages)
 
 
 def _message_tr(row: rx.Var[MessageRow]) -> rx.Component:
@@ -294,8 +295,8 @@ class ThreadState(rx.State):
     @event
     async def load(self):
         self.replied, self.error, self.sending = False, NO_PROBLEM, False
-        self.view = await use(self, usecases.open_thread,
-                              routes.reference_in(self.router.url.path, routes.MESSAGES))
+        self.view = await load_page(self, usecases.open_thread,
+                                    routes.reference_in(self.router.url.path, routes.MESSAGES))
 
     @event
     async def reply(self, form: ReplyForm):

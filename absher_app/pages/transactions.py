@@ -13,8 +13,9 @@ from absher_app.components.layout import page_layout
 from absher_app.components.money import sar
 from absher_app.components.text import bilingual, t_with
 from absher_app.components.transactions import transactions_table
-from absher_app.state.events import event, use
+from absher_app.state.events import event
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class TransactionsState(rx.State):
@@ -24,7 +25,7 @@ class TransactionsState(rx.State):
 
     @event
     async def load(self):
-        self.rows = await use(self, usecases.my_transactions)
+        self.rows = await load_page(self, usecases.my_transactions)
 
 
 class TransactionState(rx.State):
@@ -34,8 +35,8 @@ class TransactionState(rx.State):
 
     @event
     async def load(self):
-        self.view = await use(self, usecases.open_transaction,
-                              routes.reference_in(self.router.url.path, routes.TRANSACTIONS))
+        self.view = await load_page(self, usecases.open_transaction,
+                                    routes.reference_in(self.router.url.path, routes.TRANSACTIONS))
 
 
 def list_page() -> rx.Component:

@@ -11,8 +11,9 @@ from absher_app.application import transactions as usecases
 from absher_app.application.transactions import VisaRow, VisaView
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
-from absher_app.state.events import event, use
+from absher_app.state.events import event
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class VisaPrintState(rx.State):
@@ -26,8 +27,8 @@ class VisaPrintState(rx.State):
         """on_load: the visa of the request named in the URL, if it is the signed-in
         person's."""
         self.phase = "loading"
-        self.view = await use(self, usecases.visa_to_print,
-                              routes.reference_in(self.router.url.path, routes.TRANSACTIONS))
+        self.view = await load_page(self, usecases.visa_to_print,
+                                    routes.reference_in(self.router.url.path, routes.TRANSACTIONS))
         self.phase = "ready" if self.view.printable else "refused"
 
 

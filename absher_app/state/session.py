@@ -10,8 +10,9 @@ another tab or handler is not missed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import reflex as rx
 
@@ -19,6 +20,7 @@ from absher_app import routes
 from absher_app.application import session as chrome
 from absher_app.application.identity import SignInRequired
 from absher_app.application.inputs import Bounded
+from absher_app.application.unit import declared
 from absher_app.domain.sessions import SESSION_IDLE
 from absher_app.state.events import SIGN_IN_PAGES, event, use
 from absher_app.state.tab import reset_tab
@@ -28,6 +30,7 @@ IDLE_WARNING_BEFORE = timedelta(minutes=2)
 IDLE_PHASES = ("warn", "end")
 SIGNED_OUT_PAGES = {"person": routes.AUTH_SIGNED_OUT, "staff": routes.AUTH_STAFF_SIGNED_OUT}
 Phase = Annotated[str, Bounded(8, "warn|end")]
+T = TypeVar("T")
 
 
 def leave_for(url: str) -> rx.event.EventSpec:
@@ -67,10 +70,13 @@ class SessionState(rx.State):
         self.idle_warning, self.idle_ending = False, view.ends_for
 
     async def _require(self, realm: str):
+        await self._enter(realm)
+        self._show(await use(self, chrome.CHROME[realm]))
+
+    async def _enter(self, realm: str) -> None:
         # A page of the other realm (a citizen's tab opening the back office) starts afresh.
         if self.realm and self.realm != realm:
             await reset_tab(self)
-        self._show(await use(self, chrome.CHROME[realm]))
 
     @event
     async def require_sign_in(self):
@@ -150,4 +156,16 @@ class SessionState(rx.State):
         return leave_for(SIGNED_OUT_PAGES[realm])
 
 
-__all__ = ["IDLE_WARNING_BEFORE", "SIGN_IN_PAGES", "SessionState", "leave_for"]
+
+async def load_page(state: rx.State, fn: Callable[..., T], *inputs: Any) -> T:
+    """The on_load of a signed-in page, in one event: the page's use case `fn` and the page
+    chrome (`SessionState`: who is signed in, the idle timer) from one transaction. Returns
+    the page's view."""
+    session = await state.get_state(SessionState)
+    await session._enter(declared(fn).realm)
+    shown, view = await use(state, chrome.with_chrome(fn), *inputs)
+    session._show(shown)
+    return view
+
+
+__all__ = ["IDLE_WARNING_BEFORE", "SIGN_IN_PAGES", "SessionState", "leave_for", "load_page"]

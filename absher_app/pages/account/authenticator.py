@@ -26,6 +26,7 @@ from absher_app.components.text import t_with
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 # Errors after which the enrolment cannot go on: it starts again from the password.
 ENROLMENT_ENDED = ("totp_not_started", "totp_already_enabled")
@@ -56,14 +57,16 @@ class AuthenticatorState(rx.State):
             self.enrol_secret, self.enrol_secret_qr, self.step = "", "", "idle"
 
     async def _refresh(self) -> None:
-        status = await use(self, usecases.authenticator_status)
+        self._show_status(await use(self, usecases.authenticator_status))
+
+    def _show_status(self, status: usecases.AuthenticatorView) -> None:
         self.totp_enabled, self.backup_codes_left = status.enabled, status.codes_left
 
     @event
     async def load(self):
         """A fresh page on every visit: nothing shown once is shown again."""
         self.reset()
-        await self._refresh()
+        self._show_status(await load_page(self, usecases.authenticator_status))
 
     @event
     async def start(self, form: TotpStartForm):

@@ -16,7 +16,7 @@ from absher_app.domain.account_settings import HISTORY_LIMIT
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
 from absher_app.state.language import t
-from absher_app.state.session import leave_for
+from absher_app.state.session import leave_for, load_page
 from absher_app.state.tab import reset_tab
 
 
@@ -34,7 +34,7 @@ class DevicesState(rx.State):
     async def load(self):
         """The history and the devices as they are now."""
         self.reset()
-        view = await use(self, usecases.sign_ins_and_devices)
+        view = await load_page(self, usecases.sign_ins_and_devices)
         self.history, self.devices = view.history, view.devices
 
     async def _signed_out(self):

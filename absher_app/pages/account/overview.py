@@ -20,6 +20,7 @@ from absher_app.domain.errors import DomainError
 from absher_app.domain.identity import CATEGORIES
 from absher_app.state.events import event, use
 from absher_app.state.language import LanguageState, document_language_script, t
+from absher_app.state.session import load_page
 
 # The tasks, each on its own page: (route, title key, what it is for).
 TASKS = (
@@ -49,7 +50,7 @@ class AccountState(rx.State):
         """on_load: the account as it is now."""
         self.reset()
         yield
-        view = await use(self, usecases.account_overview)
+        view = await load_page(self, usecases.account_overview)
         self.profile, self.accesses, self.loaded = view.profile, view.accesses, True
 
     @event

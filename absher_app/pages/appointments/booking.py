@@ -19,6 +19,7 @@ from absher_app.components.text import bilingual, t_with
 from absher_app.domain import appointments
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 Choice = Annotated[str, Bounded(usecases.CHOICE_MAX)]
 
@@ -62,8 +63,8 @@ class BookingState(rx.State):
 
     @event
     async def load(self):
-        found = await use(self, usecases.start_booking,
-                          BookingQuery.of(self.router.url.query_parameters))
+        found = await load_page(self, usecases.start_booking,
+                                BookingQuery.of(self.router.url.query_parameters))
         self.moving, self.about_message, self.current = (found.moving, found.about_message,
                                                          found.current)
         self.sector, self.topic, self.city, self.branch = (found.sector, found.topic,

@@ -10,8 +10,9 @@ from absher_app.application.appointments import AppointmentRow
 from absher_app.components.content import tag
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
-from absher_app.state.events import event, use
+from absher_app.state.events import event
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class AppointmentsState(rx.State):
@@ -21,7 +22,7 @@ class AppointmentsState(rx.State):
 
     @event
     async def load(self):
-        self.rows = await use(self, usecases.my_appointments)
+        self.rows = await load_page(self, usecases.my_appointments)
 
 
 def _appointment_tr(row: rx.Var[AppointmentRow]) -> rx.Component:

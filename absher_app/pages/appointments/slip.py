@@ -16,6 +16,7 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual, t_with
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class SlipState(rx.State):
@@ -33,8 +34,8 @@ class SlipState(rx.State):
     @event
     async def load(self):
         self.asking_cancel, self.cancelled, self.error = False, False, NO_PROBLEM
-        self.view = await use(self, usecases.open_slip,
-                              routes.reference_in(self.router.url.path, routes.APPOINTMENTS))
+        self.view = await load_page(self, usecases.open_slip,
+                                    routes.reference_in(self.router.url.path, routes.APPOINTMENTS))
 
     @event
     async def refresh(self):

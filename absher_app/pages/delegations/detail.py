@@ -18,6 +18,7 @@ from absher_app.components.text import bilingual
 from absher_app.domain.delegation import DelegationStatus
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class DelegationState(rx.State):
@@ -37,7 +38,7 @@ class DelegationState(rx.State):
     @event
     async def load(self):
         self.error, self.confirming = NO_PROBLEM, ""
-        self.view = await use(self, usecases.open_delegation, self._reference())
+        self.view = await load_page(self, usecases.open_delegation, self._reference())
 
     async def _act(self, action) -> None:
         self.view, self.error = await use(self, action, self._reference()), NO_PROBLEM

@@ -17,6 +17,7 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class DelegationsState(rx.State):
@@ -30,7 +31,7 @@ class DelegationsState(rx.State):
 
     @event
     async def load(self):
-        self.error, self.lists = NO_PROBLEM, await use(self, usecases.my_delegations)
+        self.error, self.lists = NO_PROBLEM, await load_page(self, usecases.my_delegations)
 
     @event
     async def answer(self, form: AnswerForm):

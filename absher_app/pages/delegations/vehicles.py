@@ -18,6 +18,7 @@ from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual, t_with
 from absher_app.state.events import event, use
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 Plate = Annotated[str, Bounded(12, r"[A-Z0-9]{1,12}")]
 
@@ -33,7 +34,7 @@ class VehiclesState(rx.State):
 
     @event
     async def load(self):
-        self.error, self.view = NO_PROBLEM, await use(self, usecases.my_vehicles)
+        self.error, self.view = NO_PROBLEM, await load_page(self, usecases.my_vehicles)
 
     @event
     async def answer(self, plate: Plate, accept: bool):

@@ -9,8 +9,9 @@ from absher_app.application import services as usecases
 from absher_app.application.services import ServiceCard
 from absher_app.components.layout import page_layout
 from absher_app.components.text import bilingual
-from absher_app.state.events import event, use
+from absher_app.state.events import event
 from absher_app.state.language import t
+from absher_app.state.session import load_page
 
 
 class ServicesState(rx.State):
@@ -20,7 +21,7 @@ class ServicesState(rx.State):
 
     @event
     async def load(self):
-        self.cards = await use(self, usecases.my_services)
+        self.cards = await load_page(self, usecases.my_services)
 
 
 def _card(card: rx.Var[ServiceCard]) -> rx.Component:

@@ -35,6 +35,7 @@ from absher_app.components.wizard_fields import option_radio, wizard_field
 from absher_app.domain.errors import DomainError
 from absher_app.state.events import event, use
 from absher_app.state.language import is_english, t
+from absher_app.state.session import load_page
 
 SERVICE_CODE = re.compile(r"[a-z_]{1,40}")
 DELEGATION_REFERENCE = re.compile(r"[0-9]{10}")
@@ -93,8 +94,8 @@ class WizardState(rx.State):
         self._service_code = service_code_from_path(self.router.url.path)
         key = WizardKey(self._service_code,
                         query_value(params, "delegation", DELEGATION_REFERENCE))
-        self._show(await use(self, usecases.open_wizard, key,
-                             query_value(params, "for", ID_NUMBER)))
+        self._show(await load_page(self, usecases.open_wizard, key,
+                                   query_value(params, "for", ID_NUMBER)))
 
     @event
     async def choose_beneficiary(self, form: WhoForm):

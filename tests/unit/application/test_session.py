@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from absher_app.application import session as chrome
-from absher_app.application import sign_in, unit
+from absher_app.application import dashboard, sign_in, unit
 from absher_app.application.identity import Caller, SignInRequired, resolve_caller
 from absher_app.application.sign_in import CredentialsForm
 from absher_app.application.unit import run
@@ -29,6 +30,35 @@ def test_the_chrome_names_the_person_until_they_sign_out(app_world):
     with pytest.raises(SignInRequired):
         run(chrome.person_chrome, caller)
     run(chrome.sign_out, caller, "person")  # twice is harmless
+
+
+def test_a_page_load_is_its_use_case_and_the_chrome_together(app_world):
+    """A signed-in page loads in one event: the page's view and the chrome from one run, as
+    each alone would give them; and opening a page is activity although the page's use case
+    alone is not (the dashboard, read again by its own buttons, does not keep a session
+    alive)."""
+    caller = app_world.person("mohammed")
+    page = chrome.with_chrome(dashboard.dashboard)
+    assert chrome.with_chrome(dashboard.dashboard) is page  # built once per use case
+    seen = run(chrome.IDLE_STATUS["person"], caller).last_seen
+
+    app_world.clock.set(app_world.clock.now() + timedelta(minutes=5))
+    alone = run(dashboard.dashboard, caller)
+    assert run(chrome.IDLE_STATUS["person"], caller).last_seen == seen
+    shown, view = run(page, caller)
+    assert view == alone
+    assert shown.last_seen == app_world.clock.now() > seen
+    assert dataclasses.replace(shown, seconds_left=0) == dataclasses.replace(
+        run(chrome.IDLE_STATUS["person"], caller), seconds_left=0)
+
+    run(chrome.sign_out, caller, "person")
+    with pytest.raises(SignInRequired):
+        run(page, caller)
+
+
+def test_a_public_use_case_has_no_page_chrome():
+    with pytest.raises(ValueError, match="no page chrome"):
+        chrome.with_chrome(chrome.tab_owner)
 
 
 def test_the_tab_owner_stamp_follows_live_sessions_only(app_world):
