@@ -21,6 +21,7 @@ from absher_app.application import session as chrome
 from absher_app.application.identity import SignInRequired
 from absher_app.application.inputs import Bounded
 from absher_app.application.unit import declared
+from absher_app.domain.errors import DomainError
 from absher_app.domain.sessions import SESSION_IDLE
 from absher_app.state.events import SIGN_IN_PAGES, event, use
 from absher_app.state.tab import reset_tab
@@ -160,10 +161,16 @@ class SessionState(rx.State):
 async def load_page(state: rx.State, fn: Callable[..., T], *inputs: Any) -> T:
     """The on_load of a signed-in page, in one event: the page's use case `fn` and the page
     chrome (`SessionState`: who is signed in, the idle timer) from one transaction. Returns
-    the page's view."""
+    the page's view; a rule's refusal is raised for the page to show, under the chrome."""
     session = await state.get_state(SessionState)
-    await session._enter(declared(fn).realm)
-    shown, view = await use(state, chrome.with_chrome(fn), *inputs)
+    realm = declared(fn).realm
+    await session._enter(realm)
+    try:
+        shown, view = await use(state, chrome.with_chrome(fn), *inputs)
+    except DomainError:
+        # Nothing of the refused transaction stands, the chrome included: ask it alone.
+        session._show(await use(state, chrome.CHROME[realm]))
+        raise
     session._show(shown)
     return view
 
