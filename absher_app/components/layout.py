@@ -10,26 +10,24 @@ from absher_app.components.idle import idle_warning
 from absher_app.components.text import t_with
 from absher_app.domain.staff import ROLES
 from absher_app.settings import get_settings
-from absher_app.state.language import LanguageState, document_direction_script, is_english, t
+from absher_app.state.language import LanguageState, is_english, t
 from absher_app.state.session import SessionState
 
 GREEN = "#0b5e3a"  # Absher green, 7.9:1 on white
-
-
-def _switch_to(lang: str) -> list:
-    # <html lang dir> flips in the browser first, then the server switches the text: the text
-    # of one language is never laid out in the other's direction, not even for one answer.
-    return [rx.call_script(document_direction_script(lang)), LanguageState.set_language(lang)]
 
 
 def language_switch() -> rx.Component:
     """A button named "English" in Arabic and "العربية" in English (QA-CONTRACT §3)."""
     return rx.cond(
         is_english(),
-        rx.el.button("العربية", lang="ar", type="button", class_name="lang-switch",
-                     on_click=_switch_to("ar")),
-        rx.el.button("English", lang="en", type="button", class_name="lang-switch",
-                     on_click=_switch_to("en")),
+        rx.el.button(
+            "العربية", lang="ar", type="button", class_name="lang-switch",
+            on_click=LanguageState.set_language("ar"),
+        ),
+        rx.el.button(
+            "English", lang="en", type="button", class_name="lang-switch",
+            on_click=LanguageState.set_language("en"),
+        ),
     )
 
 

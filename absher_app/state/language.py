@@ -9,8 +9,7 @@ from absher_app.i18n import AR, DEFAULT_LANGUAGE, EN, LANGUAGES
 STORAGE_KEY = "absher_lang"
 
 
-def document_direction_script(lang: str) -> str:
-    """JavaScript that sets <html lang dir> for `lang` ('ar' or 'en', fixed in the code)."""
+def _lang_dir_script(lang: str) -> str:
     direction = "rtl" if lang == "ar" else "ltr"
     return f"document.documentElement.lang='{lang}';document.documentElement.dir='{direction}';"
 
@@ -21,13 +20,13 @@ def document_language_script(lang: str) -> str:
     It also marks the document `data-connected`: the browser tests wait for that mark, which
     proves the page has hydrated and the backend answered its first event.
     """
-    return document_direction_script(lang) + "document.documentElement.dataset.connected='1';"
+    return _lang_dir_script(lang) + "document.documentElement.dataset.connected='1';"
 
 
 # Runs in <head> before React renders, so that a reload in English never flashes RTL.
 RESTORE_LANGUAGE_SCRIPT = (
     "(function(){try{var v=localStorage.getItem('" + STORAGE_KEY + "');"
-    "if(v==='en'||v==='\"en\"'){" + document_direction_script("en") + "}}catch(e){}})();"
+    "if(v==='en'||v==='\"en\"'){" + _lang_dir_script("en") + "}}catch(e){}})();"
 )
 
 
@@ -46,7 +45,11 @@ class LanguageState(rx.State):
 
     @rx.event
     def set_language(self, lang: str):
-        """Switch the interface language; anything but 'ar' or 'en' is ignored."""
+        """Switch the interface language; anything but 'ar' or 'en' is ignored.
+
+        <html lang dir> follow once the browser has applied the new text (the script runs after
+        the update): the browser tests take the attribute as the sign that the choice is
+        recorded, so it must not change before (a page left at once would forget it)."""
         if lang not in LANGUAGES:
             return None
         self.lang = lang
