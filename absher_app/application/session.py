@@ -52,15 +52,11 @@ def _chrome(tx: Tx, who: SignedIn) -> Chrome:
     return Chrome("person", person.name_ar, person.name_en, left, who.ends_for, seen)
 
 
+@functools.cache  # built once per use case
 def with_chrome(fn: Callable[..., T]) -> Callable[..., tuple[Chrome, T]]:
     """Use case `fn` together with the page chrome of its realm: `(chrome, view)` from one
     transaction. A page load needs both; asked one after the other they cost two events, two
-    transactions and two session lookups. Built once per use case."""
-    return _with_chrome(fn)
-
-
-@functools.cache
-def _with_chrome(fn: Callable[..., T]) -> Callable[..., tuple[Chrome, T]]:
+    transactions and two session lookups."""
     spec = declared(fn)
     if spec.realm is None:
         raise ValueError(f"{fn.__qualname__}: a public use case has no page chrome")

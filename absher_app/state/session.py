@@ -157,7 +157,6 @@ class SessionState(rx.State):
         return leave_for(SIGNED_OUT_PAGES[realm])
 
 
-
 async def load_page(state: rx.State, fn: Callable[..., T], *inputs: Any) -> T:
     """The on_load of a signed-in page, in one event: the page's use case `fn` and the page
     chrome (`SessionState`: who is signed in, the idle timer) from one transaction. Returns
