@@ -81,7 +81,8 @@ class SessionState(rx.State):
 
     @event
     async def require_sign_in(self):
-        """on_load guard of citizens' pages: a redirect only; every use case checks again."""
+        """on_load guard of a citizen's page that shows nothing of its own (the others load
+        through `load_page`): a redirect only; every use case checks again."""
         await self._require("person")
 
     @event
