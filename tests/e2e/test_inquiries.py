@@ -36,15 +36,18 @@ def _english(page: Page) -> None:
 
 
 def _ask(page: Page, inquiry: str, **fields: str) -> None:
-    """Choose the inquiry, fill its fields (label: value), look it up."""
+    """Choose the inquiry, fill its fields (label: value), look it up. The fields are looked
+    for in the chosen inquiry's own form: until the server has answered the choice, the page
+    still shows the previous form, whose same-named field the new form then replaces."""
     page.get_by_role("radio", name=inquiry, exact=True).check()
+    form = page.get_by_role("form", name=inquiry, exact=True)
     for label, value in fields.items():
-        field = page.get_by_label(label.replace("_", " "), exact=True)
+        field = form.get_by_label(label.replace("_", " "), exact=True)
         if field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(label=value)
         else:
             field.fill(value)
-    page.get_by_role("button", name="Look up").click()
+    form.get_by_role("button", name="Look up").click()
 
 
 def _result(page: Page):

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from absher_app.application import session as chrome
 from absher_app.application import dashboard, sign_in, unit
+from absher_app.application import session as chrome
 from absher_app.application.identity import Caller, SignInRequired, resolve_caller
 from absher_app.application.sign_in import CredentialsForm
 from absher_app.application.unit import run
