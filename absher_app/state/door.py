@@ -43,7 +43,7 @@ class EventDoor(Middleware):
         if event.name.endswith(".setvar"):
             return _refuse(event.name, "the generic setter is not used by this portal")
         if event.name in _hydrate_event_names():
-            await claim_tab(state, cookie_tokens(state))
+            await claim_tab(state, cookie_tokens(state.router))
         return None
 
 

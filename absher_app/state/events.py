@@ -66,10 +66,9 @@ SIGN_IN_PAGES = {"person": routes.LOGIN, "staff": routes.STAFF_LOGIN}
 _CALLER: ContextVar[Caller | None] = ContextVar("absher_caller", default=None)
 
 
-def cookie_tokens(state: rx.State, router: Any = None) -> dict[str, str]:
-    """The realm session tokens in the cookies this tab's websocket handshake carried
-    (`router`: the state's, when the caller already has it: each read of it builds one)."""
-    router = router or state.router
+def cookie_tokens(router: Any) -> dict[str, str]:
+    """The realm session tokens in the cookies a tab's websocket handshake carried (`router`:
+    the tab state's; read it once per event, each read of `state.router` builds one)."""
     raw = router.headers.raw_headers.get("cookie", "") if router else ""
     return dict(_session_tokens(raw)) if raw else {}
 
@@ -93,7 +92,7 @@ async def caller_of(state: rx.State, where: str = "") -> Caller:
     router = state.router
     lang = (await state.get_state(LanguageState)).lang
     return Caller(
-        tokens=cookie_tokens(state, router),
+        tokens=cookie_tokens(router),
         # Behind trusted proxies (ABSHER_TRUSTED_PROXY_HOPS), the address they report.
         client=client_address(router.session.client_ip, router.headers.raw_headers)
         if router else "",

@@ -47,9 +47,9 @@ class LanguageState(rx.State):
     def set_language(self, lang: str):
         """Switch the interface language; anything but 'ar' or 'en' is ignored.
 
-        <html lang dir> follow once the browser has applied the new text (the script runs after
-        the update): the browser tests take the attribute as the sign that the choice is
-        recorded, so it must not change before (a page left at once would forget it)."""
+        <html lang dir> follow in the browser after the update that stores the choice (the
+        script runs once it is applied): the attribute never says English before the choice
+        is kept, and the browser tests rely on that."""
         if lang not in LANGUAGES:
             return None
         self.lang = lang

@@ -9,8 +9,9 @@ from absher_app.state.events import cookie_tokens
 
 
 def tab(cookie: str | None) -> SimpleNamespace:
+    """A tab's router whose handshake carried `cookie`."""
     headers = {"cookie": cookie} if cookie is not None else {}
-    return SimpleNamespace(router=SimpleNamespace(headers=SimpleNamespace(raw_headers=headers)))
+    return SimpleNamespace(headers=SimpleNamespace(raw_headers=headers))
 
 
 def test_each_realm_s_cookie_gives_its_token_and_other_cookies_nothing():
