@@ -29,7 +29,7 @@ from absher_app.application.identity import (
     SignInRequired,
     resolve_caller,
 )
-from absher_app.db import get_engine, session_scope
+from absher_app.db import session_scope
 from absher_app.domain.calendars import today_in_riyadh
 from absher_app.providers.clock import Clock, SystemClock
 from absher_app.providers.payment import PaymentProvider, get_payment_provider
@@ -124,29 +124,23 @@ def run(fn: Callable[..., T], caller: Caller, *inputs: Any, clock: Clock | None 
         return fn(tx, who, *inputs)
 
 
-@functools.cache
-def runs_in_event_loop() -> bool:
-    """Whether use cases run in the event loop's own thread: on SQLite, yes.
-
-    SQLite answers in microseconds from this process, and the GIL lets one thread run Python at
-    a time. Sent to a thread, each use case paid for the hop, and its thread dropped the GIL at
-    every statement and waited up to the 5 ms switch interval to get it back from the busy
-    event loop; with several threads, a writer waiting for SQLite's lock slept and retried
-    (1, 2, 5 … 100 ms) for a lock freed after one. At 200 sessions the journey's p95 was
-    1.4 s, 0.6 s with one thread, and the event loop serves more use cases per second without
-    any (bench/README.md). What it costs: while a use case runs, nothing else does — SQLite
-    deployments are the small ones, and slow work (backups, imports) runs in the CLI.
-    PostgreSQL answers over a socket: the use case waits in a pool thread, the loop goes on."""
-    return get_engine().dialect.name == "sqlite"
-
-
 async def run_async(fn: Callable[..., T], caller: Caller, *inputs: Any,
                     pool: Executor | None = None) -> T:
-    """`run` for an event handler: in `pool` when given (e.g. the password-hashing pool, whose
-    work releases the GIL for long), else in the event loop's thread on SQLite
-    (`runs_in_event_loop`) and in the loop's default pool otherwise; the caller's context (the
-    log's event fields) goes along to a thread."""
-    if pool is None and runs_in_event_loop():
+    """`run` for an event handler: in `pool` when given (the password-hashing pool, whose work
+    releases the GIL for long), else in the event loop's own thread, on SQLite and PostgreSQL
+    alike; the caller's context (the log's event fields) goes along to a pool thread.
+
+    Why not a thread per use case: the GIL lets one thread run Python at a time, and a use
+    case is Python (the ORM) between short waits for the database. Sent to a thread, each use
+    case paid for the hop and dropped the GIL at every statement, then waited up to the 5 ms
+    switch interval to get it back from the busy event loop; on SQLite a writer waiting for
+    the database lock slept and retried (1, 2, 5 … 100 ms) for a lock freed after one. In the
+    loop's thread: SQLite at 200 sessions, journey p95 1.4 s → 0.6 s; PostgreSQL + Redis at
+    500 sessions, 149–152 → 175–188 journey events/s (bench/README.md). What it costs: while a
+    use case waits for PostgreSQL, this worker's other events wait too (about 0.1 ms a
+    statement from the same host). With a distant database, run more workers than CPUs.
+    Slow work (backups, imports) runs in the CLI, not in events."""
+    if pool is None:
         return run(fn, caller, *inputs)
     work = functools.partial(contextvars.copy_context().run, run, fn, caller, *inputs)
     return await asyncio.get_running_loop().run_in_executor(pool, work)

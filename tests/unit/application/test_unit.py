@@ -1,13 +1,10 @@
-"""Where an event's use case runs: in the event loop's thread on SQLite, in a pool thread on
-PostgreSQL, in the given pool (password hashing) whatever the database."""
+"""Where an event's use case runs: in the event loop's own thread, or in the pool it is given
+(password hashing)."""
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-
-import pytest
-import sqlalchemy
 
 from absher_app.application import unit
 from absher_app.application.identity import Caller
@@ -29,32 +26,15 @@ def _called_from_a_loop(pool=None) -> tuple[int, tuple[int, str, bool]]:
     return run_in_own_loop(scenario())
 
 
-@pytest.mark.parametrize(("url", "in_loop"), [("sqlite:///x.db", True),
-                                                ("postgresql+psycopg://u@h/db", False)])
-def test_use_cases_run_in_the_event_loop_on_sqlite_only(monkeypatch, url, in_loop):
-    monkeypatch.setattr(unit, "get_engine", lambda: sqlalchemy.create_engine(url))
-    assert unit.runs_in_event_loop.__wrapped__() is in_loop
-
-
-def test_on_sqlite_the_use_case_runs_in_the_loops_own_thread(use_case_db, monkeypatch):
-    monkeypatch.setattr(unit, "runs_in_event_loop", lambda: True)
+def test_a_use_case_runs_in_the_loops_own_thread(use_case_db):
     loop_thread, (ran_in, event_name, in_tx) = _called_from_a_loop()
     assert ran_in == loop_thread
     assert (event_name, in_tx) == ("test.where", True)
 
 
-def test_elsewhere_it_runs_in_a_pool_thread_with_the_callers_log_context(use_case_db,
-                                                                         monkeypatch):
-    monkeypatch.setattr(unit, "runs_in_event_loop", lambda: False)
-    loop_thread, (ran_in, event_name, in_tx) = _called_from_a_loop()
-    assert ran_in != loop_thread
-    assert (event_name, in_tx) == ("test.where", True)
-
-
-def test_a_given_pool_is_used_even_on_sqlite(use_case_db, monkeypatch):
-    monkeypatch.setattr(unit, "runs_in_event_loop", lambda: True)
+def test_a_given_pool_runs_it_in_a_pool_thread_with_the_callers_log_context(use_case_db):
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hashing-test") as pool:
         pool_thread = pool.submit(threading.get_ident).result()
-        loop_thread, (ran_in, event_name, _) = _called_from_a_loop(pool)
+        loop_thread, (ran_in, event_name, in_tx) = _called_from_a_loop(pool)
     assert ran_in == pool_thread != loop_thread
-    assert event_name == "test.where"
+    assert (event_name, in_tx) == ("test.where", True)
