@@ -22,7 +22,7 @@ from absher_app.state.session import SessionState, load_page
 class DashboardState(rx.State):
     """What the dashboard shows; read again on every visit."""
 
-    view: Overview = Overview()
+    view: Overview = rx.field(default_factory=Overview)
 
     @event
     async def load(self):

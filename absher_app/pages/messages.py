@@ -283,7 +283,7 @@ def compose_page() -> rx.Component:
 class ThreadState(rx.State):
     """One of my messages: its thread, attachment, replies and the offer of a visit."""
 
-    view: ThreadView = ThreadView(found=True)
+    view: ThreadView = rx.field(default_factory=lambda: ThreadView(found=True))
     replied: bool = False
     sending: bool = False
     reply_serial: int = 0

@@ -22,7 +22,7 @@ from absher_app.state.language import t
 class PayState(rx.State):
     """The bank's page: find a bill by number, pay it once."""
 
-    bill: BillView = BillView()
+    bill: BillView = rx.field(default_factory=BillView)
     error: dict[str, str] = NO_PROBLEM
 
     @event

@@ -62,7 +62,7 @@ class RegisterState(rx.State):
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
     # The nationality list for the chosen category (CLDR names, sorted per language).
-    countries: NationalitiesView = NationalitiesView()
+    countries: NationalitiesView = rx.field(default_factory=NationalitiesView)
     _person_id: int = 0
 
     def _on_problem(self, error: DomainError) -> None:

@@ -29,11 +29,11 @@ class StaffActivationState(rx.State):
     kept as a backend var: the browser cannot swap it between the check and the activation."""
 
     found: bool = False
-    card: PersonCardView = PersonCardView()
+    card: PersonCardView = rx.field(default_factory=PersonCardView)
     error: dict[str, str] = NO_PROBLEM
-    done: Text = Text()
+    done: Text = rx.field(default_factory=Text)
     busy: bool = False
-    _found: PersonCardView = PersonCardView()
+    _found: PersonCardView = rx.field(default_factory=PersonCardView)
 
     def _clear(self) -> None:
         self.found, self.card, self._found = False, PersonCardView(), PersonCardView()

@@ -48,7 +48,7 @@ class StaffBranchState(rx.State):
     """The branch and day on screen. Every action names the branch and day shown (backend
     vars), checked again against the branches this staff member manages."""
 
-    view: BranchDayView = BranchDayView()
+    view: BranchDayView = rx.field(default_factory=BranchDayView)
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
     # "Close the day" asked "are you sure?".

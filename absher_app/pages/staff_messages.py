@@ -47,9 +47,9 @@ class StaffInboxState(rx.State):
     """The inbox and its filter (each choice checked by the server before it is used; a
     refused one leaves the list as it was)."""
 
-    view: InboxView = InboxView(topics=usecases.topic_options(""))
-    sectors: list[Option] = usecases.sector_options()
-    statuses: list[Option] = usecases.status_options()
+    view: InboxView = rx.field(default_factory=lambda: InboxView(topics=usecases.topic_options("")))
+    sectors: list[Option] = rx.field(default_factory=usecases.sector_options)
+    statuses: list[Option] = rx.field(default_factory=usecases.status_options)
     error: dict[str, str] = NO_PROBLEM
 
     async def _show(self, wanted: InboxFilter) -> None:
@@ -84,7 +84,7 @@ class StaffThreadState(rx.State):
     """One message being answered. The reference acted on is the one loaded (a backend var):
     the browser cannot point an action at another message."""
 
-    view: StaffThreadView = StaffThreadView(found=True)
+    view: StaffThreadView = rx.field(default_factory=lambda: StaffThreadView(found=True))
     asking_close: bool = False
     answer_serial: int = 0
     busy: bool = False

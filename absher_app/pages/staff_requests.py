@@ -25,7 +25,7 @@ from absher_app.state.session import SessionState
 class StaffQueueState(rx.State):
     """The requests awaiting a decision, and the deliveries under way."""
 
-    queue: ReviewQueue = ReviewQueue()
+    queue: ReviewQueue = rx.field(default_factory=ReviewQueue)
 
     @event
     async def load(self):
@@ -35,7 +35,7 @@ class StaffQueueState(rx.State):
 class StaffReviewState(rx.State):
     """One request under review. The reference acted on is the one loaded (a backend var)."""
 
-    view: ReviewView = ReviewView(found=True)
+    view: ReviewView = rx.field(default_factory=lambda: ReviewView(found=True))
     error: dict[str, str] = NO_PROBLEM
     busy: bool = False
     _reference: str = ""

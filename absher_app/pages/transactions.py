@@ -31,7 +31,7 @@ class TransactionsState(rx.State):
 class TransactionState(rx.State):
     """The transaction being looked at."""
 
-    view: TransactionView = TransactionView(found=True)
+    view: TransactionView = rx.field(default_factory=lambda: TransactionView(found=True))
 
     @event
     async def load(self):

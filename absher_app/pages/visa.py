@@ -20,7 +20,7 @@ class VisaPrintState(rx.State):
     """The visa being printed, or why it cannot be."""
 
     phase: str = "loading"  # loading | ready | refused
-    view: VisaView = VisaView()
+    view: VisaView = rx.field(default_factory=VisaView)
 
     @event
     async def load(self):

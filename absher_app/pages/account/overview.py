@@ -37,7 +37,7 @@ class AccountState(rx.State):
     """The overview: details, language, accesses to the record."""
 
     loaded: bool = False
-    profile: ProfileView = ProfileView()
+    profile: ProfileView = rx.field(default_factory=ProfileView)
     accesses: list[AccessRow] = []
     language_error: dict[str, str] = NO_PROBLEM
     language_notice: dict[str, str] = NO_NOTICE

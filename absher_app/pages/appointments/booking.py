@@ -34,7 +34,7 @@ class BookingState(rx.State):
     """
 
     moving: str = ""
-    current: Text = Text()
+    current: Text = rx.field(default_factory=Text)
     about_message: str = ""
     sector: str = ""
     topic: str = ""

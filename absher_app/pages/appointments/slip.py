@@ -22,7 +22,7 @@ from absher_app.state.session import load_page
 class SlipState(rx.State):
     """One of my appointments: the slip, and changing or cancelling it."""
 
-    view: Slip = Slip(found=True)
+    view: Slip = rx.field(default_factory=lambda: Slip(found=True))
     asking_cancel: bool = False
     cancelled: bool = False
     error: dict[str, str] = NO_PROBLEM

@@ -24,7 +24,7 @@ from absher_app.state.session import load_page
 class DelegationState(rx.State):
     """One delegation, seen by its delegator or its delegate (anyone else: not found)."""
 
-    view: DelegationView = DelegationView(found=True)
+    view: DelegationView = rx.field(default_factory=lambda: DelegationView(found=True))
     error: dict[str, str] = NO_PROBLEM
     # The act awaiting "yes" (components/confirm.py): one of CONFIRMED, or "".
     confirming: str = ""

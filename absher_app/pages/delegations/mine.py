@@ -23,7 +23,7 @@ from absher_app.state.session import load_page
 class DelegationsState(rx.State):
     """Both lists, and the delegate's answer to a pending delegation."""
 
-    lists: DelegationLists = DelegationLists()
+    lists: DelegationLists = rx.field(default_factory=DelegationLists)
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:

@@ -26,7 +26,7 @@ Plate = Annotated[str, Bounded(12, r"[A-Z0-9]{1,12}")]
 class VehiclesState(rx.State):
     """My vehicles and the transfers awaiting my answer (`view.notice`: what I just did)."""
 
-    view: VehiclesView = VehiclesView()
+    view: VehiclesView = rx.field(default_factory=VehiclesView)
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:

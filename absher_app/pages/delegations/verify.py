@@ -20,7 +20,7 @@ class VerifyState(rx.State):
     """The reference asked about and what the check found."""
 
     reference: str = ""
-    result: VerifyView = VerifyView()
+    result: VerifyView = rx.field(default_factory=VerifyView)
     error: dict[str, str] = NO_PROBLEM
 
     def _on_problem(self, error) -> None:

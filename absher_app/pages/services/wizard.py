@@ -60,7 +60,7 @@ class WizardState(rx.State):
 
     _service_code: str = ""
     _draft_token: str = ""
-    view: WizardView = WizardView()
+    view: WizardView = rx.field(default_factory=WizardView)
     # The radios of "whom is it for" are uncontrolled (default_checked): a new key remounts
     # them, so a choice shown earlier (a previous visit, another ?for=) never lingers.
     who_version: int = 0
