@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from absher_app import jobs, relay, routes
+from absher_app import garbage_collection, jobs, relay, routes
 from absher_app.http_cache import cache_headers
 from absher_app.http_routes import guard_uploads, http_app
 from absher_app.models import ALL_TABLES
@@ -181,5 +181,6 @@ if get_settings().event_log:
 # The background jobs on their schedule (a database lease lets one worker run each), and the SMS
 # relay when the gateway is HTTP; both off with ABSHER_JOBS_IN_APP=false (deploy/ runs them as
 # services of their own).
+app.register_lifespan_task(garbage_collection.tune_for_serving)
 app.register_lifespan_task(jobs.run_on_schedule)
 app.register_lifespan_task(relay.run_in_app)
