@@ -134,9 +134,10 @@ async def run_async(fn: Callable[..., T], caller: Caller, *inputs: Any,
     case is Python (the ORM) between short waits for the database. Sent to a thread, each use
     case paid for the hop and dropped the GIL at every statement, then waited up to the 5 ms
     switch interval to get it back from the busy event loop; on SQLite a writer waiting for
-    the database lock slept and retried (1, 2, 5 … 100 ms) for a lock freed after one. In the
-    loop's thread: SQLite at 200 sessions, journey p95 1.4 s → 0.6 s; PostgreSQL + Redis at
-    500 sessions, 149–152 → 175–188 journey events/s (bench/README.md). What it costs: while a
+    the database lock slept and retried (1, 2, 5 … 100 ms) for a lock freed after one. SQLite
+    at 200 sessions: journey p95 1.4 s with a pool, 0.6 s with a pool of one thread, and more
+    use cases a second in the loop's thread; PostgreSQL + Redis at 500 sessions: 149 journey
+    events/s with a pool, 175–188 in the loop's thread (bench/README.md). What it costs: while a
     use case waits for PostgreSQL, this worker's other events wait too (about 0.1 ms a
     statement from the same host). With a distant database, run more workers than CPUs.
     Slow work (backups, imports) runs in the CLI, not in events."""
