@@ -74,10 +74,9 @@ def _holds_anything(state: rx.State) -> bool:
     The defaults compared with are made once per class (making them at each check cost
     0.6 ms of every page load that changed the tab's owner).
     """
+    cls = state.__class__  # the state's class, also through a background task's proxy
     values = getattr(state, "__wrapped__", state).__dict__
-    # The state's class, also through a background task's proxy.
-    return any(name in values and values[name] != default
-               for name, default in _defaults(state.__class__))
+    return any(name in values and values[name] != default for name, default in _defaults(cls))
 
 
 async def reset_tab(state: rx.State) -> None:
