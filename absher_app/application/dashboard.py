@@ -147,7 +147,7 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
     drafts = [link for draft in wizard.drafts_of(session, who.account_id)
               if (link := _draft_link(tx, person, draft.service_code)) is not None]
     bills = requests.unpaid_bills_of(session, person_id, tx.now)
-    to_me, from_me = delegation.counts(session, person, tx.today)
+    to_me = delegation.given_to(session, person)
     entries = household.timeline(session, person, tx.today, ctx.household())
     family_next, family_next_when = next_expiry(entries)
     return Overview(
@@ -163,11 +163,12 @@ def _overview(tx: Tx, who: SignedIn) -> Overview:
         open_messages=messages.open_count(session, person_id),
         next_appointment=Text(*(_day_label(upcoming.day, lang) for lang in LANGS))
         if upcoming else Text(),
-        delegations_to_me=to_me,
-        delegations_from_me=from_me,
+        delegations_to_me=delegation.open_count(to_me, tx.today),
+        delegations_from_me=delegation.open_count(delegation.given_by(session, person),
+                                                  tx.today),
         vehicles=len(vehicles.owned_in(ctx, person)),
         transfers_awaiting=len(vehicles.awaiting(session, person)),
-        acting=acting_for(tx, who),
+        acting=acting_for(tx, who, to_me),
         drafts=drafts,
         recent=all_rows(tx, who, mine, limit=5),
         notifications=[NotificationLine(n.text_ar, n.text_en, local_time(n.created_at))

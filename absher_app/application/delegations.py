@@ -220,11 +220,12 @@ def service_links(tx: Tx, who: SignedIn, delegation: Delegation) -> list[Service
     return links
 
 
-def acting_for(tx: Tx, who: SignedIn) -> list[ActingFor]:
-    """The delegations to the signed-in person in force today (active, within their period),
-    each with its entries to act on the delegator's behalf."""
+def acting_for(tx: Tx, who: SignedIn, received: list[Delegation]) -> list[ActingFor]:
+    """Of the delegations `received` by the signed-in person (`delegations.given_to`), those in
+    force today (active, within their period), each with its entries to act on the
+    delegator's behalf."""
     rows = []
-    for delegation in delegations.given_to(tx.session, _me(tx, who)):
+    for delegation in received:
         if not delegations.in_force(delegation, tx.today):
             continue
         delegator = tx.session.get(Person, delegation.delegator_id)
@@ -247,7 +248,7 @@ def _lists(tx: Tx, who: SignedIn) -> DelegationLists:
                   if d.status != DelegationStatus.PENDING],
         pending=[_row(tx, d, d.delegator_id, False) for d in received
                  if d.status == DelegationStatus.PENDING],
-        acting=acting_for(tx, who))
+        acting=acting_for(tx, who, received))
 
 
 @use_case()

@@ -21,6 +21,7 @@ from concurrent.futures import Executor
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import sqlalchemy
 from sqlmodel import Session
 
 from absher_app.application.identity import (
@@ -39,6 +40,21 @@ T = TypeVar("T")
 CLOCK: Clock = SystemClock()
 
 __all__ = ["CLOCK", "Caller", "NotAllowed", "SignInRequired", "Tx", "run", "use_case"]
+
+
+# The session's identity map holds its objects weakly: a row read by one part of a use case and
+# dropped was read again by the next part that asked for it by key (the dashboard read the
+# signed-in Person twice: the page chrome's, then the household's). A use case's transaction
+# holds what it loads until it ends, so `session.get` finds it; it is short, so this costs
+# little memory. Other sessions (the CLI's long jobs) are not concerned.
+_HELD = "absher.held"
+
+
+@sqlalchemy.event.listens_for(Session, "loaded_as_persistent")
+def _hold(session: Session, instance: Any) -> None:
+    held = session.info.get(_HELD)
+    if held is not None:
+        held.append(instance)
 
 
 @dataclasses.dataclass
@@ -118,6 +134,7 @@ def run(fn: Callable[..., T], caller: Caller, *inputs: Any, clock: Clock | None 
     """
     spec = declared(fn)
     with session_scope() as session:
+        session.info[_HELD] = []
         tx = Tx(session, (clock or CLOCK).now(), caller)
         who = resolve_caller(session, caller, realm=spec.realm, permission=spec.permission,
                              now=tx.now, touch=spec.activity) if spec.realm else None

@@ -450,13 +450,9 @@ def given_to(session: Session, person: Person) -> list[Delegation]:
     return list(session.exec(_GIVEN_TO, params={"person_id": person.id}).all())
 
 
-def counts(session: Session, person: Person, today: date) -> tuple[int, int]:
-    """Open delegations (pending or active, last day not passed) to the person, and from them."""
-    def still_open(delegation: Delegation) -> bool:
-        return delegation.status in OPEN and delegation.ends_on >= today
-
-    return (sum(1 for d in given_to(session, person) if still_open(d)),
-            sum(1 for d in given_by(session, person) if still_open(d)))
+def open_count(given: list[Delegation], today: date) -> int:
+    """How many of `given` are open: pending or active, their last day not passed."""
+    return sum(1 for d in given if d.status in OPEN and d.ends_on >= today)
 
 
 def history(session: Session, delegation: Delegation) -> list[DelegationEvent]:

@@ -317,9 +317,14 @@ def test_lists_for_both_parties_keep_every_status(session, people):
     session.commit()
     assert {x.status for x in d.given_by(session, people["c1"])} == {"pending", "rejected"}
     assert {x.reference for x in d.given_to(session, people["c8"])} == {a.reference, b.reference}
-    assert d.counts(session, people["c8"], TODAY) == (1, 0)
-    assert d.counts(session, people["c1"], TODAY) == (0, 1)
-    assert d.counts(session, people["c8"], TODAY + timedelta(days=31)) == (0, 0)
+    # Open: pending or active, the last day not passed (the rejected one is not).
+    assert d.open_count(d.given_to(session, people["c8"]), TODAY) == 1
+    assert d.open_count(d.given_by(session, people["c8"]), TODAY) == 0
+    assert d.open_count(d.given_by(session, people["c1"]), TODAY) == 1
+    assert d.open_count(d.given_to(session, people["c1"]), TODAY) == 0
+    last_day = a.ends_on
+    assert d.open_count(d.given_to(session, people["c8"]), last_day) == 1
+    assert d.open_count(d.given_to(session, people["c8"]), last_day + timedelta(days=1)) == 0
 
 
 # --- acting on behalf -----------------------------------------------------------------------------
