@@ -149,11 +149,12 @@ def submit_button(label_key: str, test_id: str | None = None,
                         **props)
 
 
-def select_field(name: str, label_key: str, options: rx.Var, error: rx.Var, *,
+def select_field(name: str, label_key: str, options: rx.Var | list, error: rx.Var, *,
                  value: rx.Var[str], on_change, placeholder_key: str,
                  remount: rx.Var | None = None) -> rx.Component:
-    """A labelled select over `options` ({value, ar, en}) whose choice goes to the server at
-    once. The select shows `value` (what the person chose), never a server default.
+    """A labelled select over `options` ({value, ar, en}: a state's, or a list fixed when the
+    page is compiled) whose choice goes to the server at once. The select shows `value` (what
+    the person chose), never a server default.
 
     With `remount`, the select keeps the person's pick itself from the moment they make it
     (a select bound to `value` would show the old value again until the server's answer
