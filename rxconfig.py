@@ -16,6 +16,14 @@ if settings.redis_url:
     # At 500 sessions, journey p95 2156–2207 → 1623–2023 ms (bench/README.md). Read by Reflex
     # from the environment when each worker creates its state manager.
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+    # For 1 s, not Reflex's default of half the lock's 10 s: the kept state is written back
+    # when the hold ends, and if the worker's loop is late by more than the rest of the 10 s
+    # (an overloaded worker), the lock has expired and Reflex drops the state unwritten: the
+    # tab's last changes are lost (23 times in one run at 500 sessions on a slow night; 0 with
+    # 1 s, which still spares Redis for most of a person's next events; bench/README.md).
+    if not (os.environ.get("REFLEX_OPLOCK_HOLD_TIME")
+            or os.environ.get("REFLEX_OPLOCK_HOLD_TIME_MS")):
+        os.environ["REFLEX_OPLOCK_HOLD_TIME"] = "1s"
 
 config = rx.Config(
     app_name="absher_app",
