@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import platform
 import random
@@ -166,6 +167,9 @@ class Level:
     update_largest: tuple[str, int] = ("", 0)  # the largest state in any one of them
     errors: list[str] = field(default_factory=list)
     timeouts: int = 0
+    # Errors the server logged meanwhile: some lose a tab's changes before any journey
+    # notices (a Redis lease written back after its lock expired; bench/README.md).
+    server_errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
     load_average: float = 0.0
 
@@ -419,17 +423,37 @@ def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]
     progress(f"{CONFIG_TITLES[config]}: building and starting on :{port}")
     results = []
     weights: dict = {}
-    with running(ROOT, env, port, WORK / f"{config}-server.log"):
+    log = WORK / f"{config}-server.log"
+    with running(ROOT, env, port, log):
         for n in levels:
+            logged = log.stat().st_size
             results.append(asyncio.run(run_level(base, n, db_url, args)))
             lv = results[-1]
+            lv.server_errors = server_errors(log, logged)
             progress(f"  {n} sessions: journey p95 {pct(lv.journey, 95):.0f} ms, no-op p95 "
                      f"{pct(lv.noop, 95):.0f} ms, errors {len(lv.errors)}, "
-                     f"timeouts {lv.timeouts}")
+                     f"timeouts {lv.timeouts}, server errors {len(lv.server_errors)}")
         if not args.skip_weight:
             progress(f"{CONFIG_TITLES[config]}: page weight")
             weights = app_pages(base, db_url)
     return results, weights
+
+
+def server_errors(log: Path, start: int) -> list[str]:
+    """The errors in the server's log after byte `start`: the portal's JSON records of level
+    error (Reflex's and asyncio's included, through its log handler), as "logger: message —
+    the exception's last line"."""
+    with open(log, "rb") as lines:
+        lines.seek(start)
+        found = []
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict) and record.get("level") == "error":
+                    cause = (record.get("exception") or "").strip().splitlines()[-1:]
+                    found.append(" — ".join([f"{record.get('logger')}: {record.get('message')}",
+                                             *cause])[:200])
+    return found
 
 
 def _short(state_name: str) -> str:
@@ -471,7 +495,8 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
         lambda c, lv: "/".join(f"{nearest(lv.update_bytes, q):.0f}" for q in (50, 95, 100))
         + f" ({_short(lv.update_largest[0])} {lv.update_largest[1]})" if lv.update_bytes
         else "–")
-    row("errors / timeouts (target 0)", lambda c, lv: f"{len(lv.errors)} / {lv.timeouts}")
+    row("errors / timeouts / server errors logged (target 0)",
+        lambda c, lv: f"{len(lv.errors)} / {lv.timeouts} / {len(lv.server_errors)}")
     row("load generator CPU (s)", lambda c, lv: f"{lv.client_cpu:.0f}")
     row("machine load average (1 min) at the start", lambda c, lv: f"{lv.load_average:.1f}")
     if blank:
@@ -577,7 +602,8 @@ def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
                  f"largest state in one update: {_short(largest[0])} {largest[1]} B"))
     rows.append(("0 errors, 0 timeouts",
                  f"{sum(len(lv.errors) for lv in every)} errors, "
-                 f"{sum(lv.timeouts for lv in every)} timeouts", "–"))
+                 f"{sum(lv.timeouts for lv in every)} timeouts",
+                 f"server errors logged: {sum(len(lv.server_errors) for lv in every)}"))
     if blank:
         for config, pages in weights.items():
             if pages:
@@ -625,7 +651,7 @@ def main() -> None:
     errors: list[str] = []
     for config in args.configs.split(","):
         runs[config], weights[config] = run_config(config, levels, args)
-        errors += [e for lv in runs[config] for e in lv.errors]
+        errors += [e for lv in runs[config] for e in lv.errors + lv.server_errors]
     blank = None if args.skip_weight else blank_page()
     baseline = (args.baseline, baseline_rate(args.baseline, max(levels))) \
         if args.baseline else None
