@@ -575,16 +575,20 @@ def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
                      p95(lv), f"no-op p95 {p95(lv, 'noop')}"))
     best = max(((lv.journey_rate, c) for c, levels in runs.items() for lv in levels),
                default=(0.0, ""))
+    rate, config = best
+
+    def against(before: float, what: str) -> str:
+        """The best rate as a multiple of `before`; "not run" when no level ran."""
+        return (f"{rate:.0f}/s ({rate / before:.1f} × {what}, {CONFIG_TITLES[config]})"
+                if config else "not run")
+
     if baseline:
-        rev, rate = baseline
+        rev, before = baseline
         rows.append(("saturation ≥ 3 × today's journey events/s, same machine",
-                     f"{best[0]:.0f}/s = {best[0] / rate:.1f} × {rate:.0f}/s of the code at "
-                     f"{rev} ({CONFIG_TITLES.get(best[1], '–')})" if best[1] else "not run",
+                     against(before, f"{before:.0f}/s of the code at {rev}"),
                      "both measured in this run; the highest rate of any level"))
     rows.append((f"saturation ≥ 3 × {SATURATION_BEFORE:.0f} journey events/s (2026-11-22's "
-                 "machine)",
-                 f"{best[0]:.0f}/s ({best[0] / SATURATION_BEFORE:.1f} ×, "
-                 f"{CONFIG_TITLES.get(best[1], '–')})" if best[1] else "not run",
+                 "machine)", against(SATURATION_BEFORE, f"{SATURATION_BEFORE:.0f}/s"),
                  "the highest rate of any level; below saturation it is the offered load"))
     for config in runs:
         lv = level(config, 200)
