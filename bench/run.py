@@ -4,9 +4,9 @@
     python -m bench.run --sessions 50,200    # smaller
     python -m bench.run --configs sqlite     # one configuration
 
-For each configuration (SQLite + tab state in memory, one worker; PostgreSQL + Redis, two workers) it
-makes a bench database (migrations, demo data, N resident accounts), starts the production
-build with ABSHER_BENCH=1 on a loopback port, and for each session count:
+For each configuration (SQLite + tab state in memory, one worker; PostgreSQL + Redis, two
+workers) it makes a bench database (migrations, demo data, N resident accounts), starts the
+production build with ABSHER_BENCH=1 on a loopback port, and for each session count:
  1. opens the sessions on /login, plus a few observer sessions on / that ping all along;
  2. signs every session in at once (argon2id, SMS code from the outbox, ticket → cookie): the
     sign-in storm; the observers' ping p95 before and during it shows whether hashing blocks
