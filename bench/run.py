@@ -714,9 +714,12 @@ def main() -> None:
     baseline = None
     if args.baseline:
         # The same closed loop as this run's saturation level, or else the largest level.
-        think_s = SATURATION_THINK_S if args.saturate else args.think
-        baseline = (args.baseline,
-                    baseline_rate(args.baseline, args.saturate or max(levels), think_s))
+        if any(lv.saturation for ran in runs.values() for lv in ran):
+            baseline = (args.baseline,
+                        baseline_rate(args.baseline, args.saturate, SATURATION_THINK_S))
+        else:
+            baseline = (args.baseline,
+                        baseline_rate(args.baseline, max(levels), args.think))
     print(table(runs, weights, blank, args, verify_ms))
     print()
     print(targets(runs, weights, blank, args, baseline))
