@@ -196,12 +196,10 @@ async def think(mean: float) -> None:
     await asyncio.sleep(random.uniform(0.5 * mean, 1.5 * mean))
 
 
-async def run_level(base: str, n: int, db_url: str, args, think_s: float | None = None,
-                    duration: float | None = None, saturation: bool = False) -> Level:
-    """N sessions through steps 1-5 (module docstring); `think_s` and `duration` default to
-    --think and --duration."""
-    think_s = args.think if think_s is None else think_s
-    duration = args.duration if duration is None else duration
+async def run_level(base: str, n: int, db_url: str, args, think_s: float, duration: float,
+                    saturation: bool = False) -> Level:
+    """N sessions through steps 1-5 (module docstring), thinking `think_s` s between events,
+    their journeys repeated for `duration` s (0: one each)."""
     level = Level(n, saturation=saturation)
     level.load_average = os.getloadavg()[0]
     stats = Stats()
@@ -455,15 +453,15 @@ def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]
     weights: dict = {}
     log = WORK / f"{config}-server.log"
     with running(ROOT, env, port, log):
-        for n, saturation in [(n, False) for n in levels] + [(saturate, True)] * bool(saturate):
+        plan = [(n, args.think, args.duration, False) for n in levels]
+        if saturate:
+            plan.append((saturate, SATURATION_THINK_S, 0, True))
+        for n, think_s, duration, saturation in plan:
             logged = log.stat().st_size
             if saturation:
-                progress(f"  saturation: {n} sessions thinking {SATURATION_THINK_S} s, "
-                         "one journey each")
-                results.append(asyncio.run(run_level(base, n, db_url, args, SATURATION_THINK_S,
-                                                     0, saturation=True)))
-            else:
-                results.append(asyncio.run(run_level(base, n, db_url, args)))
+                progress(f"  saturation: {n} sessions thinking {think_s} s, one journey each")
+            results.append(asyncio.run(run_level(base, n, db_url, args, think_s, duration,
+                                                 saturation)))
             lv = results[-1]
             lv.server_errors = server_errors(log, logged)
             progress(f"  {n} sessions: journey p95 {pct(lv.journey, 95):.0f} ms, no-op p95 "
