@@ -294,7 +294,12 @@ class _Wizard:
     ctx: wizard.Context
     draft: WizardDraft | None
     base: WizardView  # title and whom it is done for, on every screen
-    candidates: list[Person]  # whom the person may apply for
+
+    @functools.cached_property
+    def candidates(self) -> list[Person]:
+        """Whom the person may apply for (read when a screen needs them: a step of a draft
+        whose beneficiary is known does not)."""
+        return wizard.candidates(self.service, self.ctx)
 
     def view(self, **fields) -> WizardView:
         return dataclasses.replace(self.base, **fields)
@@ -323,15 +328,26 @@ def _open(tx: Tx, who: SignedIn, key: WizardKey) -> _Wizard:
         applicant = tx.session.get(Person, acting.delegator_id)
         base.acting_for = Text(applicant.name_ar, applicant.name_en)
     ctx = wizard.Context(session=tx.session, today=tx.today, now=tx.now, applicant=applicant)
-    candidates = wizard.candidates(service, ctx)
-    if not candidates:
-        raise _Show(dataclasses.replace(base, phase=Phase.UNAVAILABLE))
-    draft = wizard.load_draft(tx.session, who.account_id, key.draft_key)
-    if draft is not None and draft.beneficiary_id is not None:
-        ctx.beneficiary = next((p for p in candidates if p.id == draft.beneficiary_id), None)
+    w = _Wizard(key, service, who, ctx, wizard.load_draft(tx.session, who.account_id,
+                                                          key.draft_key), base)
+    ctx.beneficiary = _draft_beneficiary(w)
     if ctx.beneficiary is not None:
         base.beneficiary = Text(*person_names(ctx.beneficiary, applicant))
-    return _Wizard(key, service, who, ctx, draft, base, candidates)
+    elif not w.candidates:
+        raise _Show(dataclasses.replace(base, phase=Phase.UNAVAILABLE))
+    return w
+
+
+def _draft_beneficiary(w: _Wizard) -> Person | None:
+    """The draft's beneficiary while the person may still apply for them, else None."""
+    beneficiary_id = w.draft.beneficiary_id if w.draft is not None else None
+    if beneficiary_id is None:
+        return None
+    applicant = w.ctx.applicant
+    person = applicant if beneficiary_id == applicant.id else \
+        w.ctx.session.get(Person, beneficiary_id)
+    return person if person is not None and wizard.is_candidate(w.service, w.ctx, person) \
+        else None
 
 
 def _opened(tx: Tx, who: SignedIn, key: WizardKey) -> _Wizard:

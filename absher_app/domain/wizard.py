@@ -29,7 +29,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from absher_app.domain import calendars
@@ -351,9 +351,21 @@ def candidates(service: Service, ctx: Context) -> list[Person]:
     """Whom `ctx.applicant` may run `service` for: themself first, then those they sponsor."""
     if ctx.applicant.category not in service.applicants:
         return []
-    people = [ctx.applicant] if ctx.applicant.category in service.for_self else []
-    people += [p for p in ctx.household() if p.relationship in service.for_sponsored]
-    return [p for p in people if service.beneficiary_filter(ctx, p)]
+    return [p for p in (ctx.applicant, *ctx.household()) if is_candidate(service, ctx, p)]
+
+
+def is_candidate(service: Service, ctx: Context, person: Person) -> bool:
+    """Whether `person` is one of `candidates`, asked of that person alone: a draft's
+    beneficiary is checked at every step without reading the whole household."""
+    applicant = ctx.applicant
+    if applicant.category not in service.applicants:
+        return False
+    if person.id == applicant.id:
+        eligible = applicant.category in service.for_self
+    else:
+        eligible = (person.sponsor_id == applicant.id_number
+                    and person.relationship in service.for_sponsored)
+    return eligible and service.beneficiary_filter(ctx, person)
 
 
 def preselected(service: Service, ctx: Context, id_number: str) -> Person | None:
@@ -603,9 +615,8 @@ def save_draft(session: Session, account_id: int, service_code: str, *, now: dat
 
 
 def discard_draft(session: Session, account_id: int, service_code: str) -> None:
-    draft = load_draft(session, account_id, service_code)
-    if draft is not None:
-        session.delete(draft)
+    session.exec(delete(WizardDraft).where(WizardDraft.account_id == account_id,
+                                           WizardDraft.service_code == service_code))
 
 
 def drafts_of(session: Session, account_id: int) -> list[WizardDraft]:

@@ -33,6 +33,7 @@ from absher_app.domain.demo import demo_ids
 from absher_app.i18n import error_text
 from absher_app.models import Account, ServiceRequest, SmsMessage, WizardDraft
 from tests.unit.application.conftest import SVC_TODAY
+from tests.sql_log import selects_sent
 from tests.unit.service_cases import CASES, person, username_of
 
 CODES = sorted(catalogue.BY_CODE)
@@ -260,6 +261,29 @@ def test_discarding_starts_again(svc_world):
     with svc_world.db() as session:
         assert session.exec(select(WizardDraft)).all() == []
     assert view.step_index == 0
+
+
+def test_a_step_reads_the_drafts_beneficiary_alone_and_drops_one_who_left(svc_world):
+    """Every step checks that the draft's beneficiary is still someone the person may apply
+    for, reading that one person rather than the whole household; once the member has left
+    the household (sponsorship transferred), "whom is it for" is asked again without them."""
+    caller, key, id_number, forms = arranged(svc_world, "exit_reentry_issue")
+    view = first_step(svc_world, caller, key, id_number)
+    with selects_sent(svc_world.engine) as selects:
+        view = svc_world.run(answer_wizard_step, caller, key, view.step_index,
+                             FormFields(forms[0]))
+    assert view.phase == Phase.STEP and view.problems == []
+    with svc_world.db() as session:
+        member = person(session, "r3")
+        assert view.beneficiary.en == member.name_en
+        assert not any(re.search(r"WHERE person\.sponsor_id", s) for s in selects), selects
+        assert sum("FROM person" in s for s in selects) == 2  # the applicant, the member
+        member.sponsor_id = person(session, "c1").id_number
+        session.add(member)
+        session.commit()
+    view = svc_world.run(answer_wizard_step, caller, key, view.step_index, FormFields(forms[1]))
+    assert view.phase == Phase.WHO
+    assert id_number not in [o.value for o in view.who_options]
 
 
 def test_a_blocked_request_lists_every_blocker_with_its_fix(svc_world):

@@ -122,6 +122,23 @@ def test_no_one_applies_for_someone_outside_their_household(session, people):
     assert not wizard.is_household_member(session, people["c1"], people["r3"])
 
 
+def test_one_person_is_a_candidate_exactly_when_the_household_list_holds_them(session, people):
+    """`is_candidate` (a draft's beneficiary, checked at every step without the household
+    list) agrees with `candidates` for every demo applicant, service and person: above all,
+    nobody outside the applicant's household is one (`candidates` never looks at them; the
+    rules for oneself and those sponsored are pinned by the tests above)."""
+    checked = 0
+    for applicant in people.values():
+        ctx = ctx_of(session, applicant)
+        for service in catalogue.SERVICES:
+            listed = {p.id for p in wizard.candidates(service, ctx)}
+            for person in people.values():
+                assert wizard.is_candidate(service, ctx, person) == (person.id in listed), (
+                    applicant.name_en, service.code, person.name_en)
+                checked += person.id in listed
+    assert checked > 50  # not vacuous: many pairs are candidates
+
+
 def test_a_link_preselects_only_someone_of_ones_own_household(session, people):
     ctx = ctx_of(session, people["c1"])
     visa = catalogue.BY_CODE["exit_reentry_issue"]
