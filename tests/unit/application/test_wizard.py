@@ -32,8 +32,8 @@ from absher_app.domain import calendars, catalogue, traffic, wizard
 from absher_app.domain.demo import demo_ids
 from absher_app.i18n import error_text
 from absher_app.models import Account, ServiceRequest, SmsMessage, WizardDraft
-from tests.unit.application.conftest import SVC_TODAY
 from tests.sql_log import selects_sent
+from tests.unit.application.conftest import SVC_TODAY
 from tests.unit.service_cases import CASES, person, username_of
 
 CODES = sorted(catalogue.BY_CODE)
