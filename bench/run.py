@@ -158,6 +158,9 @@ class Level:
 
     sessions: int
     saturation: bool = False  # the closed loop of `--saturate`, not N people thinking
+    # Journey events/s of the code at --baseline in the same closed loop, run right after this
+    # level (this run's server idle meanwhile): the machine's speed drifts within minutes.
+    before: float | None = None
     noop: list[float] = field(default_factory=list)
     noop_rate: float = 0.0
     journey: list[float] = field(default_factory=list)
@@ -454,8 +457,7 @@ def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]
     log = WORK / f"{config}-server.log"
     with running(ROOT, env, port, log):
         plan = [(n, args.think, args.duration, False) for n in levels]
-        if saturate:
-            plan.append((saturate, SATURATION_THINK_S, 0, True))
+        plan += [(saturate, SATURATION_THINK_S, 0, True)] * (args.rounds if saturate else 0)
         for n, think_s, duration, saturation in plan:
             logged = log.stat().st_size
             if saturation:
@@ -467,6 +469,8 @@ def run_config(config: str, levels: list[int], args) -> tuple[list[Level], dict]
             progress(f"  {n} sessions: journey p95 {pct(lv.journey, 95):.0f} ms, no-op p95 "
                      f"{pct(lv.noop, 95):.0f} ms, errors {len(lv.errors)}, "
                      f"timeouts {lv.timeouts}, server errors {len(lv.server_errors)}")
+            if saturation and args.baseline:
+                lv.before = baseline_rate(args.baseline, n, think_s)
         if not args.skip_weight:
             progress(f"{CONFIG_TITLES[config]}: page weight")
             weights = app_pages(base, db_url)
@@ -513,6 +517,9 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
     row("no-op events/s", lambda c, lv: f"{lv.noop_rate:.0f}")
     row("journey event round trip p50/p95/p99 (ms)", lambda c, lv: fmt_ms(lv.journey))
     row("journey events/s (incl. page loads)", lambda c, lv: f"{lv.journey_rate:.0f}")
+    if any(lv.before for _, lv in columns):
+        row(f"journey events/s of the code at {args.baseline}, right after",
+            lambda c, lv: f"{lv.before:.0f}" if lv.before else "–")
     row("dashboard page load p50/p95/p99 (ms): socket, hydrate, on_load",
         lambda c, lv: fmt_ms(lv.page_load))
     row("journey p95 ÷ no-op p95 (target ≤ 1.5)",
@@ -565,6 +572,7 @@ def table(runs: dict[str, list[Level]], weights: dict[str, dict], blank: tuple[i
 # in the same run.
 SATURATION_BEFORE = 110.0
 FILED = "5180997"
+FILED_PORT = 3651  # where the filed code's bench serves (its ports are fixed)
 
 
 def baseline_rate(rev: str, sessions: int, think_s: float) -> float:
@@ -594,10 +602,10 @@ def baseline_rate(rev: str, sessions: int, think_s: float) -> float:
 
 
 def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
-            blank: tuple[int, int] | None, args,
-            baseline: tuple[str, float] | None = None) -> str:
+            blank: tuple[int, int] | None, args, baseline: str | None = None) -> str:
     """Each target beside this run's figure and the floor it is compared with (the no-op
-    event on the same app and sockets, or the blank Reflex app)."""
+    event on the same app and sockets, or the blank Reflex app). `baseline`: the revision
+    whose rates the levels carry (`Level.before`)."""
     def level(config: str, n: int) -> Level | None:
         return next((lv for lv in runs.get(config, [])
                      if lv.sessions == n and not lv.saturation), None)
@@ -611,26 +619,36 @@ def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
         lv = level(config, n)
         rows.append((f"journey p95 ≤ {goal} ms at {n} sessions ({CONFIG_TITLES[config]})",
                      p95(lv), f"no-op p95 {p95(lv, 'noop')}"))
-    saturated = [(lv.journey_rate, c) for c, levels in runs.items() for lv in levels
-                 if lv.saturation]
-    # Without --saturate, the highest rate of any level, which is the offered load when the
-    # server keeps up.
-    rate, config = max(saturated or [(lv.journey_rate, c) for c, levels in runs.items()
-                                     for lv in levels], default=(0.0, ""))
-    how = (f"{args.saturate} sessions thinking {SATURATION_THINK_S} s"
-           if saturated else "the highest rate of any level; below saturation it is the "
-           "offered load")
+    # The closed loop's rounds (their median); without --saturate, the busiest level, whose
+    # rate is the offered load when the server keeps up.
+    chosen = [(lv, c) for c, levels in runs.items() for lv in levels if lv.saturation] or \
+        sorted(((lv, c) for c, levels in runs.items() for lv in levels),
+               key=lambda pair: pair[0].journey_rate)[-1:]
+    rate = statistics.median(lv.journey_rate for lv, _ in chosen) if chosen else 0.0
+    config = chosen[0][1] if chosen else ""
+    if not chosen:
+        how = "not run"
+    elif chosen[0][0].saturation:
+        how = f"{args.saturate} sessions thinking {SATURATION_THINK_S} s" + (
+            f", median of {len(chosen)} rounds" if len(chosen) > 1 else "")
+    else:
+        how = "the highest rate of any level; below saturation it is the offered load"
 
     def against(before: float, what: str) -> str:
-        """The best rate as a multiple of `before`; "not run" when no level ran."""
+        """The rate as a multiple of `before`; "not run" when no level ran."""
         return (f"{rate:.0f}/s ({rate / before:.1f} × {what}, {CONFIG_TITLES[config]})"
                 if config else "not run")
 
-    if baseline:
-        rev, before = baseline
+    paired = [(lv.journey_rate, lv.before) for lv, _ in chosen if lv.before]
+    if baseline and paired:
+        ratios = [now / before for now, before in paired]
+        rounds = ", ".join(f"{now:.0f}/{before:.0f}" for now, before in paired)
         rows.append(("saturation ≥ 3 × today's journey events/s, same machine",
-                     against(before, f"{before:.0f}/s of the code at {rev}"),
-                     f"both measured in this run, {how}"))
+                     f"{statistics.median(ratios):.1f} × ({rounds} events/s, this code/the "
+                     f"code at {baseline}, {CONFIG_TITLES[config]})",
+                     f"each pair measured back to back in this run, {how}"
+                     + (f"; ratios {min(ratios):.1f}–{max(ratios):.1f}"
+                        if len(ratios) > 1 else "")))
     rows.append((f"saturation ≥ 3 × {SATURATION_BEFORE:.0f} journey events/s (2026-11-22's "
                  "machine)", against(SATURATION_BEFORE, f"{SATURATION_BEFORE:.0f}/s"), how))
     for config in runs:
@@ -683,6 +701,10 @@ def main() -> None:
                         help="after the SQLite levels, N sessions thinking "
                              f"{SATURATION_THINK_S} s, one journey each: the saturation rate "
                              "(0: none; default 200)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="how many times the closed loop of --saturate runs (each followed "
+                             "by the code at --baseline when given); the median is reported "
+                             "(default 1)")
     parser.add_argument("--pings", type=int, default=10, help="no-op events per session")
     parser.add_argument("--skip-weight", action="store_true", help="no page-weight measurement")
     parser.add_argument("--no-hashes", action="store_true",
@@ -692,12 +714,19 @@ def main() -> None:
     parser.add_argument("--baseline", nargs="?", const=FILED, default=None, metavar="REV",
                         help="also run the code at REV (default: main when issue 14 was filed, "
                              f"{FILED}) with its own bench, SQLite, in --saturate's closed "
-                             "loop (else at the largest session count), for the saturation "
-                             "ratio on this machine")
+                             "loop right after each of this run's rounds (else once, at the "
+                             "largest session count), for the saturation ratio on this machine")
     args = parser.parse_args()
     levels = [int(n) for n in args.sessions.split(",")]
-    if max(levels + [args.saturate]) > 2000 or args.pings > 100 or args.duration > 600:
-        raise SystemExit("bounded: at most 2000 sessions, 100 pings each and 600 s of journeys")
+    if max(levels + [args.saturate]) > 2000 or args.pings > 100 or args.duration > 600 \
+            or not 1 <= args.rounds <= 5:
+        raise SystemExit("bounded: at most 2000 sessions, 100 pings each, 600 s of journeys "
+                         "and 5 rounds")
+    if args.baseline and PORTS["sqlite"] <= FILED_PORT <= PORTS["blank"]:
+        # The filed code's bench serves on its fixed port while this run's server is up.
+        PORTS.update({name: port + 10 for name, port in PORTS.items()})
+        progress(f"this run serves on :{PORTS['sqlite']}-{PORTS['blank']} (the code at "
+                 f"{args.baseline} uses :{FILED_PORT})")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     WORK.mkdir(parents=True, exist_ok=True)
@@ -709,18 +738,14 @@ def main() -> None:
         runs[config], weights[config] = run_config(config, levels, args)
         errors += [e for lv in runs[config] for e in lv.errors + lv.server_errors]
     blank = None if args.skip_weight else blank_page()
-    baseline = None
-    if args.baseline:
-        # The same closed loop as this run's saturation level, or else the largest level.
-        if any(lv.saturation for ran in runs.values() for lv in ran):
-            baseline = (args.baseline,
-                        baseline_rate(args.baseline, args.saturate, SATURATION_THINK_S))
-        else:
-            baseline = (args.baseline,
-                        baseline_rate(args.baseline, max(levels), args.think))
+    every = [lv for ran in runs.values() for lv in ran]
+    if args.baseline and every and not any(lv.saturation for lv in every):
+        # No closed loop ran (--configs scaled, --saturate 0): the largest level, once.
+        max(every, key=lambda lv: lv.journey_rate).before = baseline_rate(
+            args.baseline, max(levels), args.think)
     print(table(runs, weights, blank, args, verify_ms))
     print()
-    print(targets(runs, weights, blank, args, baseline))
+    print(targets(runs, weights, blank, args, args.baseline))
     if errors:
         print("\nfirst errors:\n  " + "\n  ".join(sorted(set(errors))[:10]))
 
