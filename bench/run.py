@@ -621,9 +621,10 @@ def targets(runs: dict[str, list[Level]], weights: dict[str, dict],
                      p95(lv), f"no-op p95 {p95(lv, 'noop')}"))
     # The closed loop's rounds (their median); without --saturate, the busiest level, whose
     # rate is the offered load when the server keeps up.
-    chosen = [(lv, c) for c, levels in runs.items() for lv in levels if lv.saturation] or \
-        sorted(((lv, c) for c, levels in runs.items() for lv in levels),
-               key=lambda pair: pair[0].journey_rate)[-1:]
+    ran = [(lv, c) for c, levels in runs.items() for lv in levels]
+    chosen = [(lv, c) for lv, c in ran if lv.saturation]
+    if not chosen and ran:
+        chosen = [max(ran, key=lambda pair: pair[0].journey_rate)]
     rate = statistics.median(lv.journey_rate for lv, _ in chosen) if chosen else 0.0
     config = chosen[0][1] if chosen else ""
     if not chosen:
